@@ -1,0 +1,457 @@
+import {
+  type BroadcastChannelLike,
+  type LockManagerLike,
+  type TabMessage,
+  TabCoordinator,
+  defaultChannel,
+  defaultLocks,
+} from './coordination.js';
+import { KeycardError, SdkErrorCodes, errorFromResponse } from './errors.js';
+import {
+  type AuthorizationServerMetadata,
+  type FetchLike,
+  type KeycardTokens,
+  type TokenRequestContext,
+  buildLoginUrl,
+  exchangeCode,
+  fetchMetadata,
+  normalizeSite,
+  parseRedirectUrl,
+  refreshTokens,
+  revokeToken,
+  send,
+  stripRedirectParameters,
+  supportsS256,
+} from './protocol.js';
+import { type CryptoLike, createCodeChallenge, createCodeVerifier, randomToken } from './random.js';
+import { type KeycardStorage, browserStorage, readJson } from './storage.js';
+
+export interface KeycardClientOptions {
+  /** The Keycard server, e.g. "https://auth.example.com". */
+  site: string;
+  clientId: string;
+  /** Must be registered for the client; sent on login, exchange and refresh. */
+  redirectUri: string;
+  scope: string;
+  /** Where tokens live. Default `localStorage` (shared by the tabs of the origin). */
+  storage?: KeycardStorage;
+  /** Where the state and PKCE verifier of a sign-in in progress live. Default `sessionStorage`. */
+  sessionStorage?: KeycardStorage;
+  fetch?: FetchLike;
+  /** Refresh when less than this remains of the access token's life. Default 30 000 ms. */
+  refreshMarginMs?: number;
+  /** Clock in epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
+  /** `'auto'` (default) uses PKCE when discovery lists S256; `true` always; `false` never. */
+  pkce?: 'auto' | boolean;
+  /** Performs the sign-in navigation. Default `location.assign`. */
+  navigate?: (url: string) => void;
+  /** Removes the authorization response from the address bar. Default `history.replaceState`. */
+  replaceUrl?: (cleanUrl: string, originalUrl: string) => void;
+  /** Cross-tab lock. Default `navigator.locks`; `null` disables. */
+  locks?: LockManagerLike | null;
+  /** Cross-tab messages. Default a `BroadcastChannel` named after the client; `null` disables. */
+  broadcastChannel?: BroadcastChannelLike | null;
+  crypto?: CryptoLike;
+  /** Without Web Locks, how long to wait at most for another tab's refresh. Default 10 000 ms. */
+  crossTabWaitMs?: number;
+}
+
+export interface LoginOptions {
+  /** Overrides the client's scope for this sign-in; later refreshes repeat it. */
+  scope?: string;
+  /** Overrides the client's `navigate` for this call. */
+  navigate?: (url: string) => void;
+}
+
+export type KeycardChangeReason = 'signed-in' | 'refreshed' | 'signed-out';
+
+export interface KeycardChangeEvent {
+  readonly reason: KeycardChangeReason;
+  /** The tokens now stored, `null` after sign-out. */
+  readonly tokens: KeycardTokens | null;
+  /** True when another tab made the change. */
+  readonly fromOtherTab: boolean;
+}
+
+export type KeycardChangeListener = (event: KeycardChangeEvent) => void;
+
+export interface KeycardClient {
+  readonly site: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly scope: string;
+  /** Prepares state (and PKCE) in sessionStorage and navigates to the login page. */
+  login(options?: LoginOptions): Promise<void>;
+  /** Like `login` without navigating: prepares state (and PKCE) and returns the login URL. */
+  createLoginUrl(options?: Pick<LoginOptions, 'scope'>): Promise<string>;
+  /** Completes sign-in on the redirect page. `null` when the URL carries no authorization response. */
+  handleRedirect(url?: string): Promise<KeycardTokens | null>;
+  /** Calls `${site}/external/api/rest/v2/<path>` with the access token, refreshing as needed. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** An access token that is not about to expire, refreshing first when needed. */
+  getAccessToken(): Promise<string>;
+  /** Refreshes now (joining a refresh already running in this or another tab). */
+  refresh(): Promise<KeycardTokens>;
+  getTokens(): KeycardTokens | null;
+  /** True while tokens are stored (the access token may be expired but refreshable). */
+  isAuthenticated(): boolean;
+  /** When the access token expires (epoch ms), or `null`. */
+  expiresAt(): number | null;
+  /** Revokes both tokens (best effort) and forgets them. */
+  logout(): Promise<void>;
+  /** Listens for sign-in, refresh and sign-out, in this tab and others. Returns an unsubscribe function. */
+  onChange(listener: KeycardChangeListener): () => void;
+  /** Stops listening to other tabs. */
+  close(): void;
+}
+
+interface PendingLogin {
+  state: string;
+  codeVerifier: string | null;
+  scope: string;
+}
+
+const defaultRefreshMarginMs = 30_000;
+
+export function createKeycardClient(options: KeycardClientOptions): KeycardClient {
+  const site = normalizeSite(options.site);
+  const { clientId, redirectUri, scope } = options;
+  for (const [name, value] of Object.entries({ clientId, redirectUri, scope })) {
+    if (typeof value !== 'string' || value === '') {
+      throw new KeycardError({ error: SdkErrorCodes.invalidRequest, errorDescription: `${name} is required` });
+    }
+  }
+
+  const storage = options.storage ?? browserStorage('localStorage');
+  const sessionStore = options.sessionStorage ?? browserStorage('sessionStorage');
+  const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const now = options.now ?? Date.now;
+  const refreshMarginMs = options.refreshMarginMs ?? defaultRefreshMarginMs;
+  const pkce = options.pkce ?? 'auto';
+  const navigate = options.navigate ?? defaultNavigate;
+  const replaceUrl = options.replaceUrl ?? defaultReplaceUrl;
+  const crypto = options.crypto ?? (globalThis.crypto as CryptoLike | undefined);
+
+  const tokensKey = `keycard:${clientId}:tokens`;
+  const pendingKey = `keycard:${clientId}:login`;
+  const apiBase = `${site}/external/api/rest/v2`;
+  const context: TokenRequestContext = { fetch: fetchFn, site, clientId, redirectUri, now };
+
+  const coordinator = new TabCoordinator(
+    `keycard:${site}:${clientId}:tokens`,
+    options.locks === undefined ? defaultLocks() : options.locks,
+    options.broadcastChannel === undefined ? defaultChannel(`keycard:${clientId}`) : options.broadcastChannel,
+    options.crossTabWaitMs ?? 10_000,
+  );
+
+  const listeners = new Set<KeycardChangeListener>();
+  const redirectsInFlight = new Map<string, Promise<KeycardTokens | null>>();
+  let refreshInFlight: Promise<KeycardTokens> | null = null;
+  let metadata: AuthorizationServerMetadata | null = null;
+
+  coordinator.onMessage((message: TabMessage) => {
+    if (message.type === 'changed') emit({ reason: message.reason, tokens: readTokens(), fromOtherTab: true });
+  });
+
+  function emit(event: KeycardChangeEvent): void {
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('Keycard onChange listener failed', error);
+      }
+    }
+  }
+
+  function readTokens(): KeycardTokens | null {
+    return readJson(storage, tokensKey, isStoredTokens);
+  }
+
+  function writeTokens(tokens: KeycardTokens, reason: 'signed-in' | 'refreshed'): void {
+    storage.setItem(tokensKey, JSON.stringify(tokens));
+    emit({ reason, tokens, fromOtherTab: false });
+    coordinator.post({ keycard: 1, type: 'changed', reason });
+  }
+
+  function clearTokens(): void {
+    storage.removeItem(tokensKey);
+    emit({ reason: 'signed-out', tokens: null, fromOtherTab: false });
+    coordinator.post({ keycard: 1, type: 'changed', reason: 'signed-out' });
+  }
+
+  function needsRefresh(tokens: KeycardTokens): boolean {
+    return tokens.expiresAt !== null && tokens.expiresAt - now() < refreshMarginMs;
+  }
+
+  function isExpired(tokens: KeycardTokens): boolean {
+    return tokens.expiresAt !== null && tokens.expiresAt <= now();
+  }
+
+  function requireCrypto(): CryptoLike {
+    if (!crypto) {
+      throw new KeycardError({
+        error: SdkErrorCodes.invalidRequest,
+        errorDescription: 'Web Crypto is not available; pass options.crypto',
+      });
+    }
+    return crypto;
+  }
+
+  async function discover(): Promise<AuthorizationServerMetadata | null> {
+    // Only a successful answer is cached: a server that was down may be up at the next sign-in.
+    metadata ??= await fetchMetadata(fetchFn, site);
+    return metadata;
+  }
+
+  async function createLoginUrl(loginOptions: Pick<LoginOptions, 'scope'> = {}): Promise<string> {
+    const random = requireCrypto();
+    const loginScope = loginOptions.scope ?? scope;
+    // crypto.subtle exists only in secure contexts (https, localhost); 'auto' then goes without PKCE.
+    const usePkce = pkce === 'auto' ? random.subtle !== undefined && supportsS256(await discover()) : pkce;
+    const state = randomToken(random);
+    const codeVerifier = usePkce ? createCodeVerifier(random) : null;
+    const codeChallenge = codeVerifier === null ? undefined : await createCodeChallenge(random, codeVerifier);
+    const pending: PendingLogin = { state, codeVerifier, scope: loginScope };
+    sessionStore.setItem(pendingKey, JSON.stringify(pending));
+    return buildLoginUrl({ site, clientId, redirectUri, scope: loginScope, state, codeChallenge });
+  }
+
+  async function login(loginOptions: LoginOptions = {}): Promise<void> {
+    const url = await createLoginUrl(loginOptions);
+    (loginOptions.navigate ?? navigate)(url);
+  }
+
+  function handleRedirect(url: string = currentUrl()): Promise<KeycardTokens | null> {
+    const result = parseRedirectUrl(url);
+    if (result === null) return Promise.resolve(null);
+    // Frameworks may run the redirect handler twice (React strict mode); the code is single use.
+    const existing = redirectsInFlight.get(url);
+    if (existing) return existing;
+
+    const pending = readJson(sessionStore, pendingKey, isPendingLogin);
+    sessionStore.removeItem(pendingKey);
+    const cleanUrl = stripRedirectParameters(url);
+    if (cleanUrl !== url) replaceUrl(cleanUrl, url);
+
+    const completion = (async (): Promise<KeycardTokens> => {
+      if (result.kind === 'error') {
+        throw new KeycardError({ error: result.error, errorDescription: result.errorDescription ?? undefined });
+      }
+      // RFC 6749 §10.12: only complete a sign-in this tab started, or an attacker could log the
+      // user into the attacker's account.
+      if (pending === null || result.state === null || !constantTimeEqual(result.state, pending.state)) {
+        throw new KeycardError({
+          error: SdkErrorCodes.stateMismatch,
+          errorDescription:
+            pending === null
+              ? 'no sign-in was started in this tab (sessionStorage holds no state); call login() again'
+              : 'the state returned by the server does not match the one sent; call login() again',
+        });
+      }
+      const tokens = await exchangeCode(context, result.code, pending.scope, pending.codeVerifier);
+      writeTokens(tokens, 'signed-in');
+      return tokens;
+    })();
+    redirectsInFlight.set(url, completion);
+    const forget = (): void => {
+      redirectsInFlight.delete(url);
+    };
+    completion.then(forget, forget);
+    return completion;
+  }
+
+  function refreshFrom(staleAccessToken: string | null): Promise<KeycardTokens> {
+    if (refreshInFlight) return refreshInFlight;
+    const attempt = coordinator.exclusive(async () => {
+      const latest = readTokens();
+      if (latest === null) throw loginRequired('the user is signed out');
+      // While this tab waited for the lock, another tab may already have rotated the tokens.
+      if (latest.accessToken !== staleAccessToken && !needsRefresh(latest)) return latest;
+      if (latest.refreshToken === null) {
+        clearTokens();
+        throw loginRequired('no refresh token was issued');
+      }
+      try {
+        const fresh = await refreshTokens(context, latest.refreshToken, latest.scope);
+        writeTokens(fresh, 'refreshed');
+        return fresh;
+      } catch (error) {
+        const current = readTokens();
+        if (current !== null && current.refreshToken !== latest.refreshToken) return current;
+        // 400/401 from the token endpoint: the refresh token is revoked, expired or already used.
+        if (error instanceof KeycardError && (error.status === 400 || error.status === 401)) clearTokens();
+        throw error;
+      }
+    });
+    refreshInFlight = attempt;
+    const forget = (): void => {
+      if (refreshInFlight === attempt) refreshInFlight = null;
+    };
+    attempt.then(forget, forget);
+    return attempt;
+  }
+
+  async function freshTokens(): Promise<KeycardTokens> {
+    const tokens = readTokens();
+    if (tokens === null) throw loginRequired('the user is not signed in');
+    if (!needsRefresh(tokens)) return tokens;
+    try {
+      return await refreshFrom(tokens.accessToken);
+    } catch (error) {
+      // A proactive refresh that failed for a passing reason (offline, 5xx) must not block a token
+      // that still works; a rejected refresh token has already been cleared and ends here.
+      const current = readTokens();
+      if (current !== null && !isExpired(current)) return current;
+      throw error;
+    }
+  }
+
+  function apiUrl(path: string): string {
+    if (/^[a-z][a-z\d+.-]*:|^\/\//i.test(path)) {
+      // The access token must never travel to another origin.
+      if (path.startsWith(`${apiBase}/`)) return path;
+      throw new KeycardError({
+        error: SdkErrorCodes.invalidRequest,
+        errorDescription: `fetch() takes a path under ${apiBase}/, got "${path}"`,
+      });
+    }
+    return `${apiBase}/${path.replace(/^\/+/, '')}`;
+  }
+
+  function callApi(url: string, init: RequestInit, accessToken: string): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set('x-access-token', accessToken);
+    return send(fetchFn, url, { ...init, headers, credentials: 'omit' });
+  }
+
+  async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const url = apiUrl(path);
+    let tokens = await freshTokens();
+    let response = await callApi(url, init, tokens.accessToken);
+    if (response.status === 403) {
+      // iOFFICE: 403 means the access token expired. Refresh once and retry once, never more.
+      tokens = await refreshFrom(tokens.accessToken);
+      response = await callApi(url, init, tokens.accessToken);
+    }
+    if (response.status === 401) {
+      // 401: the token is not valid at all; a refresh would not help. Forget it unless another
+      // tab has stored new tokens in the meantime.
+      if (readTokens()?.accessToken === tokens.accessToken) clearTokens();
+      const error = await errorFromResponse(response, SdkErrorCodes.invalidToken);
+      throw new KeycardError({
+        error: SdkErrorCodes.invalidToken,
+        errorDescription: error.errorDescription ?? 'the access token was rejected; sign in again',
+        status: 401,
+        cause: error,
+      });
+    }
+    return response;
+  }
+
+  async function logout(): Promise<void> {
+    const tokens = await coordinator.exclusive(async () => {
+      const current = readTokens();
+      clearTokens();
+      return current;
+    });
+    if (tokens === null) return;
+    // Best effort: the user is signed out locally whatever the server answers.
+    const revocations = [tokens.refreshToken, tokens.accessToken]
+      .filter((token): token is string => token !== null)
+      .map((token) => revokeToken(context, token));
+    await Promise.allSettled(revocations);
+  }
+
+  return {
+    site,
+    clientId,
+    redirectUri,
+    scope,
+    login,
+    createLoginUrl,
+    handleRedirect,
+    fetch: apiFetch,
+    getAccessToken: async () => (await freshTokens()).accessToken,
+    refresh: () => refreshFrom(readTokens()?.accessToken ?? null),
+    getTokens: readTokens,
+    isAuthenticated: () => readTokens() !== null,
+    expiresAt: () => readTokens()?.expiresAt ?? null,
+    logout,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    close() {
+      listeners.clear();
+      coordinator.close();
+    },
+  };
+}
+
+function loginRequired(description: string): KeycardError {
+  return new KeycardError({ error: SdkErrorCodes.loginRequired, errorDescription: description });
+}
+
+/** Compares without an early exit, so timing does not reveal how much of the state matched. */
+function constantTimeEqual(a: string, b: string): boolean {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    difference |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  }
+  return difference === 0;
+}
+
+function currentUrl(): string {
+  const location = (globalThis as { location?: Location }).location;
+  if (!location) {
+    throw new KeycardError({
+      error: SdkErrorCodes.invalidRequest,
+      errorDescription: 'no location: pass the redirect URL to handleRedirect(url)',
+    });
+  }
+  return location.href;
+}
+
+function defaultNavigate(url: string): void {
+  const location = (globalThis as { location?: Location }).location;
+  if (!location) {
+    throw new KeycardError({
+      error: SdkErrorCodes.invalidRequest,
+      errorDescription: 'no location to navigate: pass options.navigate',
+    });
+  }
+  location.assign(url);
+}
+
+function defaultReplaceUrl(cleanUrl: string, originalUrl: string): void {
+  const { history, location } = globalThis as { history?: History; location?: Location };
+  // Only rewrite the address bar when the URL handled is the page's own.
+  if (!history || !location || location.href !== originalUrl) return;
+  history.replaceState(history.state, '', cleanUrl);
+}
+
+function isPendingLogin(value: unknown): value is PendingLogin {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v['state'] === 'string' &&
+    typeof v['scope'] === 'string' &&
+    (v['codeVerifier'] === null || typeof v['codeVerifier'] === 'string')
+  );
+}
+
+function isStoredTokens(value: unknown): value is KeycardTokens {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v['accessToken'] === 'string' &&
+    typeof v['tokenType'] === 'string' &&
+    typeof v['scope'] === 'string' &&
+    typeof v['receivedAt'] === 'number' &&
+    (v['refreshToken'] === null || typeof v['refreshToken'] === 'string') &&
+    (v['expiresAt'] === null || typeof v['expiresAt'] === 'number')
+  );
+}

@@ -1,0 +1,23 @@
+export {
+  createKeycardClient,
+  type KeycardClient,
+  type KeycardClientOptions,
+  type LoginOptions,
+  type KeycardChangeEvent,
+  type KeycardChangeListener,
+  type KeycardChangeReason,
+} from './client.js';
+export { KeycardError, SdkErrorCodes, isKeycardError, type KeycardErrorInit } from './errors.js';
+export {
+  buildLoginUrl,
+  parseRedirectUrl,
+  stripRedirectParameters,
+  type AuthorizationServerMetadata,
+  type FetchLike,
+  type KeycardTokens,
+  type LoginUrlParameters,
+  type RedirectResult,
+} from './protocol.js';
+export { createCodeChallenge, createCodeVerifier, type CryptoLike } from './random.js';
+export { createMemoryStorage, type KeycardStorage } from './storage.js';
+export type { BroadcastChannelLike, LockManagerLike } from './coordination.js';

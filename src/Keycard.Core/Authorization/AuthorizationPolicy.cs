@@ -1,0 +1,31 @@
+namespace Keycard.Core.Authorization;
+
+/// <summary>What a dialect demands of an authorization request beyond RFC 6749.</summary>
+public sealed record AuthorizationPolicy
+{
+    /// <summary>The iOFFICE login page: "will not work correctly if you do not provide the 5 query parameters".</summary>
+    public static readonly AuthorizationPolicy IOffice = new()
+    {
+        RequireRedirectUri = true,
+        RequireScope = true,
+        RequireState = true,
+        RequirePkceForPublicClients = false,
+    };
+
+    /// <summary>OAuth 2.1 / RFC 9700 §2.1.1: PKCE for public clients; redirect_uri optional with one registered.</summary>
+    public static readonly AuthorizationPolicy Standard = new()
+    {
+        RequireRedirectUri = false,
+        RequireScope = false,
+        RequireState = false,
+        RequirePkceForPublicClients = true,
+    };
+
+    public bool RequireRedirectUri { get; init; }
+
+    public bool RequireScope { get; init; }
+
+    public bool RequireState { get; init; }
+
+    public bool RequirePkceForPublicClients { get; init; }
+}

@@ -1,0 +1,31 @@
+using Keycard.Core.Clients;
+using Keycard.Core.Errors;
+
+namespace Keycard.Core.Authorization;
+
+/// <summary>
+/// The outcome of validating an authorization request. When <see cref="CanRedirect"/> is false the client or the
+/// redirect URI could not be trusted, so the error must be shown to the user and never sent to the redirect URI
+/// (RFC 6749 §4.1.2.1).
+/// </summary>
+public sealed record AuthorizationValidation
+{
+    public Client? Client { get; init; }
+
+    /// <summary>The redirect URI to send the answer to: the one requested, or the single registered one.</summary>
+    public string? RedirectUri { get; init; }
+
+    /// <summary>True when the request named its redirect URI, which binds the code to it (RFC 6749 §4.1.3).</summary>
+    public bool RedirectUriWasRequested { get; init; }
+
+    public AuthorizationRequest Request { get; init; } = new();
+
+    public ProtocolError? Error { get; init; }
+
+    /// <summary>The parameter that was wrong, for the error page.</summary>
+    public string? Parameter { get; init; }
+
+    public bool CanRedirect { get; init; }
+
+    public bool IsValid => Error is null;
+}

@@ -1,0 +1,37 @@
+using Keycard.Core.Clients;
+using Keycard.Core.Security;
+using Keycard.Core.Storage;
+using Keycard.Core.Tokens;
+using Microsoft.Extensions.Options;
+
+namespace Keycard.Core.Authorization;
+
+/// <summary>Issues authorization codes bound to client, redirect URI, scope and PKCE challenge (RFC 6749 §4.1.2, RFC 7636 §4.4).</summary>
+public sealed class CodeIssuer(ITokenStore tokens, TimeProvider time, IOptions<KeycardProtocolOptions> options)
+{
+    public async Task<IssuedCode> IssueAsync(CodeGrantBinding binding, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var code = SecureToken.Generate();
+        var expiresAt = now + options.Value.AuthorizationCodeLifetime;
+        var stored = new StoredToken
+        {
+            Hash = SecureToken.Hash(code),
+            Kind = TokenKind.AuthorizationCode,
+            ClientId = binding.Client.ClientId,
+            UserId = binding.UserId,
+            Scope = binding.Scope ?? "",
+            ScopeOpen = binding.Scope is null,
+            FamilyId = Guid.CreateVersion7(now).ToString("N"),
+            RedirectUri = binding.RedirectUri,
+            CodeChallenge = binding.CodeChallenge,
+            CreatedAt = now,
+            ExpiresAt = expiresAt,
+        };
+        await tokens.AddAsync([stored], cancellationToken);
+        return new IssuedCode(code, expiresAt);
+    }
+}
+
+/// <summary>What a code is bound to. A null redirect URI or scope leaves it to the token request (the iOFFICE password endpoint names neither).</summary>
+public sealed record CodeGrantBinding(Client Client, int UserId, string? RedirectUri, string? Scope, string? CodeChallenge);

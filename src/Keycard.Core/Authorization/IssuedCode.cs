@@ -1,0 +1,3 @@
+namespace Keycard.Core.Authorization;
+
+public sealed record IssuedCode(string Code, DateTimeOffset ExpiresAt);

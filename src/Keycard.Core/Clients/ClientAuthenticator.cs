@@ -1,0 +1,66 @@
+using Keycard.Core.Errors;
+using Keycard.Core.Security;
+using Keycard.Core.Storage;
+
+namespace Keycard.Core.Clients;
+
+/// <summary>Finds a client and checks its secret (RFC 6749 §2.3.1, §3.2.1).</summary>
+public sealed class ClientAuthenticator(IClientStore clients, IAttemptThrottle throttle)
+{
+    public const int MaxClientIdLength = 200;
+    public const int MaxSecretLength = 512;
+
+    /// <summary>
+    /// Identifies the client. A confidential client must present its secret; a public client presents none
+    /// (RFC 6749 §3.2.1: it identifies itself by client_id and is bound by PKCE or the redirect URI instead).
+    /// </summary>
+    public async Task<Result<Client>> AuthenticateAsync(string? clientId, string? secret, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(clientId))
+        {
+            return ProtocolError.InvalidRequest("The client_id is missing.");
+        }
+
+        if (clientId.Length > MaxClientIdLength || (secret?.Length ?? 0) > MaxSecretLength)
+        {
+            return ProtocolError.InvalidClient("Client authentication failed.");
+        }
+
+        var client = await clients.FindAsync(clientId, cancellationToken);
+        if (client is null)
+        {
+            return ProtocolError.InvalidClient("Client authentication failed: unknown client.");
+        }
+
+        if (!client.IsConfidential)
+        {
+            return client;
+        }
+
+        // Repeated wrong secrets are throttled per client like passwords per account (RFC 6749 §10.10 guessing attacks).
+        var throttleKey = "client:" + client.ClientId;
+        var status = await throttle.GetStatusAsync(throttleKey, cancellationToken);
+        if (status.LockedFor is { } retryAfter)
+        {
+            return ProtocolError.TooManyAttempts("Too many failed client authentications; try again later.", retryAfter);
+        }
+
+        if (string.IsNullOrEmpty(secret))
+        {
+            return ProtocolError.InvalidClient("Client authentication failed: this confidential client must send its secret.");
+        }
+
+        if (client.SecretHash is null || !SecureToken.FixedTimeEquals(SecureToken.Hash(secret), client.SecretHash))
+        {
+            await throttle.RecordFailureAsync(throttleKey, cancellationToken);
+            return ProtocolError.InvalidClient("Client authentication failed.");
+        }
+
+        if (status.Failures > 0)
+        {
+            await throttle.RecordSuccessAsync(throttleKey, cancellationToken);
+        }
+
+        return client;
+    }
+}

@@ -1,0 +1,33 @@
+using Keycard.Core.Authorization;
+using Keycard.Core.Clients;
+using Keycard.Core.Tokens;
+using Keycard.Core.Tokens.Grants;
+using Keycard.Core.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Keycard.Core;
+
+public static class KeycardCoreServiceCollectionExtensions
+{
+    /// <summary>Registers the protocol core. The stores (<c>Keycard.Core.Storage</c>) come from a storage package.</summary>
+    public static IServiceCollection AddKeycardCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<KeycardProtocolOptions>();
+        services.AddOptions<LockoutOptions>();
+        services.AddScoped<ClientAuthenticator>();
+        services.AddScoped<AuthorizationValidator>();
+        services.AddScoped<CodeIssuer>();
+        services.AddScoped<PasswordSignIn>();
+        services.AddScoped<PasswordCodeService>();
+        services.AddScoped<TokenFactory>();
+        services.AddScoped<IGrantHandler, AuthorizationCodeGrant>();
+        services.AddScoped<IGrantHandler, RefreshTokenGrant>();
+        services.AddScoped<IGrantHandler, ClientCredentialsGrant>();
+        services.AddScoped<TokenService>();
+        services.AddScoped<AccessTokenValidator>();
+        services.AddScoped<RevocationService>();
+        return services;
+    }
+}

@@ -1,0 +1,126 @@
+using Keycard.Core.Clients;
+using Keycard.Core.Errors;
+using Keycard.Core.Scopes;
+using Keycard.Core.Security;
+using Keycard.Core.Storage;
+
+namespace Keycard.Core.Tokens.Grants;
+
+/// <summary>RFC 6749 §4.1.3: exchanging an authorization code, with PKCE (RFC 7636 §4.6).</summary>
+public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory factory) : IGrantHandler
+{
+    public string GrantType => "authorization_code";
+
+    public async Task<Result<IssuedTokens>> HandleAsync(TokenRequest request, Client client, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(request.Code))
+        {
+            return ProtocolError.InvalidRequest("The authorization code is missing.");
+        }
+
+        if (request.Code.Length > SecureToken.MaxPresentedLength)
+        {
+            return ProtocolError.InvalidGrant("The authorization code is invalid.");
+        }
+
+        var now = factory.Time.GetUtcNow();
+        var hash = SecureToken.Hash(request.Code);
+        var code = await tokens.FindAsync(hash, cancellationToken);
+        if (code is null || code.Kind != TokenKind.AuthorizationCode)
+        {
+            return ProtocolError.InvalidGrant("The authorization code is invalid.");
+        }
+
+        // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
+        if (!string.Equals(code.ClientId, client.ClientId, StringComparison.Ordinal))
+        {
+            return ProtocolError.InvalidGrant("The authorization code was issued to another client.");
+        }
+
+        if (code.RevokedAt is not null)
+        {
+            return ProtocolError.InvalidGrant("The authorization code was revoked.");
+        }
+
+        if (code.ConsumedAt is not null)
+        {
+            // RFC 6749 §4.1.2 and RFC 9700 §4.5: a code used twice revokes every token issued from it.
+            await tokens.RevokeFamilyAsync(code.FamilyId, now, cancellationToken);
+            return ProtocolError.InvalidGrant("The authorization code was already used; the tokens issued from it are revoked.");
+        }
+
+        if (code.IsExpired(now))
+        {
+            return ProtocolError.InvalidGrant("The authorization code has expired.");
+        }
+
+        if (CheckRedirectUri(code, client, request.RedirectUri) is { } redirectError)
+        {
+            return redirectError;
+        }
+
+        var scope = code.Scope;
+        if (code.ScopeOpen)
+        {
+            if (ScopeRules.Validate(client, request.Scope) is { } scopeError)
+            {
+                return scopeError;
+            }
+
+            scope = request.Scope ?? "";
+        }
+        else if (request.Scope is not null && !string.Equals(request.Scope, code.Scope, StringComparison.Ordinal))
+        {
+            // The guide: x-scope is "the same scope used to get the auth-code"; the code is bound to it.
+            return ProtocolError.InvalidGrant("The scope differs from the one the authorization code was issued with.");
+        }
+
+        if (CheckPkce(code, request.CodeVerifier) is { } pkceError)
+        {
+            // RFC 9700 §4.8 / RFC 7636 §4.6: a failed verifier burns the code so it cannot be guessed at.
+            await tokens.ExchangeAsync(hash, now, [], cancellationToken);
+            return pkceError;
+        }
+
+        var (response, stored) = factory.CreatePair(client.ClientId, code.UserId, scope, scope, code.FamilyId, withRefresh: true, now);
+        if (!await tokens.ExchangeAsync(hash, now, stored, cancellationToken))
+        {
+            // A concurrent request redeemed it first: that is a replay too (RFC 6749 §4.1.2).
+            await tokens.RevokeFamilyAsync(code.FamilyId, now, cancellationToken);
+            return ProtocolError.InvalidGrant("The authorization code was already used; the tokens issued from it are revoked.");
+        }
+
+        return response;
+    }
+
+    private static ProtocolError? CheckRedirectUri(StoredToken code, Client client, string? redirectUri)
+    {
+        if (code.RedirectUri is not null)
+        {
+            // RFC 6749 §4.1.3: required and identical when the authorization request included it.
+            return string.Equals(code.RedirectUri, redirectUri, StringComparison.Ordinal)
+                ? null
+                : ProtocolError.InvalidGrant("The redirect URI does not match the one the authorization code was issued to.");
+        }
+
+        return redirectUri is null || RedirectUriRules.IsRegistered(client, redirectUri)
+            ? null
+            : ProtocolError.InvalidGrant("The redirect URI is not one this application registered.");
+    }
+
+    private static ProtocolError? CheckPkce(StoredToken code, string? verifier)
+    {
+        if (code.CodeChallenge is null)
+        {
+            // RFC 9700 §2.1.1: a verifier without a challenge is a PKCE downgrade attempt.
+            return verifier is null ? null : ProtocolError.InvalidGrant("A code_verifier was sent but the authorization request had no code_challenge.");
+        }
+
+        if (string.IsNullOrEmpty(verifier))
+        {
+            return ProtocolError.InvalidGrant("The code_verifier is missing (RFC 7636 §4.5).");
+        }
+
+        return Pkce.Verify(verifier, code.CodeChallenge) ? null : ProtocolError.InvalidGrant("The code_verifier does not match the code_challenge.");
+    }
+}

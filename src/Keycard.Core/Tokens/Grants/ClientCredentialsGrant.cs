@@ -1,0 +1,31 @@
+using Keycard.Core.Clients;
+using Keycard.Core.Errors;
+using Keycard.Core.Scopes;
+
+namespace Keycard.Core.Tokens.Grants;
+
+/// <summary>RFC 6749 §4.4: a confidential client acting for itself. No refresh token (§4.4.3).</summary>
+public sealed class ClientCredentialsGrant(Storage.ITokenStore tokens, TokenFactory factory) : IGrantHandler
+{
+    public string GrantType => "client_credentials";
+
+    public async Task<Result<IssuedTokens>> HandleAsync(TokenRequest request, Client client, CancellationToken cancellationToken)
+    {
+        // RFC 6749 §4.4: "MUST only be used by confidential clients".
+        if (!client.IsConfidential || !client.AllowClientCredentials)
+        {
+            return ProtocolError.UnauthorizedClient("This client is not allowed to use the client_credentials grant.");
+        }
+
+        if (ScopeRules.Validate(client, request.Scope) is { } scopeError)
+        {
+            return scopeError;
+        }
+
+        var now = factory.Time.GetUtcNow();
+        var familyId = Guid.CreateVersion7(now).ToString("N");
+        var (response, stored) = factory.CreatePair(client.ClientId, userId: null, request.Scope ?? "", request.Scope ?? "", familyId, withRefresh: false, now);
+        await tokens.AddAsync(stored, cancellationToken);
+        return response;
+    }
+}

@@ -1,0 +1,83 @@
+using Keycard.Core.Clients;
+using Keycard.Core.Errors;
+using Keycard.Core.Scopes;
+using Keycard.Core.Security;
+using Keycard.Core.Storage;
+
+namespace Keycard.Core.Tokens.Grants;
+
+/// <summary>RFC 6749 §6 with rotation and reuse detection (RFC 9700 §4.14.2).</summary>
+public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory) : IGrantHandler
+{
+    public string GrantType => "refresh_token";
+
+    public async Task<Result<IssuedTokens>> HandleAsync(TokenRequest request, Client client, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(request.RefreshToken))
+        {
+            return ProtocolError.InvalidRequest("The refresh token is missing.");
+        }
+
+        if (request.RefreshToken.Length > SecureToken.MaxPresentedLength)
+        {
+            return ProtocolError.InvalidGrant("The refresh token is invalid.");
+        }
+
+        var now = factory.Time.GetUtcNow();
+        var hash = SecureToken.Hash(request.RefreshToken);
+        var current = await tokens.FindAsync(hash, cancellationToken);
+        if (current is null || current.Kind != TokenKind.RefreshToken)
+        {
+            return ProtocolError.InvalidGrant("The refresh token is invalid.");
+        }
+
+        // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
+        if (!string.Equals(current.ClientId, client.ClientId, StringComparison.Ordinal))
+        {
+            return ProtocolError.InvalidGrant("The refresh token was issued to another client.");
+        }
+
+        if (current.RevokedAt is not null)
+        {
+            return ProtocolError.InvalidGrant("The refresh token was revoked.");
+        }
+
+        if (current.IsExpired(now))
+        {
+            return ProtocolError.InvalidGrant("The refresh token has expired.");
+        }
+
+        // RFC 6749 §6: the new scope must not include any scope not originally granted.
+        var scope = current.Scope;
+        if (!string.IsNullOrEmpty(request.Scope))
+        {
+            if (!ScopeRules.IsSubset(request.Scope, current.Scope))
+            {
+                return ProtocolError.InvalidScope("A refresh may narrow the scope but never widen it.");
+            }
+
+            scope = request.Scope;
+        }
+
+        // RFC 6749 §6: a new refresh token keeps the scope of the one it replaces.
+        var (response, stored) = factory.CreatePair(client.ClientId, current.UserId, scope, current.Scope, current.FamilyId, withRefresh: true, now);
+        if (current.ConsumedAt is null && await tokens.ExchangeAsync(hash, now, stored, cancellationToken))
+        {
+            return response;
+        }
+
+        // Already rotated, by an earlier request or a concurrent one. Re-read to learn when.
+        var consumed = current.ConsumedAt is null ? await tokens.FindAsync(hash, cancellationToken) : current;
+        if (consumed is { RevokedAt: null, ConsumedAt: { } consumedAt } && now - consumedAt <= factory.Options.RefreshReuseGrace)
+        {
+            // Two tabs refreshing at once: within the grace window the same client gets a valid answer in the
+            // same family, so the user keeps the session and no second family appears.
+            await tokens.AddAsync(stored, cancellationToken);
+            return response;
+        }
+
+        // RFC 9700 §4.14.2: a rotated refresh token presented again means it leaked; revoke the whole family.
+        await tokens.RevokeFamilyAsync(current.FamilyId, now, cancellationToken);
+        return ProtocolError.InvalidGrant("The refresh token was already used; every token of this authorization is revoked.");
+    }
+}

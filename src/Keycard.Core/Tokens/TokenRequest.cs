@@ -1,0 +1,21 @@
+namespace Keycard.Core.Tokens;
+
+/// <summary>A token request (RFC 6749 §4.1.3, §4.4.2, §6), as either dialect received it.</summary>
+public sealed record TokenRequest
+{
+    public string? GrantType { get; init; }
+
+    public string? ClientId { get; init; }
+
+    public string? ClientSecret { get; init; }
+
+    public string? Code { get; init; }
+
+    public string? RedirectUri { get; init; }
+
+    public string? CodeVerifier { get; init; }
+
+    public string? RefreshToken { get; init; }
+
+    public string? Scope { get; init; }
+}

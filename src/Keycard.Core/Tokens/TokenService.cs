@@ -1,0 +1,46 @@
+using Keycard.Core.Clients;
+using Keycard.Core.Errors;
+using Keycard.Core.Tokens.Grants;
+
+namespace Keycard.Core.Tokens;
+
+/// <summary>
+/// The token endpoint (RFC 6749 §3.2), for both dialects: check the grant type is named, authenticate the client,
+/// then hand the request to the one handler registered for that grant type.
+/// </summary>
+public sealed class TokenService
+{
+    private readonly ClientAuthenticator _clients;
+    private readonly Dictionary<string, IGrantHandler> _grants;
+
+    public TokenService(ClientAuthenticator clients, IEnumerable<IGrantHandler> grants)
+    {
+        _clients = clients;
+        _grants = grants.ToDictionary(g => g.GrantType, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyCollection<string> SupportedGrantTypes => _grants.Keys;
+
+    public async Task<Result<IssuedTokens>> HandleAsync(TokenRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(request.GrantType))
+        {
+            return ProtocolError.InvalidRequest("The grant_type is missing.");
+        }
+
+        var client = await _clients.AuthenticateAsync(request.ClientId, request.ClientSecret, cancellationToken);
+        if (!client.IsSuccess)
+        {
+            return client.Error;
+        }
+
+        if (!_grants.TryGetValue(request.GrantType, out var handler))
+        {
+            return new ProtocolError(OAuthErrorCodes.UnsupportedGrantType, $"The grant type '{Truncate(request.GrantType)}' is not supported.");
+        }
+
+        return await handler.HandleAsync(request, client.Value, cancellationToken);
+    }
+
+    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
+}

@@ -1,0 +1,21 @@
+namespace Keycard.Core.Users;
+
+/// <summary>A user as the REST API shows them (the iOFFICE <c>users/me</c> shape).</summary>
+public sealed record UserProfile
+{
+    public required int Id { get; init; }
+
+    public required string UserName { get; init; }
+
+    public string FirstName { get; init; } = "";
+
+    public string LastName { get; init; } = "";
+
+    public string Email { get; init; } = "";
+
+    public bool IsDisabled { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+}

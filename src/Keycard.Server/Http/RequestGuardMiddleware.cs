@@ -1,0 +1,100 @@
+using System.Text;
+using System.Text.Unicode;
+using Keycard.Core.Errors;
+using Keycard.Server.Endpoints.IOffice;
+
+namespace Keycard.Server.Http;
+
+/// <summary>
+/// The first line of input defence, before any endpoint: oversized query strings and headers, malformed
+/// percent-encoding and invalid UTF-8 get a clear 400 with an error code instead of reaching the protocol.
+/// </summary>
+internal sealed class RequestGuardMiddleware(RequestDelegate next)
+{
+    public const int MaxQueryLength = 8 * 1024;
+    public const int MaxHeaderLength = 8 * 1024;
+    public const int MaxCookieLength = 16 * 1024;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var problem = FindProblem(context.Request);
+        return problem is null ? next(context) : RejectAsync(context, problem);
+    }
+
+    private static string? FindProblem(HttpRequest request)
+    {
+        var query = request.QueryString.Value;
+        if (query is { Length: > 0 })
+        {
+            if (query.Length > MaxQueryLength)
+            {
+                return $"The query string is longer than {MaxQueryLength} characters.";
+            }
+
+            if (!InputRules.HasValidPercentEncoding(query))
+            {
+                return "The query string has malformed percent-encoding.";
+            }
+
+            if (!IsValidUtf8(query))
+            {
+                return "The query string does not decode to valid UTF-8.";
+            }
+        }
+
+        foreach (var header in request.Headers)
+        {
+            var limit = header.Key.Equals("Cookie", StringComparison.OrdinalIgnoreCase) ? MaxCookieLength : MaxHeaderLength;
+            foreach (var value in header.Value)
+            {
+                if (value is { Length: > 0 } && value.Length > limit)
+                {
+                    return $"The header '{Truncate(header.Key)}' is longer than {limit} characters.";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsValidUtf8(string rawQuery)
+    {
+        if (!rawQuery.Contains('%', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // Decode percent escapes into bytes and check the bytes are UTF-8; '+' and literal characters pass through.
+        var bytes = new List<byte>(rawQuery.Length);
+        for (var i = 0; i < rawQuery.Length; i++)
+        {
+            var c = rawQuery[i];
+            if (c == '%')
+            {
+                bytes.Add(Convert.ToByte(rawQuery.Substring(i + 1, 2), 16));
+                i += 2;
+            }
+            else if (c < 0x80)
+            {
+                bytes.Add((byte)c);
+            }
+            else
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(c.ToString()));
+            }
+        }
+
+        return Utf8.IsValid(bytes.ToArray());
+    }
+
+    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64];
+
+    private static Task RejectAsync(HttpContext context, string description)
+    {
+        var error = ProtocolError.InvalidRequest(description);
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        context.Response.Headers.CacheControl = "no-store";
+        var body = new IOfficeError(StatusCodes.Status400BadRequest, error.Code, error.Description);
+        return context.Response.WriteAsJsonAsync(body, Json.KeycardJsonContext.Default.IOfficeError);
+    }
+}

@@ -1,0 +1,27 @@
+using Keycard.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Keycard.Storage.Configurations;
+
+internal sealed class TokenConfiguration : IEntityTypeConfiguration<TokenEntity>
+{
+    public void Configure(EntityTypeBuilder<TokenEntity> builder)
+    {
+        builder.ToTable("tokens");
+
+        // The SHA-256 of the value is the key: validating a token is one hash and one primary-key lookup.
+        builder.HasKey(t => t.Hash);
+        builder.Property(t => t.Hash).HasMaxLength(32);
+        builder.Property(t => t.ClientId).HasMaxLength(200);
+        builder.Property(t => t.FamilyId).HasMaxLength(32);
+        builder.Property(t => t.Scope).HasMaxLength(1000);
+        builder.Property(t => t.RedirectUri).HasMaxLength(2000);
+        builder.Property(t => t.CodeChallenge).HasMaxLength(64);
+
+        // Family revocation (RFC 9700 §4.14.2) and pruning by expiry both use an index, never a scan.
+        builder.HasIndex(t => t.FamilyId);
+        builder.HasIndex(t => t.ExpiresAt);
+        builder.HasIndex(t => t.UserId);
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Keycard.Storage;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// Where the database is, from the <c>--database</c> option: a SQLite file path (the default, <c>keycard.db</c>),
+/// a <c>postgres://user:pass@host:port/db</c> URL, or an Npgsql key-value string (<c>Host=…;Database=…</c>).
+/// </summary>
+public sealed record DatabaseLocation(DatabaseProvider Provider, string ConnectionString)
+{
+    public const string DefaultSqliteFile = "keycard.db";
+
+    public static DatabaseLocation Parse(string? value)
+    {
+        value = string.IsNullOrWhiteSpace(value) ? DefaultSqliteFile : value.Trim();
+        if (value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ||
+            value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            return new DatabaseLocation(DatabaseProvider.Postgres, FromPostgresUrl(value));
+        }
+
+        if (value.Contains("Host=", StringComparison.OrdinalIgnoreCase) || value.Contains("Server=", StringComparison.OrdinalIgnoreCase))
+        {
+            return new DatabaseLocation(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(value).ConnectionString);
+        }
+
+        var path = value.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? value["sqlite:".Length..] : value;
+        var sqlite = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.GetFullPath(path),
+            Pooling = true,
+            DefaultTimeout = 30,
+        };
+        return new DatabaseLocation(DatabaseProvider.Sqlite, sqlite.ConnectionString);
+    }
+
+    /// <summary>A description safe to print or log: never the password.</summary>
+    public string Describe() => Provider switch
+    {
+        DatabaseProvider.Sqlite => "SQLite " + new SqliteConnectionStringBuilder(ConnectionString).DataSource,
+        _ => DescribePostgres(),
+    };
+
+    private string DescribePostgres()
+    {
+        var b = new NpgsqlConnectionStringBuilder(ConnectionString);
+        return $"PostgreSQL {b.Host}:{b.Port}/{b.Database}";
+    }
+
+    private static string FromPostgresUrl(string url)
+    {
+        var uri = new Uri(url);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
+        };
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            builder.Username = Uri.UnescapeDataString(parts[0]);
+            if (parts.Length == 2)
+            {
+                builder.Password = Uri.UnescapeDataString(parts[1]);
+            }
+        }
+
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            if (kv.Length == 2)
+            {
+                builder[Uri.UnescapeDataString(kv[0])] = Uri.UnescapeDataString(kv[1]);
+            }
+        }
+
+        return builder.ConnectionString;
+    }
+}

@@ -1,0 +1,68 @@
+using Keycard.Core.Storage;
+using Keycard.Storage.Stores;
+using Keycard.Storage.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Keycard.Storage;
+
+public static class KeycardStorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// OWASP Password Storage Cheat Sheet: PBKDF2-HMAC-SHA512 needs at least 210,000 iterations. Identity's V3
+    /// format records the count in each hash, so raising it later rehashes passwords at their next sign-in.
+    /// </summary>
+    public const int PasswordHashIterations = 210_000;
+
+    /// <summary>
+    /// Registers the stores for <paramref name="provider"/>. The connection string is read from the registered
+    /// <see cref="DatabaseLocation"/> when the first context is made, so a host (or a test) can still replace it.
+    /// </summary>
+    public static IServiceCollection AddKeycardStorage(this IServiceCollection services, DatabaseProvider provider)
+    {
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            services.AddDbContextPool<KeycardDbContext, SqliteKeycardDbContext>(
+                (sp, o) => o.UseSqlite(sp.GetRequiredService<DatabaseLocation>().ConnectionString));
+        }
+        else
+        {
+            services.AddDbContextPool<KeycardDbContext, PostgresKeycardDbContext>(
+                (sp, o) => o.UseNpgsql(sp.GetRequiredService<DatabaseLocation>().ConnectionString));
+        }
+
+        services.AddScoped<IClientStore, EfClientStore>();
+        services.AddScoped<ITokenStore, EfTokenStore>();
+        services.AddScoped<IAttemptThrottle, EfAttemptThrottle>();
+        services.AddScoped<IUserAuthenticator, IdentityUserAuthenticator>();
+        services.AddScoped<IUserDirectory, IdentityUserDirectory>();
+        services.AddScoped<UserAdministration>();
+        services.AddScoped<KeycardDatabase>();
+
+        services.AddIdentityCore<KeycardUser>(o =>
+            {
+                // NIST SP 800-63B §5.1.1.2 / OWASP: length over composition rules.
+                o.Password.RequiredLength = 8;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
+                o.User.RequireUniqueEmail = false;
+            })
+            .AddEntityFrameworkStores<KeycardDbContext>();
+        services.Configure<PasswordHasherOptions>(o =>
+        {
+            o.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
+            o.IterationCount = PasswordHashIterations;
+        });
+        return services;
+    }
+
+    public static IServiceCollection AddKeycardStorage(this IServiceCollection services, DatabaseLocation database)
+    {
+        services.AddSingleton(database);
+        return services.AddKeycardStorage(database.Provider);
+    }
+}

@@ -1,0 +1,143 @@
+using Keycard.Core.Storage;
+using Keycard.Core.Tokens;
+using Keycard.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Keycard.Storage.Stores;
+
+internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
+{
+    private static readonly Func<KeycardDbContext, byte[], CancellationToken, Task<TokenEntity?>> FindByHash =
+        EF.CompileAsyncQuery((KeycardDbContext context, byte[] hash, CancellationToken _) =>
+            context.Tokens.AsNoTracking().FirstOrDefault(t => t.Hash == hash));
+
+    public async Task AddAsync(IReadOnlyList<StoredToken> tokens, CancellationToken cancellationToken)
+    {
+        if (tokens.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var token in tokens)
+        {
+            db.Tokens.Add(ToEntity(token));
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public async Task<StoredToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
+    {
+        var entity = await FindByHash(db, hash, cancellationToken);
+        return entity is null ? null : ToModel(entity);
+    }
+
+    public async Task<bool> ExchangeAsync(byte[] consumedHash, DateTimeOffset now, IReadOnlyList<StoredToken> issued, CancellationToken cancellationToken)
+    {
+        var nowMs = TimeMapping.ToMs(now);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // The conditional update is the lock: of two concurrent exchanges exactly one sees a row change.
+        var consumed = await db.Tokens
+            .Where(t => t.Hash == consumedHash && t.ConsumedAt == null && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, nowMs), cancellationToken);
+        if (consumed == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+
+        foreach (var token in issued)
+        {
+            db.Tokens.Add(ToEntity(token));
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> RevokeAsync(byte[] hash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var nowMs = TimeMapping.ToMs(now);
+        var revoked = await db.Tokens
+            .Where(t => t.Hash == hash && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, nowMs), cancellationToken);
+        return revoked > 0;
+    }
+
+    public Task<int> RevokeFamilyAsync(string familyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var nowMs = TimeMapping.ToMs(now);
+        return db.Tokens
+            .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, nowMs), cancellationToken);
+    }
+
+    public async Task<int> PruneAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
+    {
+        var cutoffMs = TimeMapping.ToMs(cutoff);
+
+        // Small batches keyed by the primary key: each delete holds its lock only briefly.
+        var batch = await db.Tokens.AsNoTracking()
+            .Where(t => t.ExpiresAt < cutoffMs || t.RevokedAt < cutoffMs)
+            .Select(t => t.Hash)
+            .Take(batchSize)
+            .ToListAsync(cancellationToken);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        return await db.Tokens.Where(t => batch.Contains(t.Hash)).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    private static TokenEntity ToEntity(StoredToken t) => new()
+    {
+        Hash = t.Hash,
+        Kind = (int)t.Kind,
+        ClientId = t.ClientId,
+        UserId = t.UserId,
+        Scope = t.Scope,
+        ScopeOpen = t.ScopeOpen,
+        FamilyId = t.FamilyId,
+        RedirectUri = t.RedirectUri,
+        CodeChallenge = t.CodeChallenge,
+        CreatedAt = TimeMapping.ToMs(t.CreatedAt),
+        ExpiresAt = TimeMapping.ToMs(t.ExpiresAt),
+        ConsumedAt = t.ConsumedAt is { } c ? TimeMapping.ToMs(c) : null,
+        RevokedAt = t.RevokedAt is { } r ? TimeMapping.ToMs(r) : null,
+    };
+
+    private static StoredToken ToModel(TokenEntity e) => new()
+    {
+        Hash = e.Hash,
+        Kind = (TokenKind)e.Kind,
+        ClientId = e.ClientId,
+        UserId = e.UserId,
+        Scope = e.Scope,
+        ScopeOpen = e.ScopeOpen,
+        FamilyId = e.FamilyId,
+        RedirectUri = e.RedirectUri,
+        CodeChallenge = e.CodeChallenge,
+        CreatedAt = TimeMapping.FromMs(e.CreatedAt),
+        ExpiresAt = TimeMapping.FromMs(e.ExpiresAt),
+        ConsumedAt = TimeMapping.FromMs(e.ConsumedAt),
+        RevokedAt = TimeMapping.FromMs(e.RevokedAt),
+    };
+}

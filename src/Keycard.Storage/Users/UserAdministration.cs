@@ -1,0 +1,101 @@
+using Keycard.Core.Users;
+using Keycard.Storage.Stores;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Keycard.Storage.Users;
+
+/// <summary>The operator's user commands, through Identity's <see cref="UserManager{TUser}"/>.</summary>
+public sealed class UserAdministration(UserManager<KeycardUser> users, KeycardDbContext db, TimeProvider time)
+{
+    public async Task<(UserProfile? User, IReadOnlyList<string> Errors)> AddAsync(
+        string userName, string email, string firstName, string lastName, string password)
+    {
+        var now = TimeMapping.ToMs(time.GetUtcNow());
+        var user = new KeycardUser
+        {
+            UserName = userName,
+            Email = email,
+            FirstName = firstName,
+            LastName = lastName,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var result = await users.CreateAsync(user, password);
+        return result.Succeeded
+            ? (IdentityUserDirectory.ToProfile(user), [])
+            : (null, result.Errors.Select(e => e.Description).ToList());
+    }
+
+    public async Task<IReadOnlyList<UserProfile>> ListAsync(CancellationToken cancellationToken)
+    {
+        var all = await db.Users.AsNoTracking().OrderBy(u => u.Id).ToListAsync(cancellationToken);
+        return all.ConvertAll(IdentityUserDirectory.ToProfile);
+    }
+
+    public async Task<UserProfile?> FindAsync(string userName)
+    {
+        var user = await users.FindByNameAsync(userName);
+        return user is null ? null : IdentityUserDirectory.ToProfile(user);
+    }
+
+    public async Task<IReadOnlyList<string>> SetPasswordAsync(string userName, string password)
+    {
+        var user = await users.FindByNameAsync(userName);
+        if (user is null)
+        {
+            return [$"No user named '{userName}'."];
+        }
+
+        var token = await users.RemovePasswordAsync(user);
+        if (!token.Succeeded)
+        {
+            return token.Errors.Select(e => e.Description).ToList();
+        }
+
+        var result = await users.AddPasswordAsync(user, password);
+        if (!result.Succeeded)
+        {
+            return result.Errors.Select(e => e.Description).ToList();
+        }
+
+        user.UpdatedAt = TimeMapping.ToMs(time.GetUtcNow());
+        await users.UpdateAsync(user);
+        return [];
+    }
+
+    /// <summary>Disables (or re-enables) a user and, on disable, revokes every token they hold.</summary>
+    public async Task<bool> SetDisabledAsync(string userName, bool disabled, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByNameAsync(userName);
+        if (user is null)
+        {
+            return false;
+        }
+
+        user.IsDisabled = disabled;
+        user.UpdatedAt = TimeMapping.ToMs(time.GetUtcNow());
+        await users.UpdateAsync(user);
+        if (disabled)
+        {
+            var nowMs = TimeMapping.ToMs(time.GetUtcNow());
+            await db.Tokens.Where(t => t.UserId == user.Id && t.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, nowMs), cancellationToken);
+        }
+
+        return true;
+    }
+
+    public async Task<bool> RemoveAsync(string userName, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByNameAsync(userName);
+        if (user is null)
+        {
+            return false;
+        }
+
+        await db.Tokens.Where(t => t.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
+        var result = await users.DeleteAsync(user);
+        return result.Succeeded;
+    }
+}
