@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KeycardChangeEvent } from '../dist/index.js';
-import { clientId, createHarness, signIn } from './fakes.js';
+import { clientId, createHarness, deferred, signIn } from './fakes.js';
 
 describe('logout', () => {
   it('logout_SignedIn_RevokesBothTokensAndClearsStorage', async () => {
@@ -36,15 +36,23 @@ describe('logout', () => {
     assert.equal(h.client.getTokens(), null);
   });
 
-  it('logout_DuringRefresh_LeavesNoTokensBehind', async () => {
+  it('logout_DuringRefresh_WaitsForItAndRevokesTheRotatedTokens', async () => {
     const h = createHarness();
     await signIn(h);
     h.clock.advance(h.server.accessTokenLifetimeMs + 1);
+    const gate = deferred();
+    h.server.refreshDelay = gate.promise;
 
-    const call = h.client.fetch('users/me').catch(() => undefined);
-    await h.client.logout();
-    await call;
+    const call = h.client.fetch('users/me').catch((error: unknown) => error);
+    while (h.server.refreshCalls.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    const loggingOut = h.client.logout();
+    gate.resolve();
+    await Promise.all([call, loggingOut]);
 
     assert.equal(h.client.getTokens(), null);
+    const revoked = h.server.callsTo('/external/api/oauth2/revoke').map((c) => c.headers['x-token']);
+    const rotated = [...h.server.refreshTokens];
+    assert.equal(rotated.length, 1, 'the refresh went through');
+    assert.ok(revoked.includes(rotated[0]), 'the refresh token issued by the refresh is revoked');
   });
 });

@@ -31,6 +31,10 @@ internal static class ServeCommand
         command.Options.Add(demo);
         command.Options.Add(behindProxy);
         command.Options.Add(knownProxy);
+
+        // Anything else (--Keycard:AccessTokenLifetime=00:10:00, --environment=…) is host configuration,
+        // passed to ASP.NET Core as is. WebApplicationFactory starts the server this way too.
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new ServeOptions
@@ -41,11 +45,11 @@ internal static class ServeCommand
                 BehindProxy = parse.GetValue(behindProxy),
                 KnownProxies = parse.GetValue(knownProxy) ?? [],
             };
-            return await RunAsync(options, cancellationToken);
+            return await RunAsync(options, [.. parse.UnmatchedTokens], cancellationToken);
         });
     }
 
-    private static async Task<int> RunAsync(ServeOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ServeOptions options, string[] hostArgs, CancellationToken cancellationToken)
     {
         if (FindInsecureUrl(options) is { } insecure)
         {
@@ -64,7 +68,7 @@ internal static class ServeCommand
             }
         }
 
-        var app = KeycardServer.Build(options, []);
+        var app = KeycardServer.Build(options, hostArgs);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<KeycardDatabase>().MigrateAsync(cancellationToken);
