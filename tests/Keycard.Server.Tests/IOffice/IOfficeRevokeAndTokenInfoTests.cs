@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Keycard.Server.Tests.Infrastructure;
+
+namespace Keycard.Server.Tests.IOffice;
+
+public sealed class IOfficeRevokeAndTokenInfoTests : IOfficeTestBase
+{
+    [Fact]
+    public async Task Revoke_AccessTokenWithPost_ApiRefusesIt()
+    {
+        var tokens = await Client.SignInAsync();
+
+        using var revoke = await Client.RevokeAsync(tokens.AccessToken);
+
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        using var me = await Client.MeAsync(tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task Revoke_AccessTokenWithGet_ApiRefusesIt()
+    {
+        var tokens = await Client.SignInAsync();
+
+        using var revoke = await Client.RevokeAsync(tokens.AccessToken, HttpMethod.Get);
+
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        using var me = await Client.MeAsync(tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task Revoke_RefreshToken_EndsItAndTheAccessTokensIssuedFromIt()
+    {
+        var tokens = await Client.SignInAsync();
+
+        using var revoke = await Client.RevokeAsync(tokens.RefreshToken);
+
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        using var refresh = await Client.RefreshAsync(tokens.RefreshToken);
+        await ResponseAssert.ErrorAsync(refresh, HttpStatusCode.BadRequest, "invalid_grant");
+        using var me = await Client.MeAsync(tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task Revoke_UnknownToken_Is200()
+    {
+        using var revoke = await Client.RevokeAsync("unknown-token-value");
+
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+    }
+
+    [Fact]
+    public async Task Revoke_MissingToken_IsInvalidRequest()
+    {
+        using var revoke = await Client.RevokeAsync(null);
+
+        await ResponseAssert.ErrorAsync(revoke, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Fact]
+    public async Task Revoke_ConfidentialClientsTokenWithoutSecret_IsInvalidClientAndTokenSurvives()
+    {
+        var tokens = await Client.SignInAsync(KeycardFactory.ConfidentialClientId, Factory.ConfidentialSecret);
+
+        using var revoke = await Client.RevokeAsync(tokens.AccessToken);
+
+        await ResponseAssert.ErrorAsync(revoke, HttpStatusCode.Unauthorized, "invalid_client");
+        using var me = await Client.MeAsync(tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task Revoke_ConfidentialClientsTokenWithSecret_Revokes()
+    {
+        var tokens = await Client.SignInAsync(KeycardFactory.ConfidentialClientId, Factory.ConfidentialSecret);
+
+        using var revoke = await Client.RevokeAsync(tokens.AccessToken, clientId: KeycardFactory.ConfidentialClientId, secret: Factory.ConfidentialSecret);
+
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        using var me = await Client.MeAsync(tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task TokenInfo_ValidToken_ReturnsClientUserScopeAndExpiry()
+    {
+        var tokens = await Client.SignInAsync();
+
+        using var response = await Client.TokenInfoAsync(tokens.AccessToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(KeycardFactory.PublicClientId, body.GetProperty("clientId").GetString());
+        Assert.Equal(1, body.GetProperty("userId").GetInt32());
+        Assert.Equal("email", body.GetProperty("scope").GetString());
+        Assert.Equal(Factory.Time.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds(), body.GetProperty("expiresAt").GetInt64());
+        Assert.Equal(3_600_000, body.GetProperty("expiresIn").GetInt64());
+    }
+
+    [Fact]
+    public async Task TokenInfo_ExpiredToken_Is401()
+    {
+        var tokens = await Client.SignInAsync();
+        Factory.Time.Advance(TimeSpan.FromHours(1));
+
+        using var response = await Client.TokenInfoAsync(tokens.AccessToken);
+
+        await ResponseAssert.ErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_token");
+    }
+
+    [Fact]
+    public async Task TokenInfo_RefreshTokenOrGarbage_Is401()
+    {
+        var tokens = await Client.SignInAsync();
+
+        using var refresh = await Client.TokenInfoAsync(tokens.RefreshToken);
+        using var garbage = await Client.TokenInfoAsync("garbage");
+        using var missing = await Client.TokenInfoAsync(null);
+
+        await ResponseAssert.ErrorAsync(refresh, HttpStatusCode.Unauthorized, "invalid_token");
+        await ResponseAssert.ErrorAsync(garbage, HttpStatusCode.Unauthorized, "invalid_token");
+        await ResponseAssert.ErrorAsync(missing, HttpStatusCode.Unauthorized, "invalid_token");
+    }
+}
