@@ -79,8 +79,14 @@ internal static class ServeCommand
         }
 
         var location = app.Services.GetRequiredService<DatabaseLocation>();
+        await app.StartAsync(cancellationToken);
         Console.WriteLine($"Keycard listening on {options.Urls} ({location.Describe()})");
-        await app.RunAsync();
+        if (options.Demo)
+        {
+            await DemoSetup.SelfCheckAsync(FirstUrl(options.Urls), cancellationToken);
+        }
+
+        await app.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }
 
