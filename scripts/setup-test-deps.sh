@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs and starts what the test suites need on a fresh machine. Idempotent.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required" >&2; exit 1; }
+# Installs and starts what the test suites need on a fresh machine. Idempotent; sourced by scripts/test-all.sh
+# so that the variables it exports (KEYCARD_TEST_POSTGRES) reach the tests.
+command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required" >&2; return 1 2>/dev/null || exit 1; }
+command -v npm >/dev/null || { echo "setup: Node.js and npm are required" >&2; return 1 2>/dev/null || exit 1; }
