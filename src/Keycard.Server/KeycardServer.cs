@@ -8,6 +8,7 @@ using Keycard.Server.Endpoints.Login;
 using Keycard.Server.Http;
 using Keycard.Server.Json;
 using Keycard.Storage;
+using Keycard.Storage.Caching;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
@@ -57,6 +58,7 @@ internal static partial class KeycardServer
         services.AddOptions<KeycardProtocolOptions>().BindConfiguration("Keycard");
         services.AddOptions<LockoutOptions>().BindConfiguration("Keycard:Lockout");
         services.AddOptions<KeycardServerOptions>().BindConfiguration("Keycard");
+        services.AddOptions<StoreCacheOptions>().BindConfiguration("Keycard:Cache");
 
         var location = DatabaseLocation.Parse(configuration["Keycard:Database"] ?? Environment.GetEnvironmentVariable("KEYCARD_DATABASE"));
         services.AddSingleton(sp => DatabaseLocation.Parse(

@@ -1,4 +1,5 @@
 using Keycard.Core.Storage;
+using Keycard.Storage.Caching;
 using Keycard.Storage.Stores;
 using Keycard.Storage.Users;
 using Microsoft.AspNetCore.Identity;
@@ -32,11 +33,17 @@ public static class KeycardStorageServiceCollectionExtensions
                 (sp, o) => o.UseNpgsql(sp.GetRequiredService<DatabaseLocation>().ConnectionString));
         }
 
-        services.AddScoped<IClientStore, EfClientStore>();
-        services.AddScoped<ITokenStore, EfTokenStore>();
+        // The hot read paths go through short-lived caches (Caching/StoreCacheOptions: 1 s by default).
+        services.AddOptions<StoreCacheOptions>();
+        services.AddSingleton<StoreCache>();
+        services.AddScoped<EfClientStore>();
+        services.AddScoped<IClientStore, CachingClientStore>();
+        services.AddScoped<EfTokenStore>();
+        services.AddScoped<ITokenStore, CachingTokenStore>();
         services.AddScoped<IAttemptThrottle, EfAttemptThrottle>();
         services.AddScoped<IUserAuthenticator, IdentityUserAuthenticator>();
-        services.AddScoped<IUserDirectory, IdentityUserDirectory>();
+        services.AddScoped<IdentityUserDirectory>();
+        services.AddScoped<IUserDirectory, CachingUserDirectory>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<KeycardDatabase>();
 

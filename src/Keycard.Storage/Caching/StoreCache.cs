@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Keycard.Storage.Caching;
+
+/// <summary>One bounded, short-lived memory cache for the hot read paths (token validation, users, clients).</summary>
+public sealed class StoreCache : IDisposable
+{
+    private readonly MemoryCache _cache;
+
+    public StoreCache(IOptions<StoreCacheOptions> options)
+    {
+        Duration = options.Value.Duration;
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.MaxEntries), CompactionPercentage = 0.25 });
+    }
+
+    public TimeSpan Duration { get; }
+
+    public bool Enabled => Duration > TimeSpan.Zero;
+
+    public bool TryGet<T>(string key, out T? value)
+    {
+        if (!Enabled)
+        {
+            value = default;
+            return false;
+        }
+
+        return _cache.TryGetValue(key, out value);
+    }
+
+    /// <summary>Caches for <see cref="Duration"/> (times <paramref name="durations"/>), never past <paramref name="notAfter"/>.</summary>
+    public void Set<T>(string key, T value, DateTimeOffset? notAfter = null, int durations = 1)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var options = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Duration * durations };
+        if (notAfter is { } limit && limit < DateTimeOffset.UtcNow + (Duration * durations))
+        {
+            options.AbsoluteExpiration = limit;
+        }
+
+        _cache.Set(key, value, options);
+    }
+
+    public void Remove(string key) => _cache.Remove(key);
+
+    public void Dispose() => _cache.Dispose();
+}
