@@ -7,9 +7,11 @@ namespace Keycard.Storage.Caching;
 public sealed class StoreCache : IDisposable
 {
     private readonly MemoryCache _cache;
+    private readonly TimeProvider _time;
 
-    public StoreCache(IOptions<StoreCacheOptions> options)
+    public StoreCache(IOptions<StoreCacheOptions> options, TimeProvider time)
     {
+        _time = time;
         Duration = options.Value.Duration;
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.MaxEntries), CompactionPercentage = 0.25 });
     }
@@ -37,13 +39,20 @@ public sealed class StoreCache : IDisposable
             return;
         }
 
-        var options = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Duration * durations };
-        if (notAfter is { } limit && limit < DateTimeOffset.UtcNow + (Duration * durations))
+        var lifetime = Duration * durations;
+        if (notAfter is { } limit)
         {
-            options.AbsoluteExpiration = limit;
+            // notAfter is on Keycard's clock (TimeProvider); the cache counts on the machine's, so pass a span.
+            var left = limit - _time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            lifetime = left < lifetime ? left : lifetime;
         }
 
-        _cache.Set(key, value, options);
+        _cache.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
     }
 
     public void Remove(string key) => _cache.Remove(key);
