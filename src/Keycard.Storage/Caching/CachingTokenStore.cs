@@ -5,14 +5,16 @@ using Keycard.Storage.Stores;
 namespace Keycard.Storage.Caching;
 
 /// <summary>
-/// Serves access-token lookups from memory for at most <see cref="StoreCache.Duration"/>. Only live access tokens are
+/// The token store Keycard runs with. Writes go through <see cref="TokenWriteBatcher"/> (group commit: concurrent
+/// issuances share one durable transaction). Reads serve access-token lookups from memory for at most <see cref="StoreCache.Duration"/>. Only live access tokens are
 /// cached, and the validator still checks expiry on every use. Revoking a token or a family through this node leaves
 /// a marker, kept twice as long as any entry, that every cache hit checks: a revocation here takes effect at once,
 /// even against a lookup that raced it. Through another node or the CLI it takes effect within the cache duration.
 /// </summary>
-internal sealed class CachingTokenStore(EfTokenStore inner, StoreCache cache) : ITokenStore
+internal sealed class CachingTokenStore(EfTokenStore inner, TokenWriteBatcher writes, StoreCache cache) : ITokenStore
 {
-    public Task AddAsync(IReadOnlyList<StoredToken> tokens, CancellationToken cancellationToken) => inner.AddAsync(tokens, cancellationToken);
+    public Task AddAsync(IReadOnlyList<StoredToken> tokens, CancellationToken cancellationToken) =>
+        tokens.Count == 0 ? Task.CompletedTask : writes.AddAsync(tokens);
 
     public async Task<StoredToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
     {
@@ -33,7 +35,7 @@ internal sealed class CachingTokenStore(EfTokenStore inner, StoreCache cache) : 
     }
 
     public Task<bool> ExchangeAsync(byte[] consumedHash, DateTimeOffset now, IReadOnlyList<StoredToken> issued, CancellationToken cancellationToken) =>
-        inner.ExchangeAsync(consumedHash, now, issued, cancellationToken);
+        writes.ExchangeAsync(consumedHash, now, issued);
 
     public Task<bool> RevokeAsync(byte[] hash, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -72,6 +72,50 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
         return true;
     }
 
+    /// <summary>
+    /// Applies several writes in one transaction, in order: a plain insert (no consumed hash) always succeeds; an
+    /// exchange succeeds only if its code or refresh token was still unspent, exactly as <see cref="ExchangeAsync"/>.
+    /// </summary>
+    public async Task<bool[]> ApplyBatchAsync(
+        IReadOnlyList<(byte[]? ConsumedHash, DateTimeOffset Now, IReadOnlyList<StoredToken> Issued)> operations, CancellationToken cancellationToken)
+    {
+        var results = new bool[operations.Count];
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            for (var i = 0; i < operations.Count; i++)
+            {
+                var (consumedHash, now, issued) = operations[i];
+                if (consumedHash is not null)
+                {
+                    var nowMs = TimeMapping.ToMs(now);
+                    var consumed = await db.Tokens
+                        .Where(t => t.Hash == consumedHash && t.ConsumedAt == null && t.RevokedAt == null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, nowMs), cancellationToken);
+                    if (consumed == 0)
+                    {
+                        continue;
+                    }
+                }
+
+                foreach (var token in issued)
+                {
+                    db.Tokens.Add(ToEntity(token));
+                }
+
+                results[i] = true;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return results;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
     public async Task<bool> RevokeAsync(byte[] hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowMs = TimeMapping.ToMs(now);
