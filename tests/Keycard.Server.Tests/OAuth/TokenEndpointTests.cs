@@ -355,4 +355,23 @@ public sealed class TokenEndpointTests : OAuthTestBase
 
         Assert.True(response.Headers.CacheControl?.NoStore);
     }
+
+    [Fact]
+    public async Task Token_GetRequest_IsNotAllowed()
+    {
+        // RFC 6749 §3.2: the client MUST use the HTTP POST method when making access token requests.
+        using var response = await Http.GetAsync("/oauth2/token?grant_type=client_credentials&client_id=webapp&client_secret=" + Uri.EscapeDataString(Secret));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_EmptyParameter_IsTreatedAsOmitted()
+    {
+        // RFC 6749 §3.2: parameters sent without a value MUST be treated as if they were omitted.
+        using var response = await Forms.TokenWithBasicAsync(KeycardFactory.ConfidentialClientId, Secret, ("grant_type", "client_credentials"), ("scope", ""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False((await JsonAsync(response)).TryGetProperty("scope", out _));
+    }
 }
