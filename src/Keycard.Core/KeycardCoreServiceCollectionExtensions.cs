@@ -28,6 +28,7 @@ public static class KeycardCoreServiceCollectionExtensions
         services.AddScoped<TokenService>();
         services.AddScoped<AccessTokenValidator>();
         services.AddScoped<RevocationService>();
+        services.AddScoped<IntrospectionService>();
         return services;
     }
 }

@@ -5,6 +5,7 @@ using Keycard.Core.Users;
 using Keycard.Server.Endpoints.Api;
 using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Endpoints.Login;
+using Keycard.Server.Endpoints.OAuth;
 using Keycard.Server.Http;
 using Keycard.Server.Json;
 using Keycard.Storage;
@@ -87,6 +88,9 @@ internal static partial class KeycardServer
         services.AddCors();
         services.AddSingleton<ICorsPolicyProvider, ClientOriginCorsPolicyProvider>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, KeycardJsonContext.Default));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OAuthJsonContext.Default));
+        services.AddSignInSession(configuration);
+        services.AddStandardOAuth();
         services.AddHostedService<TokenPruningService>();
 
         if (serve.BehindProxy)
@@ -125,6 +129,7 @@ internal static partial class KeycardServer
         app.MapGet("/healthz", () => TypedResults.Text("ok\n"));
         app.MapLoginPage();
         app.MapIOfficeDialect();
+        app.MapStandardOAuth();
         app.MapRestApi();
     }
 

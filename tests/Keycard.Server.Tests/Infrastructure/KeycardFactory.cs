@@ -54,7 +54,8 @@ public class KeycardFactory : WebApplicationFactory<Program>
     /// <summary>Starts the server and seeds one user, one public and one confidential client.</summary>
     public async Task<KeycardFactory> SeedAsync()
     {
-        _ = Server;
+        // StartServer, not Server: a test may have chosen Kestrel (UseKestrel) for a real socket.
+        StartServer();
         await using var scope = Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserAdministration>();
         if (await users.FindAsync(UserName) is null)

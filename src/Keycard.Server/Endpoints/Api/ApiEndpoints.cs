@@ -1,4 +1,5 @@
 using Keycard.Core.Errors;
+using Keycard.Core.Scopes;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Server.Endpoints.IOffice;
@@ -17,7 +18,15 @@ internal static class ApiEndpoints
         var api = routes.MapGroup("/external/api/rest/v2")
             .RequireCors(IOfficeEndpoints.CorsPolicy)
             .AddEndpointFilter(RequireAccessTokenAsync);
-        api.MapGet("/users/me", UsersMeAsync);
+        var me = api.MapGet("/users/me", UsersMeAsync);
+
+        // users/me is open to any valid token unless a deployment names a scope for it.
+        var meScope = routes.ServiceProvider.GetRequiredService<IConfiguration>()["Keycard:Api:UsersMeScope"];
+        if (!string.IsNullOrEmpty(meScope))
+        {
+            me.WithMetadata(new RequiredScope(meScope));
+        }
+
         return routes;
     }
 
@@ -74,6 +83,10 @@ internal static class ApiEndpoints
         var validation = await validator.ValidateAsync(presented.Value, context.RequestAborted);
         switch (validation.Status)
         {
+            case TokenValidationStatus.Valid when context.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>() is { } required
+                && !ScopeRules.IsSubset(required.Scope, validation.Token!.Scope):
+                // RFC 6750 §3.1: 403 with the scope the token lacks, so the client knows what to ask for.
+                return Challenge(context, new ProtocolError(OAuthErrorCodes.InsufficientScope, $"This endpoint needs the scope '{required.Scope}'."), required.Scope);
             case TokenValidationStatus.Valid:
                 context.Items[TokenItem] = validation.Token;
                 return await next(invocation);
@@ -87,9 +100,10 @@ internal static class ApiEndpoints
     }
 
     /// <summary>RFC 6750 §3: WWW-Authenticate with the error code; invalid_request is 400, invalid_token 401.</summary>
-    private static JsonHttpResult<IOfficeError> Challenge(HttpContext context, ProtocolError error)
+    private static JsonHttpResult<IOfficeError> Challenge(HttpContext context, ProtocolError error, string? scope = null)
     {
-        context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"keycard\", error=\"{error.Code}\", error_description=\"{error.Description.Replace('"', '\'')}\"";
+        var scopeParameter = scope is null ? "" : $", scope=\"{scope}\"";
+        context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"keycard\", error=\"{error.Code}\", error_description=\"{error.Description.Replace('"', '\'')}\"{scopeParameter}";
         return IOfficeResults.Error(context, error);
     }
 }

@@ -70,4 +70,7 @@ internal sealed record LoginDialect
     public required Func<AuthorizationValidation, IssuedCode, string> BuildSuccessRedirect { get; init; }
 
     public Func<AuthorizationValidation, ProtocolError, string>? BuildErrorRedirect { get; init; }
+
+    /// <summary>A browser with a sign-in session gets its code at once, without the form (the standard dialect).</summary>
+    public bool CompleteFromSession { get; init; }
 }

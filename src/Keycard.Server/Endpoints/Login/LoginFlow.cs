@@ -18,6 +18,12 @@ internal static class LoginFlow
             return failure;
         }
 
+        if (dialect.CompleteFromSession && await SignInSession.FindUserAsync(context, cancellationToken) is { } userId)
+        {
+            var codes = context.RequestServices.GetRequiredService<CodeIssuer>();
+            return await IssueCodeAsync(dialect, validation!, userId, codes, StatusCodes.Status302Found, cancellationToken);
+        }
+
         return Form(context, validation!, antiforgery, userName: null, message: null, StatusCodes.Status200OK);
     }
 
@@ -85,17 +91,23 @@ internal static class LoginFlow
             return Form(context, validation!, antiforgery, userName, message, status);
         }
 
-        var v = validation!;
+        await SignInSession.SignInAsync(context, user.Value);
+
+        // RFC 9700 §4.11: 303 after a credential POST so the browser does not re-post the password.
+        return await IssueCodeAsync(dialect, validation!, user.Value, codes, StatusCodes.Status303SeeOther, cancellationToken);
+    }
+
+    private static async Task<IResult> IssueCodeAsync(
+        LoginDialect dialect, AuthorizationValidation v, int userId, CodeIssuer codes, int status, CancellationToken cancellationToken)
+    {
         var binding = new CodeGrantBinding(
             v.Client!,
-            user.Value,
+            userId,
             v.RedirectUriWasRequested ? v.RedirectUri : null,
             v.Request.Scope ?? "",
             v.Request.CodeChallenge);
         var code = await codes.IssueAsync(binding, cancellationToken);
-
-        // RFC 9700 §4.11: 303 after a credential POST so the browser does not re-post the password.
-        return new SeeOther(dialect.BuildSuccessRedirect(v, code));
+        return new SeeOther(dialect.BuildSuccessRedirect(v, code), status);
     }
 
     private static async Task<(AuthorizationValidation? Validation, IResult? Failure)> ValidateAsync(

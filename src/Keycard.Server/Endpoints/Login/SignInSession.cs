@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Security.Claims;
+using Keycard.Core.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace Keycard.Server.Endpoints.Login;
+
+/// <summary>
+/// The browser's sign-in session: a cookie set when the user signs in on the form, so a later
+/// <c>/oauth2/authorize</c> from the same browser can skip the password. The cookie is cookie authentication's
+/// ticket, encrypted and signed with ASP.NET Core Data Protection (keys in the database, shared by every node).
+/// </summary>
+internal static class SignInSession
+{
+    public const string Scheme = "keycard.session";
+    public const string CookieName = "keycard.session";
+
+    private const string UserIdClaim = "sub";
+
+    public static IServiceCollection AddSignInSession(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddAuthentication().AddCookie(Scheme, o =>
+        {
+            o.Cookie.Name = CookieName;
+            o.Cookie.HttpOnly = true;
+
+            // Lax: the cookie must travel on the top-level GET a client's redirect to /oauth2/authorize makes.
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = configuration.GetValue("Keycard:SessionLifetime", TimeSpan.FromHours(8));
+            o.SlidingExpiration = false;
+        });
+        return services;
+    }
+
+    public static Task SignInAsync(HttpContext context, int userId)
+    {
+        var identity = new ClaimsIdentity([new Claim(UserIdClaim, userId.ToString(CultureInfo.InvariantCulture))], Scheme);
+        return context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
+    }
+
+    /// <summary>The signed-in user, or null without a valid session or when the user is gone or disabled.</summary>
+    public static async Task<int?> FindUserAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var result = await context.AuthenticateAsync(Scheme);
+        if (!result.Succeeded
+            || !int.TryParse(result.Principal.FindFirstValue(UserIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var userId))
+        {
+            return null;
+        }
+
+        var user = await context.RequestServices.GetRequiredService<IUserDirectory>().FindAsync(userId, cancellationToken);
+        return user is { IsDisabled: false } ? userId : null;
+    }
+}

@@ -1,0 +1,34 @@
+namespace Keycard.Server.Endpoints.OAuth;
+
+/// <summary>RFC 8414 §2 metadata: exactly what this server does, nothing it does not (so no jwks_uri: tokens are opaque).</summary>
+public sealed record AuthorizationServerMetadata
+{
+    public required string Issuer { get; init; }
+
+    public required string AuthorizationEndpoint { get; init; }
+
+    public required string TokenEndpoint { get; init; }
+
+    public required string RevocationEndpoint { get; init; }
+
+    public required string IntrospectionEndpoint { get; init; }
+
+    public string[]? ScopesSupported { get; init; }
+
+    public required string[] ResponseTypesSupported { get; init; }
+
+    public required string[] ResponseModesSupported { get; init; }
+
+    public required string[] GrantTypesSupported { get; init; }
+
+    public required string[] CodeChallengeMethodsSupported { get; init; }
+
+    public required string[] TokenEndpointAuthMethodsSupported { get; init; }
+
+    public required string[] RevocationEndpointAuthMethodsSupported { get; init; }
+
+    public required string[] IntrospectionEndpointAuthMethodsSupported { get; init; }
+
+    /// <summary>RFC 9207 §3: authorization responses carry <c>iss</c>.</summary>
+    public bool AuthorizationResponseIssParameterSupported { get; init; } = true;
+}

@@ -1,0 +1,26 @@
+namespace Keycard.Server.Endpoints.OAuth;
+
+/// <summary>RFC 7662 §2.2 introspection response. Inactive tokens carry <c>active</c> alone; times are epoch seconds.</summary>
+public sealed record IntrospectionResponse
+{
+    public static readonly IntrospectionResponse Inactive = new() { Active = false };
+
+    public required bool Active { get; init; }
+
+    public string? Scope { get; init; }
+
+    public string? ClientId { get; init; }
+
+    public string? Username { get; init; }
+
+    /// <summary>"Bearer" for access tokens (RFC 6749 §7.1); "refresh_token" (the RFC 7009 §4.1.2 hint name) for refresh tokens.</summary>
+    public string? TokenType { get; init; }
+
+    public long? Exp { get; init; }
+
+    public long? Iat { get; init; }
+
+    public string? Sub { get; init; }
+
+    public string? Iss { get; init; }
+}

@@ -1,0 +1,31 @@
+using Keycard.Core.Errors;
+using Keycard.Server.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Keycard.Server.Endpoints.OAuth;
+
+/// <summary>Maps core results to the standard dialect's responses (RFC 6749 §5.1, §5.2).</summary>
+internal static class OAuthResults
+{
+    public static JsonHttpResult<OAuthError> Error(HttpContext context, ProtocolError error)
+    {
+        var status = ErrorStatus.For(error);
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            // RFC 6749 §5.2: a 401 invalid_client MUST carry WWW-Authenticate matching the scheme the client used;
+            // Basic is the only scheme Keycard takes, so it always offers it.
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"keycard\"";
+        }
+
+        ErrorStatus.AddRetryAfter(context.Response, error);
+        NoStore(context);
+        return TypedResults.Json(new OAuthError(error.Code, error.Description), OAuthJsonContext.Default.OAuthError, statusCode: status);
+    }
+
+    /// <summary>RFC 6749 §5.1: Cache-Control: no-store, and Pragma: no-cache for HTTP/1.0 caches.</summary>
+    public static void NoStore(HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.Pragma = "no-cache";
+    }
+}

@@ -1,0 +1,4 @@
+namespace Keycard.Server.Endpoints.OAuth;
+
+/// <summary>RFC 6749 §5.1 token response. <c>expires_in</c> is in seconds, unlike the iOFFICE dialect's milliseconds.</summary>
+public sealed record OAuthTokenResponse(string AccessToken, string TokenType, long ExpiresIn, string? RefreshToken, string? Scope);
