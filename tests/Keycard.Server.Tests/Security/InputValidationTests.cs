@@ -129,6 +129,36 @@ public sealed class InputValidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LoginPage_PostWithMalformedPercentEncoding_Is400AndIssuesNothing()
+    {
+        var page = LoginPageClient.Create(_factory);
+        var token = await page.GetTokenAsync(LoginPageClient.DefaultQuery());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/login.html?" + LoginPageClient.DefaultQuery())
+        {
+            Content = new StringContent(
+                LoginPageClient.AntiforgeryField + "=" + Uri.EscapeDataString(token) + "&username=alice&password=" + Uri.EscapeDataString(KeycardFactory.Password) + "%zz",
+                System.Text.Encoding.ASCII,
+                "application/x-www-form-urlencoded"),
+        };
+
+        using var response = await page.Http.SendAsync(request);
+
+        await ResponseAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
+    public async Task LoginPage_PostWithOversizedForm_Is400()
+    {
+        var page = LoginPageClient.Create(_factory);
+        var token = await page.GetTokenAsync(LoginPageClient.DefaultQuery());
+
+        using var response = await page.PostAsync(LoginPageClient.DefaultQuery(), KeycardFactory.UserName, new string('p', 1024 * 1024), token);
+
+        await ResponseAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Fact]
     public async Task Token_DuplicateHeader_Is400WithErrorCode()
     {
         var code = await _api.GetCodeAsync();
