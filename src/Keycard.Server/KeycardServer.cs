@@ -8,6 +8,7 @@ using Keycard.Server.Endpoints.Login;
 using Keycard.Server.Endpoints.OAuth;
 using Keycard.Server.Http;
 using Keycard.Server.Json;
+using Keycard.Server.Logging;
 using Keycard.Storage;
 using Keycard.Storage.Caching;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -41,7 +42,8 @@ internal static partial class KeycardServer
             kestrel.Limits.MaxRequestBufferSize = 8 * 1024 * 1024;
         });
 
-        // Request URLs may carry ?access_token=: the hosting and routing logs that print them stay at Warning.
+        // Request URLs may carry ?access_token=: the hosting and routing logs that print them stay at Warning, and
+        // LogRedaction blanks secrets in whatever is logged anyway.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
@@ -55,6 +57,7 @@ internal static partial class KeycardServer
 
     private static void ConfigureServices(IServiceCollection services, IConfiguration configuration, ServeOptions serve)
     {
+        services.AddLogRedaction();
         services.AddKeycardCore();
         services.AddOptions<KeycardProtocolOptions>().BindConfiguration("Keycard");
         services.AddOptions<LockoutOptions>().BindConfiguration("Keycard:Lockout");
@@ -108,6 +111,7 @@ internal static partial class KeycardServer
         }
 
         services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        services.AddPasswordRateLimit();
     }
 
     private static void ConfigurePipeline(WebApplication app, ServeOptions serve)
@@ -123,6 +127,7 @@ internal static partial class KeycardServer
         app.UseMiddleware<RequestGuardMiddleware>();
         app.UseRouting();
         app.UseCors();
+        app.UseRateLimiter();
 
         app.MapGet("/", () => TypedResults.Redirect("/.well-known/keycard"));
         app.MapGet("/.well-known/keycard", () => TypedResults.Text("Keycard is running.\n"));

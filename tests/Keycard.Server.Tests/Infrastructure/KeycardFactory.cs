@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Keycard.Server.Tests.Infrastructure;
@@ -35,12 +36,24 @@ public class KeycardFactory : WebApplicationFactory<Program>
 
     public string ConfidentialSecret { get; private set; } = "";
 
+    /// <summary>Set before the host starts to record every log entry of every category, down to Trace.</summary>
+    public CapturingLoggerProvider? Logs { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         Directory.CreateDirectory(_folder);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (Logs is { } logs)
+        {
+            builder.ConfigureLogging(logging =>
+            {
+                logging.AddProvider(logs);
+                logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace);
+            });
         }
 
         builder.ConfigureServices(services =>

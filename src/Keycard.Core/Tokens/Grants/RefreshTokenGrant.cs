@@ -68,10 +68,10 @@ public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory) 
 
         // Already rotated, by an earlier request or a concurrent one. Re-read to learn when.
         var consumed = current.ConsumedAt is null ? await tokens.FindAsync(hash, cancellationToken) : current;
-        if (consumed is { RevokedAt: null, ConsumedAt: { } consumedAt } && now - consumedAt <= factory.Options.RefreshReuseGrace)
+        if (consumed is { RevokedAt: null, ConsumedAt: { } consumedAt } && now - consumedAt < factory.Options.RefreshReuseGrace)
         {
             // Two tabs refreshing at once: within the grace window the same client gets a valid answer in the
-            // same family, so the user keeps the session and no second family appears.
+            // same family, so the user keeps the session and no second family appears. A zero grace turns this off.
             await tokens.AddAsync(stored, cancellationToken);
             return response;
         }

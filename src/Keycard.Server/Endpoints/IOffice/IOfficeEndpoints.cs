@@ -21,7 +21,7 @@ internal static class IOfficeEndpoints
     public static IEndpointRouteBuilder MapIOfficeDialect(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/external/api/oauth2").RequireCors(CorsPolicy);
-        group.MapPost("/auth", AuthAsync);
+        group.MapPost("/auth", AuthAsync).RequireRateLimiting(PasswordRateLimit.PolicyName);
         group.MapPost("/token", TokenAsync);
         group.MapPost("/revoke", RevokeAsync);
         group.MapGet("/revoke", RevokeAsync);

@@ -26,7 +26,8 @@ internal static class LoginEndpoints
         routes.MapGet("/login.html", (HttpContext context, AuthorizationValidator validator, IAntiforgery antiforgery, CancellationToken ct) =>
             LoginFlow.ShowAsync(context, IOfficeLogin, validator, antiforgery, ct));
         routes.MapPost("/login.html", (HttpContext context, AuthorizationValidator validator, IAntiforgery antiforgery, PasswordSignIn signIn, CodeIssuer codes, CancellationToken ct) =>
-            LoginFlow.SubmitAsync(context, IOfficeLogin, validator, antiforgery, signIn, codes, ct));
+            LoginFlow.SubmitAsync(context, IOfficeLogin, validator, antiforgery, signIn, codes, ct))
+            .RequireRateLimiting(PasswordRateLimit.PolicyName);
         return routes;
     }
 

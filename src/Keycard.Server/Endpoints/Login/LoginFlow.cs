@@ -49,7 +49,8 @@ internal static class LoginFlow
             return failure;
         }
 
-        if (!context.Request.HasFormContentType)
+        // The form has no enctype, so browsers post it urlencoded; multipart is refused before any parser sees it.
+        if (!IsUrlEncodedForm(context.Request))
         {
             return Page(context, HtmlPages.Error("Bad request", "The sign-in form must be posted as a form.", null), StatusCodes.Status400BadRequest);
         }
@@ -59,7 +60,7 @@ internal static class LoginFlow
         {
             form = await context.Request.ReadFormAsync(cancellationToken);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             return Page(context, HtmlPages.Error("Bad request", "The sign-in form is too large or malformed.", null), StatusCodes.Status400BadRequest);
         }
@@ -158,6 +159,10 @@ internal static class LoginFlow
         SecurityHeaders.ApplyHtml(context, formActionSource);
         return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
+
+    private static bool IsUrlEncodedForm(HttpRequest request) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) &&
+        type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsSameOriginOrNull(HttpRequest request, string? origin)
     {

@@ -1,0 +1,8 @@
+namespace Keycard.Server.Http;
+
+/// <summary>The "Keycard:RateLimit" configuration section.</summary>
+public sealed class PasswordRateLimitOptions
+{
+    /// <summary>Password attempts one address may make per minute, across every sign-in endpoint of this node.</summary>
+    public int PasswordPermitsPerMinute { get; set; } = 30;
+}
