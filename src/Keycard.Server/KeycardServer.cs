@@ -48,6 +48,9 @@ internal static partial class KeycardServer
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
+        // Start-up failures are reported by `keycard serve` in one line; the host's own report is a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
         ConfigureServices(builder.Services, builder.Configuration, serve);
 
         var app = builder.Build();

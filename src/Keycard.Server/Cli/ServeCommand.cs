@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Keycard.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Keycard.Server.Cli;
 
@@ -69,17 +70,27 @@ internal static class ServeCommand
         }
 
         var app = KeycardServer.Build(options, hostArgs);
-        await using (var scope = app.Services.CreateAsyncScope())
+        try
         {
-            await scope.ServiceProvider.GetRequiredService<KeycardDatabase>().MigrateAsync(cancellationToken);
-            if (options.Demo)
+            await using (var scope = app.Services.CreateAsyncScope())
             {
-                await DemoSetup.EnsureAsync(scope.ServiceProvider, FirstUrl(options.Urls), cancellationToken);
+                await scope.ServiceProvider.GetRequiredService<KeycardDatabase>().MigrateAsync(cancellationToken);
+                if (options.Demo)
+                {
+                    await DemoSetup.EnsureAsync(scope.ServiceProvider, FirstUrl(options.Urls), cancellationToken);
+                }
             }
+
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or System.Data.Common.DbException or IOException)
+        {
+            // An operator's mistake (bad setting, unreachable database, port in use) gets one clear line, not a stack trace.
+            await Console.Error.WriteLineAsync($"keycard: cannot start: {ex.Message}");
+            return 1;
         }
 
         var location = app.Services.GetRequiredService<DatabaseLocation>();
-        await app.StartAsync(cancellationToken);
         Console.WriteLine($"Keycard listening on {options.Urls} ({location.Describe()})");
         if (options.Demo)
         {

@@ -169,6 +169,16 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_InvalidSetting_ReportsOneLineWithoutStackTrace()
+    {
+        var (code, output, err) = await KeycardProcess.RunAsync(null, "serve", "--urls", "http://127.0.0.1:0", "--database", Db, "--Keycard:Issuer=http://issuer.example.com");
+
+        Assert.Equal(1, code);
+        Assert.Contains("keycard: cannot start: Keycard:Issuer", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AdminCommands_WorkWhileTheServerRuns()
     {
         using var factory = new KeycardFactory();

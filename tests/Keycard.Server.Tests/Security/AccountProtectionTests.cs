@@ -218,6 +218,26 @@ public sealed class AccountProtectionTests
         Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("errorDescription").GetString()));
     }
 
+    [Fact]
+    public async Task RateLimit_StandardAuthorizePost_SharesTheAddressLimit()
+    {
+        using var factory = new KeycardFactory();
+        factory.Settings["Keycard:RateLimit:PasswordPermitsPerMinute"] = "2";
+        await factory.SeedAsync();
+        for (var i = 0; i < 2; i++)
+        {
+            await factory.Server.SendAsync(c => Prepare(c, "192.0.2.7"));
+        }
+
+        var limited = await factory.Server.SendAsync(c =>
+        {
+            Prepare(c, "192.0.2.7");
+            c.Request.Path = "/oauth2/authorize";
+        });
+
+        Assert.Equal(StatusCodes.Status429TooManyRequests, limited.Response.StatusCode);
+    }
+
     private static void Prepare(HttpContext context, string address)
     {
         context.Connection.RemoteIpAddress = IPAddress.Parse(address);

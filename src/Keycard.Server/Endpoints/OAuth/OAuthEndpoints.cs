@@ -37,7 +37,8 @@ internal static class OAuthEndpoints
         routes.MapGet(AuthorizePath, (HttpContext context, AuthorizationValidator validator, IAntiforgery antiforgery, CancellationToken ct) =>
             LoginFlow.ShowAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), validator, antiforgery, ct));
         routes.MapPost(AuthorizePath, (HttpContext context, AuthorizationValidator validator, IAntiforgery antiforgery, PasswordSignIn signIn, CodeIssuer codes, CancellationToken ct) =>
-            LoginFlow.SubmitAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), validator, antiforgery, signIn, codes, ct));
+            LoginFlow.SubmitAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), validator, antiforgery, signIn, codes, ct))
+            .RequireRateLimiting(PasswordRateLimit.PolicyName);
 
         var backChannel = routes.MapGroup("/oauth2").RequireCors(IOfficeEndpoints.CorsPolicy);
         backChannel.MapPost("/token", TokenAsync);
