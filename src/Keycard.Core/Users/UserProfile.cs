@@ -18,4 +18,7 @@ public sealed record UserProfile
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Changes whenever the user record changes (password, disable, profile): sessions bound to it end.</summary>
+    public string Version { get; init; } = "";
 }

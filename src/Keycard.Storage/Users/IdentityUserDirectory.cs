@@ -27,5 +27,6 @@ internal sealed class IdentityUserDirectory(KeycardDbContext db) : IUserDirector
         IsDisabled = user.IsDisabled,
         CreatedAt = TimeMapping.FromMs(user.CreatedAt),
         UpdatedAt = TimeMapping.FromMs(user.UpdatedAt),
+        Version = user.ConcurrencyStamp ?? "",
     };
 }

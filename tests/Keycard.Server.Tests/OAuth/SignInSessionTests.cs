@@ -80,6 +80,21 @@ public sealed class SignInSessionTests : OAuthTestBase
     }
 
     [Fact]
+    public async Task Authorize_AfterPasswordChange_ShowsTheFormAgain()
+    {
+        await GetCodeAsync();
+        var errors = await Factory.WithScopeAsync(sp => sp.GetRequiredService<Keycard.Storage.Users.UserAdministration>()
+            .SetPasswordAsync(KeycardFactory.UserName, "a brand new password"));
+        Assert.Empty(errors);
+
+        // The user record is cached for at most one second (Keycard:Cache:Duration).
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        using var page = await Http.GetAsync(OAuthForms.AuthorizeUrl());
+
+        Assert.True(await SignInForm.IsFormAsync(page));
+    }
+
+    [Fact]
     public async Task Authorize_SessionOfAnotherBrowser_ShowsTheForm()
     {
         await GetCodeAsync();

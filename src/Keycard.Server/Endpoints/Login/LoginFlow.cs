@@ -92,7 +92,7 @@ internal static class LoginFlow
             return Form(context, validation!, antiforgery, userName, message, status);
         }
 
-        await SignInSession.SignInAsync(context, user.Value);
+        await SignInSession.SignInAsync(context, user.Value, cancellationToken);
 
         // RFC 9700 §4.11: 303 after a credential POST so the browser does not re-post the password.
         return await IssueCodeAsync(dialect, validation!, user.Value, codes, StatusCodes.Status303SeeOther, cancellationToken);

@@ -18,6 +18,9 @@ internal static class SignInSession
 
     private const string UserIdClaim = "sub";
 
+    /// <summary>The user record's version (Identity's concurrency stamp): a password change, disable or edit ends every session.</summary>
+    private const string StampClaim = "keycard:stamp";
+
     public static IServiceCollection AddSignInSession(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAuthentication().AddCookie(Scheme, o =>
@@ -34,10 +37,20 @@ internal static class SignInSession
         return services;
     }
 
-    public static Task SignInAsync(HttpContext context, int userId)
+    public static async Task SignInAsync(HttpContext context, int userId, CancellationToken cancellationToken)
     {
-        var identity = new ClaimsIdentity([new Claim(UserIdClaim, userId.ToString(CultureInfo.InvariantCulture))], Scheme);
-        return context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
+        var user = await context.RequestServices.GetRequiredService<IUserDirectory>().FindAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return;
+        }
+
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(UserIdClaim, userId.ToString(CultureInfo.InvariantCulture)),
+            new Claim(StampClaim, Stamp(user)),
+        ], Scheme);
+        await context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
     }
 
     /// <summary>The signed-in user, or null without a valid session or when the user is gone or disabled.</summary>
@@ -51,6 +64,8 @@ internal static class SignInSession
         }
 
         var user = await context.RequestServices.GetRequiredService<IUserDirectory>().FindAsync(userId, cancellationToken);
-        return user is { IsDisabled: false } ? userId : null;
+        return user is { IsDisabled: false } && result.Principal.FindFirstValue(StampClaim) == Stamp(user) ? userId : null;
     }
+
+    private static string Stamp(Keycard.Core.Users.UserProfile user) => user.Version;
 }
