@@ -41,7 +41,8 @@ public static class KeycardStorageServiceCollectionExtensions
         services.AddScoped<EfTokenStore>();
         services.AddSingleton<TokenWriteBatcher>();
         services.AddScoped<ITokenStore, CachingTokenStore>();
-        services.AddScoped<IAttemptThrottle, EfAttemptThrottle>();
+        services.AddScoped<EfAttemptThrottle>();
+        services.AddScoped<IAttemptThrottle, CachingAttemptThrottle>();
         services.AddScoped<IUserAuthenticator, IdentityUserAuthenticator>();
         services.AddScoped<IdentityUserDirectory>();
         services.AddScoped<IUserDirectory, CachingUserDirectory>();
