@@ -9,3 +9,5 @@ bash scripts/setup-test-deps.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Keycard.slnx -c Release -warnaserror --nologo -v q
 dotnet test Keycard.slnx -c Release --no-build --nologo
+(cd clients/js && npm ci --no-audit --no-fund && npm test)
+(cd tests/e2e && npm ci --no-audit --no-fund && npm test)
