@@ -253,7 +253,7 @@ async function signIn() {
     .map(([name, value]) => `${name}=${name === 'state' || name === 'code_challenge' ? short(value) : value}`)
     .join(' · ');
   completeStep('login', parameters);
-  addLog({ method: 'GET', path: url.pathname, status: 'navigate', headers: [...url.searchParams.keys()].map((k) => `?${k}`) });
+  addLog({ method: 'GET', path: url.pathname, status: 'navigate', headers: [`query: ${[...url.searchParams.keys()].join(', ')}`] });
   location.assign(url.toString());
 }
 
@@ -305,7 +305,7 @@ async function completeRedirect() {
       ? `#code=${short(code)}&appCode=${fragment.get('appCode') ?? '–'}&state=${short(fragment.get('state'))}`
       : `#error=${error}`,
   );
-  addLog({ method: 'GET', path: '/demo/', status: 'redirect', headers: code ? ['#code=…', '#appCode=…', '#state=…'] : [`#error=${error}`] });
+  addLog({ method: 'GET', path: '/demo/', status: 'redirect', headers: [code ? '#code=…&appCode=…&state=…' : `#error=${error}`] });
   await keycard.handleRedirect();
   completeStep('code', `${journal.details.code} · state matched, code removed from the address bar.`);
   return true;
