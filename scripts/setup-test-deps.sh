@@ -3,3 +3,4 @@
 # so that the variables it exports (KEYCARD_TEST_POSTGRES) reach the tests.
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required" >&2; return 1 2>/dev/null || exit 1; }
 command -v npm >/dev/null || { echo "setup: Node.js and npm are required" >&2; return 1 2>/dev/null || exit 1; }
+bash "$(dirname "${BASH_SOURCE[0]}")/chromium.sh" || { echo "setup: could not install Chromium" >&2; return 1 2>/dev/null || exit 1; }

@@ -3,6 +3,7 @@ using Keycard.Core;
 using Keycard.Core.Errors;
 using Keycard.Core.Users;
 using Keycard.Server.Endpoints.Api;
+using Keycard.Server.Endpoints.Demo;
 using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Endpoints.Login;
 using Keycard.Server.Endpoints.OAuth;
@@ -139,6 +140,10 @@ internal static partial class KeycardServer
         app.MapIOfficeDialect();
         app.MapStandardOAuth();
         app.MapRestApi();
+        if (serve.Demo)
+        {
+            app.MapDemoApp();
+        }
     }
 
     /// <summary>Never a stack trace: a JSON error with a stable code, 400 for malformed HTTP, 500 otherwise.</summary>

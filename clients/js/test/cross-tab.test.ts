@@ -71,7 +71,12 @@ describe('cross-tab refresh', () => {
     server.refreshDelay = gate.promise;
 
     const first = a.fetch('users/me');
-    await new Promise((resolve) => setTimeout(resolve, 5)); // tab b hears "busy"
+    // Tab b hears "busy" before it starts: the hub delivers on a 0 ms timer set when tab a posts, and a
+    // timer set after that fires after it. (A fixed 5 ms sleep lost that race on a loaded machine.)
+    for (let i = 0; i < 1_000 && !hub.posted.some((m) => (m as { type?: string }).type === 'busy'); i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const second = b.fetch('users/me');
     setTimeout(gate.resolve, 5);
     const responses = await Promise.all([first, second]);

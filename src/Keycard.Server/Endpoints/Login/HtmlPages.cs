@@ -11,6 +11,9 @@ internal static class HtmlPages
 {
     public const string StylesheetPath = "/assets/keycard.css";
 
+    /// <summary>Without an icon link browsers fetch /favicon.ico, and its 404 shows as a console error on every sign-in.</summary>
+    public const string IconPath = "/assets/keycard.svg";
+
     public static string SignIn(SignInForm form)
     {
         var e = HtmlEncoder.Default;
@@ -58,9 +61,14 @@ internal static class HtmlPages
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">" +
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
         "<title>" + HtmlEncoder.Default.Encode(title) + "</title>" +
+        "<link rel=\"icon\" href=\"" + IconPath + "\" type=\"image/svg+xml\">" +
         "<link rel=\"stylesheet\" href=\"" + StylesheetPath + "\"></head><body>" +
         body +
         "<footer>Keycard</footer></body></html>";
+
+    public const string Icon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#2457d6"/><circle cx="12" cy="16" r="5.5" fill="none" stroke="#fff" stroke-width="2.6"/><path d="M17.5 16H26M22.5 16v4M26 16v3" stroke="#fff" stroke-width="2.6" stroke-linecap="round"/></svg>
+        """;
 
     public const string Stylesheet = """
         :root { color-scheme: light dark; --accent: #2457d6; --bg: #f4f6fb; --card: #fff; --text: #1b2333; --muted: #5b6578; --err: #b3261e; }

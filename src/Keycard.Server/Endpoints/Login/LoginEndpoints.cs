@@ -22,6 +22,12 @@ internal static class LoginEndpoints
             context.Response.Headers.CacheControl = "public, max-age=3600";
             return TypedResults.Text(HtmlPages.Stylesheet, "text/css; charset=utf-8");
         });
+        routes.MapGet(HtmlPages.IconPath, (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "public, max-age=3600";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return TypedResults.Text(HtmlPages.Icon, "image/svg+xml");
+        });
 
         routes.MapGet("/login.html", (HttpContext context, AuthorizationValidator validator, IAntiforgery antiforgery, CancellationToken ct) =>
             LoginFlow.ShowAsync(context, IOfficeLogin, validator, antiforgery, ct));
