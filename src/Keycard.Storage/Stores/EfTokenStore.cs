@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Entities;
@@ -7,9 +8,9 @@ namespace Keycard.Storage.Stores;
 
 internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
 {
-    private static readonly Func<KeycardDbContext, byte[], CancellationToken, Task<TokenEntity?>> FindByHash =
-        EF.CompileAsyncQuery((KeycardDbContext context, byte[] hash, CancellationToken _) =>
-            context.Tokens.AsNoTracking().FirstOrDefault(t => t.Hash == hash));
+    // A compiled query is bound to the model it first ran against: one per provider's context type lets SQLite and
+    // PostgreSQL share a process (the storage contract tests run both).
+    private static readonly ConcurrentDictionary<Type, Func<KeycardDbContext, byte[], CancellationToken, Task<TokenEntity?>>> FindByHash = new();
 
     public async Task AddAsync(IReadOnlyList<StoredToken> tokens, CancellationToken cancellationToken)
     {
@@ -35,7 +36,9 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
 
     public async Task<StoredToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
     {
-        var entity = await FindByHash(db, hash, cancellationToken);
+        var find = FindByHash.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((KeycardDbContext context, byte[] h, CancellationToken _) =>
+            context.Tokens.AsNoTracking().FirstOrDefault(t => t.Hash == h)));
+        var entity = await find(db, hash, cancellationToken);
         return entity is null ? null : ToModel(entity);
     }
 
