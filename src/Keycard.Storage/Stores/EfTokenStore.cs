@@ -92,22 +92,17 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, nowMs), cancellationToken);
     }
 
-    public async Task<int> PruneAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
+    public Task<int> PruneAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
     {
         var cutoffMs = TimeMapping.ToMs(cutoff);
 
-        // Small batches keyed by the primary key: each delete holds its lock only briefly.
-        var batch = await db.Tokens.AsNoTracking()
+        // One statement per batch, DELETE … WHERE "Hash" IN (SELECT "Hash" … LIMIT n): the rows are found through the
+        // ExpiresAt and RevokedAt indexes and deleted by primary key, and the statement's locks last only as long as
+        // one small batch. No round trip and no window between finding a batch and deleting it.
+        return db.Tokens
             .Where(t => t.ExpiresAt < cutoffMs || t.RevokedAt < cutoffMs)
-            .Select(t => t.Hash)
             .Take(batchSize)
-            .ToListAsync(cancellationToken);
-        if (batch.Count == 0)
-        {
-            return 0;
-        }
-
-        return await db.Tokens.Where(t => batch.Contains(t.Hash)).ExecuteDeleteAsync(cancellationToken);
+            .ExecuteDeleteAsync(cancellationToken);
     }
 
     private static TokenEntity ToEntity(StoredToken t) => new()
