@@ -12,9 +12,10 @@ public abstract class MigrationContract<TDatabase>(TDatabase database) : StoreCo
     [SkippableFact]
     public async Task Migrate_TwoNodesAtOnceOnAnEmptyDatabase_BothSucceedAndEachMigrationIsAppliedOnce()
     {
-        // Two service providers are two nodes: separate pools, separate connections. EF Core 9+ takes a database
-        // lock around Migrate (an advisory lock on PostgreSQL, a lock table on SQLite); without it the loser would
-        // fail on "table already exists" or record a migration twice.
+        // Two service providers are two nodes: separate pools, separate connections. Without a lock around the whole
+        // migration the loser fails on "relation already exists" or records a migration twice (EF Core's own
+        // per-transaction lock was not enough on PostgreSQL once there were two migrations; KeycardDatabase adds a
+        // session advisory lock there, and EF Core's lock table serves SQLite).
         var location = await Database.CreateEmptyAsync();
         await using var nodeA = TestDatabase.BuildServices(location, Database.Time);
         await using var nodeB = TestDatabase.BuildServices(location, Database.Time);
