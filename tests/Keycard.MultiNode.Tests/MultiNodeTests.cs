@@ -58,6 +58,15 @@ public sealed partial class MultiNodeTests : IClassFixture<KeycardCluster>, IDis
     }
 
     [SkippableFact]
+    public async Task DataProtection_TwoNodesStartedTogetherOnAnEmptyDatabase_HaveOneSharedKeyBeforeServing()
+    {
+        // Counted before any request reached a node: each node makes sure of the key before it serves, and exactly one
+        // made it. Had each made its own, each would reject the other's anti-forgery tokens for up to a day.
+        Assert.Equal(1, _cluster.KeysAfterStart);
+        Assert.Equal(1, await _cluster.ScalarAsync("SELECT count(*) FROM data_protection_keys"));
+    }
+
+    [SkippableFact]
     public async Task Code_IssuedByARedeemedOnB_ReturnsTokensOnceAcrossBothNodes()
     {
         var code = await GetCodeAsync(_a, "alice", KeycardCluster.Password);

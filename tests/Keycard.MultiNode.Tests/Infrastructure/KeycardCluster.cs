@@ -25,6 +25,9 @@ public sealed class KeycardCluster : IAsyncLifetime
 
     public string DatabaseUrl { get; private set; } = "";
 
+    /// <summary>Data Protection keys in the database once both nodes answered /healthz, before any other request.</summary>
+    public long KeysAfterStart { get; private set; }
+
     public string? Unavailable => PostgresServer.SkipReason;
 
     public async Task InitializeAsync()
@@ -59,6 +62,7 @@ public sealed class KeycardCluster : IAsyncLifetime
         }
 
         (A, B) = (starting[0].Result, starting[1].Result);
+        KeysAfterStart = await ScalarAsync("SELECT count(*) FROM data_protection_keys");
 
         await AddUserAsync("alice");
         await CliAsync(["client", "add", ClientId, "--name", "Spa", "--redirect-uri", RedirectUri]);
