@@ -75,6 +75,7 @@ internal static class ServeCommand
             await using (var scope = app.Services.CreateAsyncScope())
             {
                 await scope.ServiceProvider.GetRequiredService<KeycardDatabase>().MigrateAsync(cancellationToken);
+                await SharedKeyRing.EnsureKeyAsync(scope.ServiceProvider, cancellationToken);
                 if (options.Demo)
                 {
                     await DemoSetup.EnsureAsync(scope.ServiceProvider, FirstUrl(options.Urls), cancellationToken);

@@ -24,41 +24,56 @@ internal sealed class EfAttemptThrottle(KeycardDbContext db, TimeProvider time, 
 
     public async Task<TimeSpan?> RecordFailureAsync(string key, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var nowMs = TimeMapping.ToMs(now);
+        var nowMs = TimeMapping.ToMs(time.GetUtcNow());
         var windowStart = nowMs - (long)options.Value.FailureWindow.TotalMilliseconds;
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var counter = await db.AttemptCounters.FirstOrDefaultAsync(c => c.Key == key, cancellationToken);
-        if (counter is null)
+        // Failures arriving on several nodes at once must all count, or spreading guesses across nodes buys more of
+        // them. A read-modify-write would lose updates under PostgreSQL's READ COMMITTED, so the count is incremented
+        // in the database: the UPDATE row lock makes concurrent failures queue, and each sees the others' increments.
+        for (var attempt = 0; ; attempt++)
         {
-            counter = new AttemptCounterEntity { Key = key };
-            db.AttemptCounters.Add(counter);
-        }
-        else if (counter.LastFailureAt < windowStart)
-        {
-            counter.Failures = 0;
-        }
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var updated = await db.AttemptCounters
+                .Where(c => c.Key == key)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.Failures, c => c.LastFailureAt < windowStart ? 1 : c.Failures + 1)
+                    .SetProperty(c => c.LastFailureAt, nowMs), cancellationToken);
+            if (updated > 0)
+            {
+                var failures = await db.AttemptCounters.Where(c => c.Key == key).Select(c => c.Failures).FirstAsync(cancellationToken);
+                var lockout = options.Value.LockoutFor(failures);
+                long? lockedUntil = lockout is { } l ? nowMs + (long)l.TotalMilliseconds : null;
+                await db.AttemptCounters
+                    .Where(c => c.Key == key)
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.LockedUntil, lockedUntil), cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return lockout;
+            }
 
-        counter.Failures++;
-        counter.LastFailureAt = nowMs;
-        var lockout = options.Value.LockoutFor(counter.Failures);
-        counter.LockedUntil = lockout is { } l ? nowMs + (long)l.TotalMilliseconds : null;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            var first = options.Value.LockoutFor(1);
+            db.AttemptCounters.Add(new AttemptCounterEntity
+            {
+                Key = key,
+                Failures = 1,
+                LastFailureAt = nowMs,
+                LockedUntil = first is { } f ? nowMs + (long)f.TotalMilliseconds : null,
+            });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return first;
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another node inserted the first failure for this key at the same moment: count ours as an update.
+                await transaction.RollbackAsync(cancellationToken);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
         }
-        catch (DbUpdateException)
-        {
-            // Another node inserted the same key at the same moment; its count stands, ours is one failure short.
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-
-        return lockout;
     }
 
     public async Task RecordSuccessAsync(string key, CancellationToken cancellationToken)

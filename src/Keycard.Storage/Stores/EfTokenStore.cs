@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Entities;
@@ -7,9 +8,9 @@ namespace Keycard.Storage.Stores;
 
 internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
 {
-    private static readonly Func<KeycardDbContext, byte[], CancellationToken, Task<TokenEntity?>> FindByHash =
-        EF.CompileAsyncQuery((KeycardDbContext context, byte[] hash, CancellationToken _) =>
-            context.Tokens.AsNoTracking().FirstOrDefault(t => t.Hash == hash));
+    // A compiled query is bound to the model it first ran against: one per provider's context type lets SQLite and
+    // PostgreSQL share a process (the storage contract tests run both).
+    private static readonly ConcurrentDictionary<Type, Func<KeycardDbContext, byte[], CancellationToken, Task<TokenEntity?>>> FindByHash = new();
 
     public async Task AddAsync(IReadOnlyList<StoredToken> tokens, CancellationToken cancellationToken)
     {
@@ -35,7 +36,9 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
 
     public async Task<StoredToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
     {
-        var entity = await FindByHash(db, hash, cancellationToken);
+        var find = FindByHash.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((KeycardDbContext context, byte[] h, CancellationToken _) =>
+            context.Tokens.AsNoTracking().FirstOrDefault(t => t.Hash == h)));
+        var entity = await find(db, hash, cancellationToken);
         return entity is null ? null : ToModel(entity);
     }
 
@@ -133,22 +136,17 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, nowMs), cancellationToken);
     }
 
-    public async Task<int> PruneAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
+    public Task<int> PruneAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
     {
         var cutoffMs = TimeMapping.ToMs(cutoff);
 
-        // Small batches keyed by the primary key: each delete holds its lock only briefly.
-        var batch = await db.Tokens.AsNoTracking()
+        // One statement per batch, DELETE … WHERE "Hash" IN (SELECT "Hash" … LIMIT n): the rows are found through the
+        // ExpiresAt and RevokedAt indexes and deleted by primary key, and the statement's locks last only as long as
+        // one small batch. No round trip and no window between finding a batch and deleting it.
+        return db.Tokens
             .Where(t => t.ExpiresAt < cutoffMs || t.RevokedAt < cutoffMs)
-            .Select(t => t.Hash)
             .Take(batchSize)
-            .ToListAsync(cancellationToken);
-        if (batch.Count == 0)
-        {
-            return 0;
-        }
-
-        return await db.Tokens.Where(t => batch.Contains(t.Hash)).ExecuteDeleteAsync(cancellationToken);
+            .ExecuteDeleteAsync(cancellationToken);
     }
 
     private static TokenEntity ToEntity(StoredToken t) => new()

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Keycard.Core.Storage;
 using Keycard.Core.Users;
 using Keycard.Storage.Stores;
@@ -7,13 +8,14 @@ namespace Keycard.Storage.Users;
 
 internal sealed class IdentityUserDirectory(KeycardDbContext db) : IUserDirectory
 {
-    private static readonly Func<KeycardDbContext, int, CancellationToken, Task<KeycardUser?>> FindById =
-        EF.CompileAsyncQuery((KeycardDbContext context, int id, CancellationToken _) =>
-            context.Users.AsNoTracking().FirstOrDefault(u => u.Id == id));
+    // One compiled query per provider's context type: a compiled query is bound to the model it first ran against.
+    private static readonly ConcurrentDictionary<Type, Func<KeycardDbContext, int, CancellationToken, Task<KeycardUser?>>> FindById = new();
 
     public async Task<UserProfile?> FindAsync(int userId, CancellationToken cancellationToken)
     {
-        var user = await FindById(db, userId, cancellationToken);
+        var find = FindById.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((KeycardDbContext context, int id, CancellationToken _) =>
+            context.Users.AsNoTracking().FirstOrDefault(u => u.Id == id)));
+        var user = await find(db, userId, cancellationToken);
         return user is null ? null : ToProfile(user);
     }
 

@@ -154,6 +154,8 @@ namespace Keycard.Storage.Migrations.Postgres
 
                     b.HasIndex("FamilyId");
 
+                    b.HasIndex("RevokedAt");
+
                     b.HasIndex("UserId");
 
                     b.ToTable("tokens", (string)null);

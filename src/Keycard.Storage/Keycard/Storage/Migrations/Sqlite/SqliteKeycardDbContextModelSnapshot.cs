@@ -148,6 +148,8 @@ namespace Keycard.Storage.Migrations.Sqlite
 
                     b.HasIndex("FamilyId");
 
+                    b.HasIndex("RevokedAt");
+
                     b.HasIndex("UserId");
 
                     b.ToTable("tokens", (string)null);

@@ -1,0 +1,287 @@
+using Keycard.Core.Security;
+using Keycard.Core.Storage;
+using Keycard.Core.Tokens;
+using Keycard.Storage.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Keycard.Storage.Tests.Contracts;
+
+/// <summary>What every <see cref="ITokenStore"/> must do, whatever the database.</summary>
+public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreContract<TDatabase>(database)
+    where TDatabase : TestDatabase
+{
+    private static readonly DateTimeOffset Now = TestDatabase.Start;
+
+    [SkippableFact]
+    public async Task Find_AfterAdd_ReturnsEveryFieldAsStored()
+    {
+        var code = NewToken(TokenKind.AuthorizationCode, Now, TimeSpan.FromMinutes(5)) with
+        {
+            UserId = 42,
+            Scope = "email profile",
+            RedirectUri = "https://app.example.com/callback",
+            CodeChallenge = new string('c', 43),
+            ScopeOpen = true,
+        };
+        await AddAsync(code);
+
+        var found = await FindAsync(code.Hash);
+
+        Assert.NotNull(found);
+        Assert.Equal(code.Hash, found.Hash);
+        Assert.Equal(TokenKind.AuthorizationCode, found.Kind);
+        Assert.Equal(code.ClientId, found.ClientId);
+        Assert.Equal(42, found.UserId);
+        Assert.Equal("email profile", found.Scope);
+        Assert.Equal(code.FamilyId, found.FamilyId);
+        Assert.Equal(code.RedirectUri, found.RedirectUri);
+        Assert.Equal(code.CodeChallenge, found.CodeChallenge);
+        Assert.True(found.ScopeOpen);
+        Assert.Equal(code.CreatedAt, found.CreatedAt);
+        Assert.Equal(code.ExpiresAt, found.ExpiresAt);
+        Assert.Null(found.ConsumedAt);
+        Assert.Null(found.RevokedAt);
+    }
+
+    [SkippableFact]
+    public async Task Find_ClientCredentialsTokenWithoutUser_KeepsNullUserAndOptionalFields()
+    {
+        var token = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1));
+        await AddAsync(token);
+
+        var found = await FindAsync(token.Hash);
+
+        Assert.NotNull(found);
+        Assert.Null(found.UserId);
+        Assert.Null(found.RedirectUri);
+        Assert.Null(found.CodeChallenge);
+        Assert.False(found.ScopeOpen);
+    }
+
+    [SkippableFact]
+    public async Task Find_UnknownHash_ReturnsNull()
+    {
+        Assert.Null(await FindAsync(SecureToken.Hash(SecureToken.Generate())));
+    }
+
+    [SkippableFact]
+    public async Task Exchange_LiveCode_ConsumesItAndStoresTheSuccessors()
+    {
+        var code = NewToken(TokenKind.AuthorizationCode, Now, TimeSpan.FromMinutes(5));
+        await AddAsync(code);
+        var access = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), code.FamilyId);
+        var refresh = NewToken(TokenKind.RefreshToken, Now, TimeSpan.FromDays(30), code.FamilyId);
+
+        var won = await Database.InScopeAsync(sp =>
+            sp.GetRequiredService<ITokenStore>().ExchangeAsync(code.Hash, Now.AddSeconds(1), [access, refresh], CancellationToken.None));
+
+        Assert.True(won);
+        Assert.Equal(Now.AddSeconds(1), (await FindAsync(code.Hash))!.ConsumedAt);
+        Assert.NotNull(await FindAsync(access.Hash));
+        Assert.NotNull(await FindAsync(refresh.Hash));
+    }
+
+    [SkippableFact]
+    public async Task Exchange_CodeAlreadyConsumed_ReturnsFalseAndStoresNothing()
+    {
+        var code = NewToken(TokenKind.AuthorizationCode, Now, TimeSpan.FromMinutes(5));
+        await AddAsync(code);
+        await ExchangeAsync(code.Hash, NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), code.FamilyId));
+        var second = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), code.FamilyId);
+
+        var won = await ExchangeAsync(code.Hash, second);
+
+        Assert.False(won);
+        Assert.Null(await FindAsync(second.Hash));
+    }
+
+    [SkippableFact]
+    public async Task Exchange_RevokedRefreshToken_ReturnsFalse()
+    {
+        var refresh = NewToken(TokenKind.RefreshToken, Now, TimeSpan.FromDays(30));
+        await AddAsync(refresh);
+        await RevokeAsync(refresh.Hash);
+        var successor = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), refresh.FamilyId);
+
+        Assert.False(await ExchangeAsync(refresh.Hash, successor));
+        Assert.Null(await FindAsync(successor.Hash));
+    }
+
+    [SkippableFact]
+    public async Task Exchange_UnknownHash_ReturnsFalse()
+    {
+        Assert.False(await ExchangeAsync(SecureToken.Hash(SecureToken.Generate()), NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1))));
+    }
+
+    [SkippableFact]
+    public async Task Exchange_ParallelCallersOnOneCode_ExactlyOneWins()
+    {
+        // RFC 6749 §4.1.2: a code is single use. Each caller has its own DbContext and connection, like requests on
+        // different nodes, and they are released together to make the race as tight as the test can.
+        bool[] results;
+        const int callers = 8;
+        var code = NewToken(TokenKind.AuthorizationCode, Now, TimeSpan.FromMinutes(5));
+        await AddAsync(code);
+        var successors = Enumerable.Range(0, callers)
+            .Select(_ => NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), code.FamilyId))
+            .ToList();
+        var scopes = Enumerable.Range(0, callers).Select(_ => Database.Services.CreateAsyncScope()).ToList();
+        try
+        {
+            var stores = scopes.ConvertAll(scope => scope.ServiceProvider.GetRequiredService<ITokenStore>());
+            using var go = new ManualResetEventSlim();
+            var racers = stores.Select((store, i) => Task.Run(() =>
+            {
+                go.Wait();
+                return store.ExchangeAsync(code.Hash, Now, [successors[i]], CancellationToken.None);
+            })).ToList();
+            go.Set();
+            results = await Task.WhenAll(racers);
+        }
+        finally
+        {
+            foreach (var scope in scopes)
+            {
+                await scope.DisposeAsync();
+            }
+        }
+
+        Assert.Equal(1, results.Count(won => won));
+        var stored = 0;
+        foreach (var successor in successors)
+        {
+            stored += await FindAsync(successor.Hash) is null ? 0 : 1;
+        }
+
+        Assert.Equal(1, stored);
+    }
+
+    [SkippableFact]
+    public async Task Revoke_LiveToken_MarksItOnceAndReportsTheSecondAsAlreadyRevoked()
+    {
+        var token = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1));
+        await AddAsync(token);
+
+        var first = await RevokeAsync(token.Hash);
+        var second = await RevokeAsync(token.Hash);
+
+        Assert.True(first);
+        Assert.False(second);
+        Assert.Equal(Now, (await FindAsync(token.Hash))!.RevokedAt);
+    }
+
+    [SkippableFact]
+    public async Task Revoke_UnknownHash_ReturnsFalse()
+    {
+        Assert.False(await RevokeAsync(SecureToken.Hash(SecureToken.Generate())));
+    }
+
+    [SkippableFact]
+    public async Task RevokeFamily_MixedFamily_RevokesOnlyItsLiveMembersAndCountsThem()
+    {
+        var code = NewToken(TokenKind.AuthorizationCode, Now, TimeSpan.FromMinutes(5));
+        var access = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), code.FamilyId);
+        var refresh = NewToken(TokenKind.RefreshToken, Now, TimeSpan.FromDays(30), code.FamilyId);
+        var alreadyRevoked = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), code.FamilyId) with { RevokedAt = Now.AddMinutes(-1) };
+        var stranger = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1));
+        await AddAsync(code, access, refresh, alreadyRevoked, stranger);
+
+        var count = await Database.InScopeAsync(sp =>
+            sp.GetRequiredService<ITokenStore>().RevokeFamilyAsync(code.FamilyId, Now, CancellationToken.None));
+
+        Assert.Equal(3, count);
+        Assert.Equal(Now, (await FindAsync(access.Hash))!.RevokedAt);
+        Assert.Equal(Now, (await FindAsync(refresh.Hash))!.RevokedAt);
+        Assert.Equal(Now.AddMinutes(-1), (await FindAsync(alreadyRevoked.Hash))!.RevokedAt);
+        Assert.Null((await FindAsync(stranger.Hash))!.RevokedAt);
+    }
+
+    [SkippableFact]
+    public async Task Prune_ExpiredAndRevokedBeforeCutoff_DeletesThemAndKeepsTheRest()
+    {
+        var epoch = new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var cutoff = epoch.AddDays(1);
+        await DrainAsync(cutoff);
+        var expired = NewToken(TokenKind.AccessToken, epoch, TimeSpan.FromHours(1));
+        var revoked = NewToken(TokenKind.RefreshToken, epoch, TimeSpan.FromDays(30)) with { RevokedAt = epoch.AddHours(2) };
+        var live = NewToken(TokenKind.RefreshToken, epoch, TimeSpan.FromDays(30));
+        var expiredAfterCutoff = NewToken(TokenKind.AccessToken, epoch, TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        var revokedAfterCutoff = NewToken(TokenKind.AccessToken, epoch, TimeSpan.FromDays(30)) with { RevokedAt = cutoff.AddMinutes(1) };
+        await AddAsync(expired, revoked, live, expiredAfterCutoff, revokedAfterCutoff);
+
+        var removed = await PruneAsync(cutoff, 100);
+
+        Assert.Equal(2, removed);
+        Assert.Null(await FindAsync(expired.Hash));
+        Assert.Null(await FindAsync(revoked.Hash));
+        Assert.NotNull(await FindAsync(live.Hash));
+        Assert.NotNull(await FindAsync(expiredAfterCutoff.Hash));
+        Assert.NotNull(await FindAsync(revokedAfterCutoff.Hash));
+    }
+
+    [SkippableFact]
+    public async Task Prune_MoreRowsThanOneBatch_DeletesAtMostBatchSizeEachCallUntilNoneAreLeft()
+    {
+        var epoch = new DateTimeOffset(2011, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var cutoff = epoch.AddDays(1);
+        await DrainAsync(cutoff);
+        var tokens = Enumerable.Range(0, 1_200).Select(_ => NewToken(TokenKind.AccessToken, epoch, TimeSpan.FromHours(1))).ToArray();
+        await AddAsync(tokens);
+
+        var batches = new List<int>();
+        int removed;
+        do
+        {
+            removed = await PruneAsync(cutoff, 500);
+            batches.Add(removed);
+        }
+        while (removed > 0);
+
+        Assert.Equal([500, 500, 200, 0], batches);
+        Assert.Null(await FindAsync(tokens[0].Hash));
+        Assert.Null(await FindAsync(tokens[^1].Hash));
+    }
+
+    [SkippableFact]
+    public async Task Prune_NothingExpired_ReturnsZero()
+    {
+        Assert.Equal(0, await PruneAsync(new DateTimeOffset(1990, 1, 1, 0, 0, 0, TimeSpan.Zero), 500));
+    }
+
+    /// <summary>
+    /// Pruning tests use dates long before <see cref="TestDatabase.Start"/>, so the only rows older than their cutoff
+    /// are what another pruning test in this class left behind; clearing those first keeps the counts exact.
+    /// </summary>
+    private async Task DrainAsync(DateTimeOffset cutoff)
+    {
+        while (await PruneAsync(cutoff, 10_000) > 0)
+        {
+        }
+    }
+
+    private static StoredToken NewToken(TokenKind kind, DateTimeOffset createdAt, TimeSpan lifetime, string? familyId = null) => new()
+    {
+        Hash = SecureToken.Hash(SecureToken.Generate()),
+        Kind = kind,
+        ClientId = "app",
+        Scope = "email",
+        FamilyId = familyId ?? Guid.NewGuid().ToString("N"),
+        CreatedAt = createdAt,
+        ExpiresAt = createdAt + lifetime,
+    };
+
+    private Task AddAsync(params StoredToken[] tokens) =>
+        Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync(tokens, CancellationToken.None));
+
+    private Task<StoredToken?> FindAsync(byte[] hash) =>
+        Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(hash, CancellationToken.None));
+
+    private Task<bool> ExchangeAsync(byte[] hash, StoredToken successor) =>
+        Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().ExchangeAsync(hash, Now, [successor], CancellationToken.None));
+
+    private Task<bool> RevokeAsync(byte[] hash) =>
+        Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().RevokeAsync(hash, Now, CancellationToken.None));
+
+    private Task<int> PruneAsync(DateTimeOffset cutoff, int batchSize) =>
+        Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().PruneAsync(cutoff, batchSize, CancellationToken.None));
+}

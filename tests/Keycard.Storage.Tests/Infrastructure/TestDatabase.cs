@@ -1,0 +1,78 @@
+using Keycard.Core;
+using Keycard.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Keycard.Storage.Tests.Infrastructure;
+
+/// <summary>
+/// One fresh, migrated database per test class (an xUnit class fixture), with Keycard's stores on it and a fake clock.
+/// Tests in a class share it, so each test names its own clients, users, keys and token families.
+/// </summary>
+public abstract class TestDatabase : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+
+    private ServiceProvider? _services;
+
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public DatabaseLocation Location { get; private set; } = null!;
+
+    public IServiceProvider Services => _services ?? throw new InvalidOperationException("The database was not created.");
+
+    /// <summary>Why this provider cannot be tested on this machine; null when it can.</summary>
+    public virtual string? Unavailable => null;
+
+    public async Task InitializeAsync()
+    {
+        if (Unavailable is not null)
+        {
+            return;
+        }
+
+        Location = await CreateEmptyAsync();
+        _services = BuildServices(Location, Time);
+        await using var scope = _services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<KeycardDatabase>().MigrateAsync(CancellationToken.None);
+    }
+
+    /// <summary>A new database with no tables, dropped with the fixture.</summary>
+    public abstract Task<DatabaseLocation> CreateEmptyAsync();
+
+    /// <summary>Keycard's stores on <paramref name="location"/>, as the server composes them.</summary>
+    public static ServiceProvider BuildServices(DatabaseLocation location, TimeProvider time)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(time);
+        services.AddKeycardCore();
+        services.AddKeycardStorage(location);
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>Runs <paramref name="action"/> in its own scope: its own DbContext, as one request on a node would.</summary>
+    public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public async Task InScopeAsync(Func<IServiceProvider, Task> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await action(scope.ServiceProvider);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+
+        await DropAsync();
+    }
+
+    protected abstract Task DropAsync();
+}
