@@ -4,3 +4,6 @@
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required" >&2; return 1 2>/dev/null || exit 1; }
 command -v npm >/dev/null || { echo "setup: Node.js and npm are required" >&2; return 1 2>/dev/null || exit 1; }
 bash "$(dirname "${BASH_SOURCE[0]}")/chromium.sh" || { echo "setup: could not install Chromium" >&2; return 1 2>/dev/null || exit 1; }
+# PostgreSQL on 127.0.0.1:5433 for the storage contract suite and the multi-node tests (installed when missing).
+eval "$(bash "$(dirname "${BASH_SOURCE[0]}")/postgres.sh")" || { echo "setup: could not start PostgreSQL" >&2; return 1 2>/dev/null || exit 1; }
+export KEYCARD_TEST_POSTGRES
