@@ -28,6 +28,12 @@ if ! dotnet build Keycard.slnx -c Release --nologo -v q 2>&1 | tee "$logs/build.
 fi
 grep -q "Build succeeded" "$logs/build.log" || { echo "build failed" >&2; exit 1; }
 
+echo "=== format"
+if ! dotnet format Keycard.slnx --verify-no-changes --no-restore 2>&1 | tail -n 20; then
+  echo "=== format FAILED: run 'dotnet format Keycard.slnx'"
+  status=1
+fi
+
 run_suite dotnet dotnet test Keycard.slnx -c Release --no-build --nologo
 run_suite sdk bash -c "cd '$root/clients/js' && npm ci --no-audit --no-fund --loglevel=error && npm test"
 for extra in tests/interop-js tests/e2e; do

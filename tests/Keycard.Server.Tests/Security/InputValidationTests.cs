@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using Keycard.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 
 namespace Keycard.Server.Tests.Security;
 
