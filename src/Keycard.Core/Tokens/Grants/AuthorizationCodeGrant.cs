@@ -13,35 +13,14 @@ public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory fact
 
     public async Task<Result<IssuedTokens>> HandleAsync(TokenRequest request, Client client, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(request.Code))
+        var presented = await PresentedGrant.FindAsync(tokens, request.Code, TokenKind.AuthorizationCode, client, "authorization code", cancellationToken);
+        if (!presented.IsSuccess)
         {
-            return ProtocolError.InvalidRequest("The authorization code is missing.");
+            return presented.Error;
         }
 
-        if (request.Code.Length > SecureToken.MaxPresentedLength)
-        {
-            return ProtocolError.InvalidGrant("The authorization code is invalid.");
-        }
-
+        var (hash, code) = presented.Value;
         var now = factory.Time.GetUtcNow();
-        var hash = SecureToken.Hash(request.Code);
-        var code = await tokens.FindAsync(hash, cancellationToken);
-        if (code is null || code.Kind != TokenKind.AuthorizationCode)
-        {
-            return ProtocolError.InvalidGrant("The authorization code is invalid.");
-        }
-
-        // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
-        if (!string.Equals(code.ClientId, client.ClientId, StringComparison.Ordinal))
-        {
-            return ProtocolError.InvalidGrant("The authorization code was issued to another client.");
-        }
-
-        if (code.RevokedAt is not null)
-        {
-            return ProtocolError.InvalidGrant("The authorization code was revoked.");
-        }
-
         if (code.ConsumedAt is not null)
         {
             // RFC 6749 §4.1.2 and RFC 9700 §4.5: a code used twice revokes every token issued from it.

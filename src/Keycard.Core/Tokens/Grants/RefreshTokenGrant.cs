@@ -13,35 +13,14 @@ public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory) 
 
     public async Task<Result<IssuedTokens>> HandleAsync(TokenRequest request, Client client, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(request.RefreshToken))
+        var presented = await PresentedGrant.FindAsync(tokens, request.RefreshToken, TokenKind.RefreshToken, client, "refresh token", cancellationToken);
+        if (!presented.IsSuccess)
         {
-            return ProtocolError.InvalidRequest("The refresh token is missing.");
+            return presented.Error;
         }
 
-        if (request.RefreshToken.Length > SecureToken.MaxPresentedLength)
-        {
-            return ProtocolError.InvalidGrant("The refresh token is invalid.");
-        }
-
+        var (hash, current) = presented.Value;
         var now = factory.Time.GetUtcNow();
-        var hash = SecureToken.Hash(request.RefreshToken);
-        var current = await tokens.FindAsync(hash, cancellationToken);
-        if (current is null || current.Kind != TokenKind.RefreshToken)
-        {
-            return ProtocolError.InvalidGrant("The refresh token is invalid.");
-        }
-
-        // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
-        if (!string.Equals(current.ClientId, client.ClientId, StringComparison.Ordinal))
-        {
-            return ProtocolError.InvalidGrant("The refresh token was issued to another client.");
-        }
-
-        if (current.RevokedAt is not null)
-        {
-            return ProtocolError.InvalidGrant("The refresh token was revoked.");
-        }
-
         if (current.IsExpired(now))
         {
             return ProtocolError.InvalidGrant("The refresh token has expired.");
