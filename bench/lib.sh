@@ -128,6 +128,10 @@ reset_request() {
     BENCH_CHAIN_FIELD BENCH_POOL_OUT BENCH_MAX_REQUESTS
 }
 
+# cpu_ticks PID: user + system CPU of a process so far, in clock ticks (/proc/PID/stat fields 14 and 15).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+CLK_TCK=$(getconf CLK_TCK)
+
 # rss_kb PID: resident set size from /proc (VmRSS, kB).
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
