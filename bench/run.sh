@@ -10,6 +10,7 @@
 # Settings (environment):
 #   BENCH_QUICK=1                 3 x 3 s runs, 2 s warm-up (default 3 x 10 s, 5 s warm-up)
 #   BENCH_DURATION, BENCH_WARMUP, BENCH_REPS   seconds per run, seconds of warm-up, timed runs per scenario
+#   BENCH_SERVER_WARMUP=30        seconds of users/me and tokeninfo load on a fresh Keycard before any scenario
 #   BENCH_CONNECTIONS=32          connections for the main table
 #   BENCH_SWEEP_CONNECTIONS="1 8 128"   extra connection counts, one run each, for the ceilings, users/me and
 #                                 client_credentials ("" to skip)
@@ -20,14 +21,15 @@
 #   BENCH_PROFILE="a b"           after the timed runs of these scenarios, two more runs under observation (their
 #                                 numbers are not in the table): perf stat on the server (CPU used, context
 #                                 switches, fsync/fdatasync, sleeps) with dotnet-counters beside it, then dotnet-trace
-#                                 (sampled thread time) reported as the top methods; in results/<time>/profile-<name>/
+#                                 (sampled thread time) reported as the top methods, then perf record (CPU samples,
+#                                 JIT names through DOTNET_PerfMapEnabled=1); in results/<time>/profile-<name>/
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
-  DURATION=${BENCH_DURATION:-3}; WARMUP=${BENCH_WARMUP:-2}
+  DURATION=${BENCH_DURATION:-3}; WARMUP=${BENCH_WARMUP:-2}; SERVER_WARMUP=${BENCH_SERVER_WARMUP:-6}
 else
-  DURATION=${BENCH_DURATION:-10}; WARMUP=${BENCH_WARMUP:-5}
+  DURATION=${BENCH_DURATION:-10}; WARMUP=${BENCH_WARMUP:-5}; SERVER_WARMUP=${BENCH_SERVER_WARMUP:-30}
 fi
 REPS=${BENCH_REPS:-3}
 CONNS=${BENCH_CONNECTIONS:-32}
@@ -36,8 +38,10 @@ CODES_PER_SECOND=${BENCH_CODES_PER_SECOND:-1000}
 SIGNIN_CONNS=1
 ONLY=${BENCH_ONLY:-}
 PROFILE=${BENCH_PROFILE:-}
-# Pools of single-use values: run 0 is the warm-up, 1..REPS the timed runs, REPS+1 and REPS+2 the profiled runs.
-POOLS=$((REPS + 3))
+# Pools of single-use values: run 0 is the warm-up, 1..REPS the timed runs, REPS+1..REPS+3 the profiled runs.
+POOLS=$((REPS + 4))
+# perf can name JIT-compiled methods only when the runtime writes /tmp/perf-PID.map (a cost at JIT time only).
+if [[ -n "$PROFILE" ]] && command -v perf >/dev/null; then export DOTNET_PerfMapEnabled=1; fi
 
 RESULTS="$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$RESULTS"
@@ -99,6 +103,19 @@ profile_runs() {
   wait "$trace_pid" || true
   (cd "$tools" && dotnet tool run dotnet-trace -- report "$dir/trace.nettrace" topN -n 40 --inclusive >"$dir/top-inclusive.txt" 2>&1 || true)
   (cd "$tools" && dotnet tool run dotnet-trace -- report "$dir/trace.nettrace" topN -n 25 >"$dir/top-exclusive.txt" 2>&1 || true)
+  if [[ "${DOTNET_PerfMapEnabled:-0}" == 1 ]]; then
+    [[ -z "$prepare" ]] || "$prepare" $((REPS + 3))
+    log "$name: profiling run 3 (perf record, CPU samples with JIT symbols)"
+    taskset -c "$LOAD_CORE" perf record -q -F 499 -g -p "$SERVER_PID" -o "$dir/perf.data" -- sleep "$DURATION" 2>/dev/null &
+    local record_pid=$!
+    line=$(run_wrk "$dir/wrk-perf.txt" "$url" "$DURATION" "$conns" "$timeout")
+    wait "$record_pid" || true
+    perf report -i "$dir/perf.data" --stdio --no-children --sort dso,symbol --percent-limit 0.7 2>/dev/null \
+      | grep -v '^$' | grep -E '^ +[0-9]' >"$dir/perf-self.txt" || true
+    perf report -i "$dir/perf.data" --stdio --no-children --sort dso --percent-limit 0.5 2>/dev/null \
+      | grep -E '^ +[0-9]' >"$dir/perf-dso.txt" || true
+    rm -f "$dir/perf.data"
+  fi
   log "$name: profile in $dir"
 }
 
@@ -207,6 +224,18 @@ for ((run = 0; run < POOLS; run++)); do
 done
 
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+
+# A fresh server first runs the read paths for a while, unrecorded: in the first full run the first scenario's
+# first two timed runs cost twice the server CPU per request of its third (0.30 against 0.15 ms), a start-up
+# effect that a 5 s per-scenario warm-up did not cover.
+log "server warm-up: ${SERVER_WARMUP}s of users/me and tokeninfo (not recorded)"
+reset_request
+export BENCH_METHOD=GET BENCH_PATH=/external/api/rest/v2/users/me BENCH_HEADERS="x-access-token: $AT"
+line=$(run_wrk "$RESULTS/wrk-server-warmup-1.txt" "$BASE$BENCH_PATH" $((SERVER_WARMUP / 2)) "$CONNS" 10)
+[[ -z "$(check_run "$line" "$RESULTS/wrk-server-warmup-1.txt")" ]] || die "server warm-up: $(check_run "$line" "$RESULTS/wrk-server-warmup-1.txt")"
+export BENCH_PATH=/external/api/oauth2/tokeninfo BENCH_HEADERS="x-token: $AT"
+line=$(run_wrk "$RESULTS/wrk-server-warmup-2.txt" "$BASE$BENCH_PATH" $((SERVER_WARMUP / 2)) "$CONNS" 10)
+[[ -z "$(check_run "$line" "$RESULTS/wrk-server-warmup-2.txt")" ]] || die "server warm-up: $(check_run "$line" "$RESULTS/wrk-server-warmup-2.txt")"
 
 if wanted users_me_x_access_token; then
   reset_request
@@ -344,7 +373,7 @@ SUMMARY="$RESULTS/summary.md"
   echo "- machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), load average before the run $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- .NET: SDK $(dotnet --version), runtime $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ {v = $2} END {print v}'); wrk: $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
   echo "- commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src || echo ' (src modified)')"
-  echo "- method: server on core $SERVER_CORE, wrk -t1 on core $LOAD_CORE; ${WARMUP}s warm-up then $REPS x ${DURATION}s per scenario; medians over the timed runs; ceilings measured before and after Keycard (medians over both)"
+  echo "- method: server on core $SERVER_CORE, wrk -t1 on core $LOAD_CORE; Keycard warmed ${SERVER_WARMUP}s first; per scenario ${WARMUP}s warm-up then $REPS x ${DURATION}s per scenario; medians over the timed runs; ceilings measured before and after Keycard (medians over both)"
   echo
   echo "| scenario | conns | req/s (median) | req/s (min-max) | p50 ms | p99 ms | ceiling | % of ceiling | non-2xx | server CPU ms/req | server core busy | % of ceiling by CPU/req |"
   echo "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
