@@ -78,12 +78,12 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
     /// <summary>
     /// Applies several writes in one transaction, in order: a plain insert (no consumed hash) always succeeds; an
     /// exchange succeeds only if its code or refresh token was still unspent, exactly as <see cref="ExchangeAsync"/>.
+    /// Synchronous on purpose: it runs on <see cref="TokenWriteBatcher"/>'s own thread.
     /// </summary>
-    public async Task<bool[]> ApplyBatchAsync(
-        IReadOnlyList<(byte[]? ConsumedHash, DateTimeOffset Now, IReadOnlyList<StoredToken> Issued)> operations, CancellationToken cancellationToken)
+    public bool[] ApplyBatch(IReadOnlyList<(byte[]? ConsumedHash, DateTimeOffset Now, IReadOnlyList<StoredToken> Issued)> operations)
     {
         var results = new bool[operations.Count];
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        using var transaction = db.Database.BeginTransaction();
         try
         {
             for (var i = 0; i < operations.Count; i++)
@@ -92,9 +92,9 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
                 if (consumedHash is not null)
                 {
                     var nowMs = TimeMapping.ToMs(now);
-                    var consumed = await db.Tokens
+                    var consumed = db.Tokens
                         .Where(t => t.Hash == consumedHash && t.ConsumedAt == null && t.RevokedAt == null)
-                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, nowMs), cancellationToken);
+                        .ExecuteUpdate(s => s.SetProperty(t => t.ConsumedAt, nowMs));
                     if (consumed == 0)
                     {
                         continue;
@@ -109,8 +109,8 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
                 results[i] = true;
             }
 
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            db.SaveChanges();
+            transaction.Commit();
             return results;
         }
         finally

@@ -7,22 +7,25 @@ namespace Keycard.Storage.Stores;
 /// <summary>
 /// Group commit for token writes. Every issuance must be durable before its response, and a durable commit costs a
 /// disk flush (about a millisecond on SQLite with synchronous=FULL), so concurrent writes share one transaction and
-/// one flush. One writer loop takes whatever is queued, applies each operation in order inside a transaction, and
+/// one flush. One writer takes whatever is queued, applies each operation in order inside a transaction, and
 /// completes each caller after the commit. If the shared transaction fails, each operation is retried alone so one
 /// bad write cannot fail its neighbours. When idle, a write starts at once: no added latency.
+/// The writer runs on its own thread: SQLite's I/O is synchronous, and a flush on a thread-pool thread would starve
+/// the request pool (on one core the pool starts with a single thread).
 /// </summary>
-internal sealed class TokenWriteBatcher : IAsyncDisposable
+internal sealed class TokenWriteBatcher : IDisposable
 {
     public const int MaxBatch = 256;
 
     private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceScopeFactory _scopes;
-    private readonly Task _loop;
+    private readonly Thread _writer;
 
     public TokenWriteBatcher(IServiceScopeFactory scopes)
     {
         _scopes = scopes;
-        _loop = Task.Run(RunAsync);
+        _writer = new Thread(Run) { IsBackground = true, Name = "keycard-token-writer" };
+        _writer.Start();
     }
 
     public Task AddAsync(IReadOnlyList<StoredToken> tokens) => EnqueueAsync(new Operation(null, default, tokens));
@@ -30,17 +33,16 @@ internal sealed class TokenWriteBatcher : IAsyncDisposable
     public Task<bool> ExchangeAsync(byte[] consumedHash, DateTimeOffset now, IReadOnlyList<StoredToken> issued) =>
         EnqueueAsync(new Operation(consumedHash, now, issued));
 
-    private async Task<bool> EnqueueAsync(Operation operation)
+    private Task<bool> EnqueueAsync(Operation operation)
     {
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(operation), this);
-
-        return await operation.Completion.Task;
+        return operation.Completion.Task;
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var batch = new List<Operation>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation))
@@ -50,7 +52,7 @@ internal sealed class TokenWriteBatcher : IAsyncDisposable
 
             try
             {
-                var results = await ApplyAsync(batch);
+                var results = Apply(batch);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(results[i]);
@@ -60,7 +62,7 @@ internal sealed class TokenWriteBatcher : IAsyncDisposable
             {
                 foreach (var operation in batch)
                 {
-                    await ApplyAloneAsync(operation);
+                    ApplyAlone(operation);
                 }
             }
             catch (Exception ex)
@@ -70,11 +72,11 @@ internal sealed class TokenWriteBatcher : IAsyncDisposable
         }
     }
 
-    private async Task ApplyAloneAsync(Operation operation)
+    private void ApplyAlone(Operation operation)
     {
         try
         {
-            operation.Completion.TrySetResult((await ApplyAsync([operation]))[0]);
+            operation.Completion.TrySetResult(Apply([operation])[0]);
         }
         catch (Exception ex)
         {
@@ -82,17 +84,17 @@ internal sealed class TokenWriteBatcher : IAsyncDisposable
         }
     }
 
-    private async Task<bool[]> ApplyAsync(List<Operation> batch)
+    private bool[] Apply(List<Operation> batch)
     {
-        await using var scope = _scopes.CreateAsyncScope();
+        using var scope = _scopes.CreateScope();
         var store = scope.ServiceProvider.GetRequiredService<EfTokenStore>();
-        return await store.ApplyBatchAsync(batch.ConvertAll(o => (o.ConsumedHash, o.Now, o.Issued)), CancellationToken.None);
+        return store.ApplyBatch(batch.ConvertAll(o => (o.ConsumedHash, o.Now, o.Issued)));
     }
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
         _queue.Writer.TryComplete();
-        await _loop;
+        _writer.Join(TimeSpan.FromSeconds(30));
     }
 
     private sealed record Operation(byte[]? ConsumedHash, DateTimeOffset Now, IReadOnlyList<StoredToken> Issued)
