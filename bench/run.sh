@@ -41,7 +41,8 @@ PROFILE=${BENCH_PROFILE:-}
 # Pools of single-use values: run 0 is the warm-up, 1..REPS the timed runs, REPS+1..REPS+3 the profiled runs.
 POOLS=$((REPS + 4))
 # perf can name JIT-compiled methods only when the runtime writes /tmp/perf-PID.map (a cost at JIT time only).
-if [[ -n "$PROFILE" ]] && command -v perf >/dev/null; then export DOTNET_PerfMapEnabled=1; fi
+# W^X double mapping hides JIT code from perf (it shows as memfd:doublemapper), so it is off while profiling.
+if [[ -n "$PROFILE" ]] && command -v perf >/dev/null; then export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0; fi
 
 RESULTS="$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$RESULTS"
