@@ -76,9 +76,8 @@ internal static partial class KeycardServer
         services.AddOptions<KeycardServerOptions>().BindConfiguration("Keycard");
         services.AddOptions<StoreCacheOptions>().BindConfiguration("Keycard:Cache");
 
-        var location = DatabaseLocation.Parse(configuration["Keycard:Database"] ?? Environment.GetEnvironmentVariable("KEYCARD_DATABASE"));
-        services.AddSingleton(sp => DatabaseLocation.Parse(
-            sp.GetRequiredService<IConfiguration>()["Keycard:Database"] ?? Environment.GetEnvironmentVariable("KEYCARD_DATABASE")));
+        var location = DatabaseLocation.FromSetting(configuration["Keycard:Database"]);
+        services.AddSingleton(sp => DatabaseLocation.FromSetting(sp.GetRequiredService<IConfiguration>()["Keycard:Database"]));
         services.AddKeycardStorage(location.Provider);
 
         // Anti-forgery keys live in the database, so a form served by one node can be posted to another.

@@ -17,6 +17,13 @@ public sealed record DatabaseLocation(DatabaseProvider Provider, string Connecti
 {
     public const string DefaultSqliteFile = "keycard.db";
 
+    /// <summary>The environment variable read when no <c>--database</c> or <c>Keycard:Database</c> was given.</summary>
+    public const string EnvironmentVariable = "KEYCARD_DATABASE";
+
+    /// <summary>Parses the configured value, falling back to <see cref="EnvironmentVariable"/>, then the default file.</summary>
+    public static DatabaseLocation FromSetting(string? configured) =>
+        Parse(configured ?? Environment.GetEnvironmentVariable(EnvironmentVariable));
+
     public static DatabaseLocation Parse(string? value)
     {
         value = string.IsNullOrWhiteSpace(value) ? DefaultSqliteFile : value.Trim();

@@ -19,7 +19,7 @@ internal sealed class AdminContext : IAsyncDisposable
 
     public static async Task<AdminContext> OpenAsync(string? database, CancellationToken cancellationToken)
     {
-        var location = DatabaseLocation.Parse(database ?? Environment.GetEnvironmentVariable("KEYCARD_DATABASE"));
+        var location = DatabaseLocation.FromSetting(database);
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddKeycardCore();

@@ -48,9 +48,7 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         // The conditional update is the lock: of two concurrent exchanges exactly one sees a row change.
-        var consumed = await db.Tokens
-            .Where(t => t.Hash == consumedHash && t.ConsumedAt == null && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, nowMs), cancellationToken);
+        var consumed = await Unspent(consumedHash).ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, nowMs), cancellationToken);
         if (consumed == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -92,9 +90,7 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
                 if (consumedHash is not null)
                 {
                     var nowMs = TimeMapping.ToMs(now);
-                    var consumed = db.Tokens
-                        .Where(t => t.Hash == consumedHash && t.ConsumedAt == null && t.RevokedAt == null)
-                        .ExecuteUpdate(s => s.SetProperty(t => t.ConsumedAt, nowMs));
+                    var consumed = Unspent(consumedHash).ExecuteUpdate(s => s.SetProperty(t => t.ConsumedAt, nowMs));
                     if (consumed == 0)
                     {
                         continue;
@@ -148,6 +144,10 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
             .Take(batchSize)
             .ExecuteDeleteAsync(cancellationToken);
     }
+
+    /// <summary>The row of a code or refresh token that is neither spent nor revoked: what an exchange may consume.</summary>
+    private IQueryable<TokenEntity> Unspent(byte[] hash) =>
+        db.Tokens.Where(t => t.Hash == hash && t.ConsumedAt == null && t.RevokedAt == null);
 
     private static TokenEntity ToEntity(StoredToken t) => new()
     {

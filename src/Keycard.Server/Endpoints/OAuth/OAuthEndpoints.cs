@@ -121,24 +121,15 @@ internal static class OAuthEndpoints
     private static async Task<Results<Ok, JsonHttpResult<OAuthError>>> RevokeAsync(
         HttpContext context, RevocationService revocation, CancellationToken cancellationToken)
     {
-        var (form, formError) = await OAuthForm.ReadAsync(context.Request, cancellationToken);
-        if (formError is not null)
+        var (input, inputError) = await TokenForm.ReadAsync(context.Request, cancellationToken);
+        if (input is null)
         {
-            return OAuthResults.Error(context, formError);
-        }
-
-        var reader = new ParameterReader();
-        var token = reader.Read(form["token"], "token", SecureToken.MaxPresentedLength * 2);
-        var hint = reader.Read(form["token_type_hint"], "token_type_hint", 100);
-        var client = ClientCredentials.Read(context.Request, form, reader);
-        if ((reader.Error ?? client.Error) is { } inputError)
-        {
-            return OAuthResults.Error(context, inputError);
+            return OAuthResults.Error(context, inputError!);
         }
 
         // RFC 7009 §2.1: the hint only helps the lookup; an unknown hint is ignored, since one lookup finds every type.
         var result = await revocation.RevokeAsync(
-            new RevocationRequest { Token = token, TokenTypeHint = hint, ClientId = client.ClientId, ClientSecret = client.Secret, RequireClientAuthentication = true },
+            new RevocationRequest { Token = input.Token, TokenTypeHint = input.Hint, ClientId = input.Client.ClientId, ClientSecret = input.Client.Secret, RequireClientAuthentication = true },
             cancellationToken);
         if (!result.IsSuccess)
         {
@@ -153,23 +144,14 @@ internal static class OAuthEndpoints
     private static async Task<Results<JsonHttpResult<IntrospectionResponse>, JsonHttpResult<OAuthError>>> IntrospectAsync(
         HttpContext context, IntrospectionService introspection, CancellationToken cancellationToken)
     {
-        var (form, formError) = await OAuthForm.ReadAsync(context.Request, cancellationToken);
-        if (formError is not null)
+        var (input, inputError) = await TokenForm.ReadAsync(context.Request, cancellationToken);
+        if (input is null)
         {
-            return OAuthResults.Error(context, formError);
-        }
-
-        var reader = new ParameterReader();
-        var token = reader.Read(form["token"], "token", SecureToken.MaxPresentedLength * 2);
-        var hint = reader.Read(form["token_type_hint"], "token_type_hint", 100);
-        var client = ClientCredentials.Read(context.Request, form, reader);
-        if ((reader.Error ?? client.Error) is { } inputError)
-        {
-            return OAuthResults.Error(context, inputError);
+            return OAuthResults.Error(context, inputError!);
         }
 
         var result = await introspection.IntrospectAsync(
-            new IntrospectionRequest { Token = token, TokenTypeHint = hint, ClientId = client.ClientId, ClientSecret = client.Secret },
+            new IntrospectionRequest { Token = input.Token, TokenTypeHint = input.Hint, ClientId = input.Client.ClientId, ClientSecret = input.Client.Secret },
             cancellationToken);
         if (!result.IsSuccess)
         {
