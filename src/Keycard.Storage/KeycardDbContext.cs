@@ -22,6 +22,9 @@ public abstract class KeycardDbContext(DbContextOptions options)
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>Statements run once on the token writer's connection when it opens; null when the provider needs none.</summary>
+    internal virtual string? TokenWriterSetup => null;
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -12,26 +12,14 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
     // PostgreSQL share a process (the storage contract tests run both).
     private static readonly ConcurrentDictionary<Type, Func<KeycardDbContext, byte[], CancellationToken, Task<TokenEntity?>>> FindByHash = new();
 
-    public async Task AddAsync(IReadOnlyList<StoredToken> tokens, CancellationToken cancellationToken)
+    public Task AddAsync(IReadOnlyList<StoredToken> tokens, CancellationToken cancellationToken)
     {
-        if (tokens.Count == 0)
+        if (tokens.Count > 0)
         {
-            return;
+            ApplyBatch([new TokenWrite(null, default, tokens)]);
         }
 
-        foreach (var token in tokens)
-        {
-            db.Tokens.Add(ToEntity(token));
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        return Task.CompletedTask;
     }
 
     public async Task<StoredToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
@@ -42,76 +30,61 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
         return entity is null ? null : ToModel(entity);
     }
 
-    public async Task<bool> ExchangeAsync(byte[] consumedHash, DateTimeOffset now, IReadOnlyList<StoredToken> issued, CancellationToken cancellationToken)
+    public Task<bool> ExchangeAsync(byte[] consumedHash, DateTimeOffset now, IReadOnlyList<StoredToken> issued, CancellationToken cancellationToken) =>
+        Task.FromResult(ApplyBatch([new TokenWrite(consumedHash, now, issued)])[0]);
+
+    /// <summary>
+    /// Opens this store's connection for good and tunes it for writing (<see cref="KeycardDbContext.TokenWriterSetup"/>):
+    /// the token writer keeps one store, and with it one connection, for as long as its writes succeed.
+    /// </summary>
+    public void OpenForWriting()
     {
-        var nowMs = TimeMapping.ToMs(now);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        // The conditional update is the lock: of two concurrent exchanges exactly one sees a row change.
-        var consumed = await Unspent(consumedHash).ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, nowMs), cancellationToken);
-        if (consumed == 0)
+        db.Database.OpenConnection();
+        if (db.TokenWriterSetup is { } setup)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return false;
+            db.Database.ExecuteSqlRaw(setup);
         }
-
-        foreach (var token in issued)
-        {
-            db.Tokens.Add(ToEntity(token));
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return true;
     }
 
     /// <summary>
     /// Applies several writes in one transaction, in order: a plain insert (no consumed hash) always succeeds; an
-    /// exchange succeeds only if its code or refresh token was still unspent, exactly as <see cref="ExchangeAsync"/>.
-    /// Synchronous on purpose: it runs on <see cref="TokenWriteBatcher"/>'s own thread.
+    /// exchange succeeds only if its code or refresh token was still unspent, and then stores its successors in the
+    /// same transaction, so a code or refresh token is never spent without them. Synchronous on purpose: it runs on
+    /// <see cref="TokenWriteBatcher"/>'s own thread, and Microsoft.Data.Sqlite's async calls are synchronous anyway.
     /// </summary>
-    public bool[] ApplyBatch(IReadOnlyList<(byte[]? ConsumedHash, DateTimeOffset Now, IReadOnlyList<StoredToken> Issued)> operations)
+    public bool[] ApplyBatch(IReadOnlyList<TokenWrite> writes)
     {
-        var results = new bool[operations.Count];
-        using var transaction = db.Database.BeginTransaction();
+        var sql = TokenWriteSql.For(db);
+        var results = new bool[writes.Count];
+        db.Database.OpenConnection();
         try
         {
-            for (var i = 0; i < operations.Count; i++)
+            var connection = db.Database.GetDbConnection();
+            using var transaction = connection.BeginTransaction();
+            using var consume = sql.CreateConsume(connection, transaction);
+            using var insert = sql.CreateInsert(connection, transaction);
+            for (var i = 0; i < writes.Count; i++)
             {
-                var (consumedHash, now, issued) = operations[i];
-                if (consumedHash is not null)
+                var write = writes[i];
+                if (write.ConsumedHash is { } hash && !TokenWriteSql.Consume(consume, hash, write.Now))
                 {
-                    var nowMs = TimeMapping.ToMs(now);
-                    var consumed = Unspent(consumedHash).ExecuteUpdate(s => s.SetProperty(t => t.ConsumedAt, nowMs));
-                    if (consumed == 0)
-                    {
-                        continue;
-                    }
+                    continue;
                 }
 
-                foreach (var token in issued)
+                foreach (var token in write.Issued)
                 {
-                    db.Tokens.Add(ToEntity(token));
+                    TokenWriteSql.Insert(insert, token);
                 }
 
                 results[i] = true;
             }
 
-            db.SaveChanges();
             transaction.Commit();
             return results;
         }
         finally
         {
-            db.ChangeTracker.Clear();
+            db.Database.CloseConnection();
         }
     }
 
@@ -144,27 +117,6 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
             .Take(batchSize)
             .ExecuteDeleteAsync(cancellationToken);
     }
-
-    /// <summary>The row of a code or refresh token that is neither spent nor revoked: what an exchange may consume.</summary>
-    private IQueryable<TokenEntity> Unspent(byte[] hash) =>
-        db.Tokens.Where(t => t.Hash == hash && t.ConsumedAt == null && t.RevokedAt == null);
-
-    private static TokenEntity ToEntity(StoredToken t) => new()
-    {
-        Hash = t.Hash,
-        Kind = (int)t.Kind,
-        ClientId = t.ClientId,
-        UserId = t.UserId,
-        Scope = t.Scope,
-        ScopeOpen = t.ScopeOpen,
-        FamilyId = t.FamilyId,
-        RedirectUri = t.RedirectUri,
-        CodeChallenge = t.CodeChallenge,
-        CreatedAt = TimeMapping.ToMs(t.CreatedAt),
-        ExpiresAt = TimeMapping.ToMs(t.ExpiresAt),
-        ConsumedAt = t.ConsumedAt is { } c ? TimeMapping.ToMs(c) : null,
-        RevokedAt = t.RevokedAt is { } r ? TimeMapping.ToMs(r) : null,
-    };
 
     private static StoredToken ToModel(TokenEntity e) => new()
     {

@@ -20,6 +20,8 @@ internal sealed class TokenWriteBatcher : IDisposable
     private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceScopeFactory _scopes;
     private readonly Thread _writer;
+    private IServiceScope? _scope;
+    private EfTokenStore? _store;
 
     public TokenWriteBatcher(IServiceScopeFactory scopes)
     {
@@ -28,10 +30,10 @@ internal sealed class TokenWriteBatcher : IDisposable
         _writer.Start();
     }
 
-    public Task AddAsync(IReadOnlyList<StoredToken> tokens) => EnqueueAsync(new Operation(null, default, tokens));
+    public Task AddAsync(IReadOnlyList<StoredToken> tokens) => EnqueueAsync(new Operation(new TokenWrite(null, default, tokens)));
 
     public Task<bool> ExchangeAsync(byte[] consumedHash, DateTimeOffset now, IReadOnlyList<StoredToken> issued) =>
-        EnqueueAsync(new Operation(consumedHash, now, issued));
+        EnqueueAsync(new Operation(new TokenWrite(consumedHash, now, issued)));
 
     private Task<bool> EnqueueAsync(Operation operation)
     {
@@ -86,19 +88,54 @@ internal sealed class TokenWriteBatcher : IDisposable
 
     private bool[] Apply(List<Operation> batch)
     {
-        using var scope = _scopes.CreateScope();
-        var store = scope.ServiceProvider.GetRequiredService<EfTokenStore>();
-        return store.ApplyBatch(batch.ConvertAll(o => (o.ConsumedHash, o.Now, o.Issued)));
+        try
+        {
+            return Writer().ApplyBatch(batch.ConvertAll(o => o.Write));
+        }
+        catch
+        {
+            // Whatever failed, the next write starts on a fresh connection.
+            CloseWriter();
+            throw;
+        }
+    }
+
+    /// <summary>One store and one open connection for every batch, so no batch pays to open one (or to tune it).</summary>
+    private EfTokenStore Writer()
+    {
+        if (_store is null)
+        {
+            _scope = _scopes.CreateScope();
+            var store = _scope.ServiceProvider.GetRequiredService<EfTokenStore>();
+            store.OpenForWriting();
+            _store = store;
+        }
+
+        return _store;
+    }
+
+    private void CloseWriter()
+    {
+        _store = null;
+        _scope?.Dispose();
+        _scope = null;
     }
 
     public void Dispose()
     {
         _queue.Writer.TryComplete();
-        _writer.Join(TimeSpan.FromSeconds(30));
+        if (_writer.Join(TimeSpan.FromSeconds(30)))
+        {
+            CloseWriter();
+        }
     }
 
-    private sealed record Operation(byte[]? ConsumedHash, DateTimeOffset Now, IReadOnlyList<StoredToken> Issued)
+    private sealed record Operation(TokenWrite Write)
     {
         public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
+
+/// <summary>One token write: store <paramref name="Issued"/>, and when <paramref name="ConsumedHash"/> is set, only if
+/// that code or refresh token could still be spent at <paramref name="Now"/>.</summary>
+internal sealed record TokenWrite(byte[]? ConsumedHash, DateTimeOffset Now, IReadOnlyList<StoredToken> Issued);

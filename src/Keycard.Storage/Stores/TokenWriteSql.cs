@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Data.Common;
+using Keycard.Core.Tokens;
+using Keycard.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Keycard.Storage.Stores;
+
+/// <summary>
+/// The two statements every token write is made of, as plain parameterised ADO.NET commands: the conditional update
+/// that spends a code or refresh token, and the insert of one issued token. EF Core's change tracker and its
+/// per-call <c>ExecuteUpdate</c> translation cost more CPU than SQLite's own work for a row this small; here one
+/// command of each kind is built per batch and re-executed with new parameter values, so SQLite compiles each
+/// statement once per batch. Table and column names come from the EF Core model, so migrations stay the one source
+/// of the schema and both providers share the code.
+/// </summary>
+internal sealed class TokenWriteSql
+{
+    private static readonly ConcurrentDictionary<Type, TokenWriteSql> ByContext = new();
+
+    /// <summary>Every column of a token row, in parameter order.</summary>
+    private static readonly (string Property, DbType Type)[] InsertColumns =
+    [
+        (nameof(TokenEntity.Hash), DbType.Binary),
+        (nameof(TokenEntity.Kind), DbType.Int32),
+        (nameof(TokenEntity.ClientId), DbType.String),
+        (nameof(TokenEntity.UserId), DbType.Int32),
+        (nameof(TokenEntity.Scope), DbType.String),
+        (nameof(TokenEntity.ScopeOpen), DbType.Boolean),
+        (nameof(TokenEntity.FamilyId), DbType.String),
+        (nameof(TokenEntity.RedirectUri), DbType.String),
+        (nameof(TokenEntity.CodeChallenge), DbType.String),
+        (nameof(TokenEntity.CreatedAt), DbType.Int64),
+        (nameof(TokenEntity.ExpiresAt), DbType.Int64),
+        (nameof(TokenEntity.ConsumedAt), DbType.Int64),
+        (nameof(TokenEntity.RevokedAt), DbType.Int64),
+    ];
+
+    private readonly string _consume;
+    private readonly string _insert;
+
+    private TokenWriteSql(IEntityType tokens, ISqlGenerationHelper sql)
+    {
+        // A column added to the model but not here would be silently left empty: refuse to start instead.
+        var mapped = tokens.GetProperties().Select(p => p.Name).Order().ToArray();
+        if (!mapped.SequenceEqual(InsertColumns.Select(c => c.Property).Order()))
+        {
+            throw new InvalidOperationException($"TokenWriteSql does not write every column of {nameof(TokenEntity)}: {string.Join(", ", mapped)}.");
+        }
+
+        var table = StoreObjectIdentifier.Table(tokens.GetTableName()!, tokens.GetSchema());
+        string Column(string property) => sql.DelimitIdentifier(tokens.FindProperty(property)!.GetColumnName(table)!);
+        var name = sql.DelimitIdentifier(table.Name, table.Schema);
+
+        // The conditional update is the lock: of two concurrent exchanges exactly one sees a row change.
+        _consume = $"UPDATE {name} SET {Column(nameof(TokenEntity.ConsumedAt))} = @now " +
+            $"WHERE {Column(nameof(TokenEntity.Hash))} = @hash AND {Column(nameof(TokenEntity.ConsumedAt))} IS NULL " +
+            $"AND {Column(nameof(TokenEntity.RevokedAt))} IS NULL";
+        _insert = $"INSERT INTO {name} ({string.Join(", ", InsertColumns.Select(c => Column(c.Property)))}) " +
+            $"VALUES ({string.Join(", ", InsertColumns.Select(c => "@" + c.Property))})";
+    }
+
+    public static TokenWriteSql For(KeycardDbContext db) =>
+        ByContext.GetOrAdd(db.GetType(), _ => new TokenWriteSql(
+            db.Model.FindEntityType(typeof(TokenEntity))!,
+            db.GetService<ISqlGenerationHelper>()));
+
+    public DbCommand CreateConsume(DbConnection connection, DbTransaction transaction)
+    {
+        var command = Create(connection, transaction, _consume);
+        Add(command, "now", DbType.Int64);
+        Add(command, "hash", DbType.Binary);
+        return command;
+    }
+
+    public DbCommand CreateInsert(DbConnection connection, DbTransaction transaction)
+    {
+        var command = Create(connection, transaction, _insert);
+        foreach (var (property, type) in InsertColumns)
+        {
+            Add(command, property, type);
+        }
+
+        return command;
+    }
+
+    /// <summary>Marks the code or refresh token consumed; false when it was already spent, revoked or unknown.</summary>
+    public static bool Consume(DbCommand consume, byte[] hash, DateTimeOffset now)
+    {
+        consume.Parameters[0].Value = TimeMapping.ToMs(now);
+        consume.Parameters[1].Value = hash;
+        return consume.ExecuteNonQuery() == 1;
+    }
+
+    public static void Insert(DbCommand insert, StoredToken token)
+    {
+        var p = insert.Parameters;
+        p[0].Value = token.Hash;
+        p[1].Value = (int)token.Kind;
+        p[2].Value = token.ClientId;
+        p[3].Value = token.UserId is { } user ? user : DBNull.Value;
+        p[4].Value = token.Scope;
+        p[5].Value = token.ScopeOpen;
+        p[6].Value = token.FamilyId;
+        p[7].Value = (object?)token.RedirectUri ?? DBNull.Value;
+        p[8].Value = (object?)token.CodeChallenge ?? DBNull.Value;
+        p[9].Value = TimeMapping.ToMs(token.CreatedAt);
+        p[10].Value = TimeMapping.ToMs(token.ExpiresAt);
+        p[11].Value = token.ConsumedAt is { } consumed ? TimeMapping.ToMs(consumed) : DBNull.Value;
+        p[12].Value = token.RevokedAt is { } revoked ? TimeMapping.ToMs(revoked) : DBNull.Value;
+        insert.ExecuteNonQuery();
+    }
+
+    private static DbCommand Create(DbConnection connection, DbTransaction transaction, string text)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = text;
+        return command;
+    }
+
+    private static void Add(DbCommand command, string name, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@" + name;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
+    }
+}
