@@ -22,17 +22,18 @@ namespace Keycard.Server;
 /// <summary>Composes the web application: services, middleware, and both dialects' endpoints.</summary>
 internal static partial class KeycardServer
 {
-    private const int MinPoolThreads = 16;
+    private const int DefaultMinPoolThreads = 16;
 
     public static WebApplication Build(ServeOptions serve, string[] args)
     {
+        var builder = WebApplication.CreateBuilder(args);
+
         // SQLite's ADO.NET provider is synchronous: its async calls hold a pool thread for the whole I/O, busy-waits
         // on the write lock included. On one core the pool starts with a single worker, so a floor keeps one slow
         // database call from stalling every other request while the pool grows.
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        ThreadPool.SetMinThreads(Math.Max(workers, MinPoolThreads), completionPorts);
-
-        var builder = WebApplication.CreateBuilder(args);
+        var floor = builder.Configuration.GetValue("Keycard:MinPoolThreads", DefaultMinPoolThreads);
+        ThreadPool.SetMinThreads(Math.Max(workers, floor), completionPorts);
         if (serve.Database is not null)
         {
             builder.Configuration.AddInMemoryCollection([new("Keycard:Database", serve.Database)]);

@@ -39,6 +39,7 @@ public static class KeycardStorageServiceCollectionExtensions
         services.AddScoped<EfClientStore>();
         services.AddScoped<IClientStore, CachingClientStore>();
         services.AddScoped<EfTokenStore>();
+        services.AddSingleton<TokenReader>();
         services.AddSingleton<TokenWriteBatcher>();
         services.AddScoped<ITokenStore, CachingTokenStore>();
         services.AddScoped<EfAttemptThrottle>();

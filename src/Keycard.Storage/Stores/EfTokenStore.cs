@@ -6,12 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Keycard.Storage.Stores;
 
-internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
+internal sealed class EfTokenStore(KeycardDbContext db, TokenReader reader) : ITokenStore
 {
-    // A compiled query is bound to the model it first ran against: one per provider's context type lets SQLite and
-    // PostgreSQL share a process (the storage contract tests run both).
-    private static readonly ConcurrentDictionary<Type, Func<KeycardDbContext, byte[], CancellationToken, Task<TokenEntity?>>> FindByHash = new();
-
     public Task AddAsync(IReadOnlyList<StoredToken> tokens, CancellationToken cancellationToken)
     {
         if (tokens.Count > 0)
@@ -22,13 +18,8 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
         return Task.CompletedTask;
     }
 
-    public async Task<StoredToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
-    {
-        var find = FindByHash.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((KeycardDbContext context, byte[] h, CancellationToken _) =>
-            context.Tokens.AsNoTracking().FirstOrDefault(t => t.Hash == h)));
-        var entity = await find(db, hash, cancellationToken);
-        return entity is null ? null : ToModel(entity);
-    }
+    public Task<StoredToken?> FindAsync(byte[] hash, CancellationToken cancellationToken) =>
+        reader.FindAsync(hash, cancellationToken);
 
     public Task<bool> ExchangeAsync(byte[] consumedHash, DateTimeOffset now, IReadOnlyList<StoredToken> issued, CancellationToken cancellationToken) =>
         Task.FromResult(ApplyBatch([new TokenWrite(consumedHash, now, issued)])[0]);
@@ -54,7 +45,7 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
     /// </summary>
     public bool[] ApplyBatch(IReadOnlyList<TokenWrite> writes)
     {
-        var sql = TokenWriteSql.For(db);
+        var sql = TokenSql.For(db);
         var results = new bool[writes.Count];
         db.Database.OpenConnection();
         try
@@ -66,14 +57,14 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
             for (var i = 0; i < writes.Count; i++)
             {
                 var write = writes[i];
-                if (write.ConsumedHash is { } hash && !TokenWriteSql.Consume(consume, hash, write.Now))
+                if (write.ConsumedHash is { } hash && !TokenSql.Consume(consume, hash, write.Now))
                 {
                     continue;
                 }
 
                 foreach (var token in write.Issued)
                 {
-                    TokenWriteSql.Insert(insert, token);
+                    TokenSql.Insert(insert, token);
                 }
 
                 results[i] = true;
@@ -117,21 +108,4 @@ internal sealed class EfTokenStore(KeycardDbContext db) : ITokenStore
             .Take(batchSize)
             .ExecuteDeleteAsync(cancellationToken);
     }
-
-    private static StoredToken ToModel(TokenEntity e) => new()
-    {
-        Hash = e.Hash,
-        Kind = (TokenKind)e.Kind,
-        ClientId = e.ClientId,
-        UserId = e.UserId,
-        Scope = e.Scope,
-        ScopeOpen = e.ScopeOpen,
-        FamilyId = e.FamilyId,
-        RedirectUri = e.RedirectUri,
-        CodeChallenge = e.CodeChallenge,
-        CreatedAt = TimeMapping.FromMs(e.CreatedAt),
-        ExpiresAt = TimeMapping.FromMs(e.ExpiresAt),
-        ConsumedAt = TimeMapping.FromMs(e.ConsumedAt),
-        RevokedAt = TimeMapping.FromMs(e.RevokedAt),
-    };
 }

@@ -43,10 +43,9 @@ internal sealed class TokenWriteBatcher : IDisposable
 
     private void Run()
     {
-        var batch = new List<Operation>(MaxBatch);
         while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            batch.Clear();
+            var batch = new List<Operation>();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation))
             {
                 batch.Add(operation);
@@ -57,7 +56,7 @@ internal sealed class TokenWriteBatcher : IDisposable
                 var results = Apply(batch);
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[i].Completion.TrySetResult(results[i]);
+                    batch[i].Succeeded = results[i];
                 }
             }
             catch (Exception) when (batch.Count > 1)
@@ -69,8 +68,13 @@ internal sealed class TokenWriteBatcher : IDisposable
             }
             catch (Exception ex)
             {
-                batch[0].Completion.TrySetException(ex);
+                batch[0].Failure = ex;
             }
+
+            // One pool work item resumes the whole batch's requests, one after another: a single thread wake-up per
+            // commit instead of one per request, and this thread goes straight back to the queue. (Completions run
+            // their continuations inline, so they must never run here, on the writer's own thread.)
+            ThreadPool.UnsafeQueueUserWorkItem(static b => b.ForEach(o => o.Complete()), batch, preferLocal: false);
         }
     }
 
@@ -78,11 +82,11 @@ internal sealed class TokenWriteBatcher : IDisposable
     {
         try
         {
-            operation.Completion.TrySetResult(Apply([operation])[0]);
+            operation.Succeeded = Apply([operation])[0];
         }
         catch (Exception ex)
         {
-            operation.Completion.TrySetException(ex);
+            operation.Failure = ex;
         }
     }
 
@@ -132,7 +136,23 @@ internal sealed class TokenWriteBatcher : IDisposable
 
     private sealed record Operation(TokenWrite Write)
     {
-        public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<bool> Completion { get; } = new();
+
+        public bool Succeeded { get; set; }
+
+        public Exception? Failure { get; set; }
+
+        public void Complete()
+        {
+            if (Failure is null)
+            {
+                Completion.TrySetResult(Succeeded);
+            }
+            else
+            {
+                Completion.TrySetException(Failure);
+            }
+        }
     }
 }
 

@@ -157,6 +157,45 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
     }
 
     [SkippableFact]
+    public async Task Add_OneFailingWriteAmongManyConcurrent_FailsAloneAndTheWriterCarriesOn()
+    {
+        // Concurrent writes share one transaction (group commit). A write that fails (here a second row with a hash
+        // already stored: the primary key refuses it) must fail only its own caller, never its neighbours, and must
+        // not change the row that was there.
+        var original = NewToken(TokenKind.RefreshToken, Now, TimeSpan.FromDays(1));
+        await AddAsync(original);
+        var others = Enumerable.Range(0, 40).Select(_ => NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1))).ToList();
+        var clash = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromMinutes(1)) with { Hash = original.Hash, ClientId = "intruder" };
+
+        using var go = new ManualResetEventSlim();
+        var writes = others.Select(token => Task.Run(async () =>
+        {
+            go.Wait();
+            await AddAsync(token);
+        })).ToList();
+        var failing = Task.Run(async () =>
+        {
+            go.Wait();
+            await AddAsync(clash);
+        });
+        go.Set();
+
+        await Task.WhenAll(writes);
+        await Assert.ThrowsAnyAsync<Exception>(() => failing);
+        foreach (var token in others)
+        {
+            Assert.NotNull(await FindAsync(token.Hash));
+        }
+
+        var kept = await FindAsync(original.Hash);
+        Assert.Equal(("app", TokenKind.RefreshToken, original.ExpiresAt), (kept!.ClientId, kept.Kind, kept.ExpiresAt));
+
+        var after = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1));
+        await AddAsync(after);
+        Assert.NotNull(await FindAsync(after.Hash));
+    }
+
+    [SkippableFact]
     public async Task Revoke_LiveToken_MarksItOnceAndReportsTheSecondAsAlreadyRevoked()
     {
         var token = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1));

@@ -11,19 +11,20 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Keycard.Storage.Stores;
 
 /// <summary>
-/// The two statements every token write is made of, as plain parameterised ADO.NET commands: the conditional update
-/// that spends a code or refresh token, and the insert of one issued token. EF Core's change tracker and its
-/// per-call <c>ExecuteUpdate</c> translation cost more CPU than SQLite's own work for a row this small; here one
-/// command of each kind is built per batch and re-executed with new parameter values, so SQLite compiles each
-/// statement once per batch. Table and column names come from the EF Core model, so migrations stay the one source
-/// of the schema and both providers share the code.
+/// The three statements on Keycard's hottest paths, as plain parameterised ADO.NET commands: the lookup of a token
+/// by its hash, the conditional update that spends a code or refresh token, and the insert of one issued token.
+/// Measured on SQLite, EF Core's query pipeline, change tracker and per-call <c>ExecuteUpdate</c> translation cost
+/// several times SQLite's own work for a row this small (docs/benchmarks.md). Here each command is built once per
+/// connection or batch and re-executed with new parameter values, so the database compiles each statement once.
+/// Table and column names come from the EF Core model, so migrations stay the one source of the schema and both
+/// providers share the code.
 /// </summary>
-internal sealed class TokenWriteSql
+internal sealed class TokenSql
 {
-    private static readonly ConcurrentDictionary<Type, TokenWriteSql> ByContext = new();
+    private static readonly ConcurrentDictionary<Type, TokenSql> ByContext = new();
 
-    /// <summary>Every column of a token row, in parameter order.</summary>
-    private static readonly (string Property, DbType Type)[] InsertColumns =
+    /// <summary>Every column of a token row, in parameter order for inserts and in column order for lookups.</summary>
+    private static readonly (string Property, DbType Type)[] Columns =
     [
         (nameof(TokenEntity.Hash), DbType.Binary),
         (nameof(TokenEntity.Kind), DbType.Int32),
@@ -40,34 +41,74 @@ internal sealed class TokenWriteSql
         (nameof(TokenEntity.RevokedAt), DbType.Int64),
     ];
 
+    private readonly string _find;
     private readonly string _consume;
     private readonly string _insert;
 
-    private TokenWriteSql(IEntityType tokens, ISqlGenerationHelper sql)
+    private TokenSql(IEntityType tokens, ISqlGenerationHelper sql)
     {
         // A column added to the model but not here would be silently left empty: refuse to start instead.
         var mapped = tokens.GetProperties().Select(p => p.Name).Order().ToArray();
-        if (!mapped.SequenceEqual(InsertColumns.Select(c => c.Property).Order()))
+        if (!mapped.SequenceEqual(Columns.Select(c => c.Property).Order()))
         {
-            throw new InvalidOperationException($"TokenWriteSql does not write every column of {nameof(TokenEntity)}: {string.Join(", ", mapped)}.");
+            throw new InvalidOperationException($"TokenSql does not write every column of {nameof(TokenEntity)}: {string.Join(", ", mapped)}.");
         }
 
         var table = StoreObjectIdentifier.Table(tokens.GetTableName()!, tokens.GetSchema());
         string Column(string property) => sql.DelimitIdentifier(tokens.FindProperty(property)!.GetColumnName(table)!);
         var name = sql.DelimitIdentifier(table.Name, table.Schema);
 
+        _find = $"SELECT {string.Join(", ", Columns.Select(c => Column(c.Property)))} FROM {name} " +
+            $"WHERE {Column(nameof(TokenEntity.Hash))} = @hash";
+
         // The conditional update is the lock: of two concurrent exchanges exactly one sees a row change.
         _consume = $"UPDATE {name} SET {Column(nameof(TokenEntity.ConsumedAt))} = @now " +
             $"WHERE {Column(nameof(TokenEntity.Hash))} = @hash AND {Column(nameof(TokenEntity.ConsumedAt))} IS NULL " +
             $"AND {Column(nameof(TokenEntity.RevokedAt))} IS NULL";
-        _insert = $"INSERT INTO {name} ({string.Join(", ", InsertColumns.Select(c => Column(c.Property)))}) " +
-            $"VALUES ({string.Join(", ", InsertColumns.Select(c => "@" + c.Property))})";
+        _insert = $"INSERT INTO {name} ({string.Join(", ", Columns.Select(c => Column(c.Property)))}) " +
+            $"VALUES ({string.Join(", ", Columns.Select(c => "@" + c.Property))})";
     }
 
-    public static TokenWriteSql For(KeycardDbContext db) =>
-        ByContext.GetOrAdd(db.GetType(), _ => new TokenWriteSql(
+    public static TokenSql For(KeycardDbContext db) =>
+        ByContext.GetOrAdd(db.GetType(), _ => new TokenSql(
             db.Model.FindEntityType(typeof(TokenEntity))!,
             db.GetService<ISqlGenerationHelper>()));
+
+    /// <summary>A lookup by hash, outside any transaction: each execution reads the latest committed row.</summary>
+    public DbCommand CreateFind(DbConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = _find;
+        Add(command, "hash", DbType.Binary);
+        return command;
+    }
+
+    public static async Task<StoredToken?> FindAsync(DbCommand find, byte[] hash, CancellationToken cancellationToken)
+    {
+        find.Parameters[0].Value = hash;
+        await using var reader = await find.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new StoredToken
+        {
+            Hash = reader.GetFieldValue<byte[]>(0),
+            Kind = (TokenKind)reader.GetInt32(1),
+            ClientId = reader.GetString(2),
+            UserId = reader.IsDBNull(3) ? null : reader.GetInt32(3),
+            Scope = reader.GetString(4),
+            ScopeOpen = reader.GetBoolean(5),
+            FamilyId = reader.GetString(6),
+            RedirectUri = reader.IsDBNull(7) ? null : reader.GetString(7),
+            CodeChallenge = reader.IsDBNull(8) ? null : reader.GetString(8),
+            CreatedAt = TimeMapping.FromMs(reader.GetInt64(9)),
+            ExpiresAt = TimeMapping.FromMs(reader.GetInt64(10)),
+            ConsumedAt = reader.IsDBNull(11) ? null : TimeMapping.FromMs(reader.GetInt64(11)),
+            RevokedAt = reader.IsDBNull(12) ? null : TimeMapping.FromMs(reader.GetInt64(12)),
+        };
+    }
 
     public DbCommand CreateConsume(DbConnection connection, DbTransaction transaction)
     {
@@ -80,7 +121,7 @@ internal sealed class TokenWriteSql
     public DbCommand CreateInsert(DbConnection connection, DbTransaction transaction)
     {
         var command = Create(connection, transaction, _insert);
-        foreach (var (property, type) in InsertColumns)
+        foreach (var (property, type) in Columns)
         {
             Add(command, property, type);
         }
