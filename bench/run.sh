@@ -14,7 +14,7 @@
 #   BENCH_CONNECTIONS=32          connections for the main table
 #   BENCH_SWEEP_CONNECTIONS="1 8 128"   extra connection counts, one run each, for the ceilings, users/me and
 #                                 client_credentials ("" to skip)
-#   BENCH_CODES_PER_SECOND=3000   authorization codes seeded per second of code-exchange run (a run that runs
+#   BENCH_CODES_PER_SECOND=8000   authorization codes seeded per second of code-exchange run (a run that runs
 #                                 out fails and says so; raise it when Keycard gets faster)
 #   BENCH_ONLY="a b"              run only these Keycard scenarios (the ceilings always run)
 #   BENCH_MEMORY=1                also run bench/memory.sh at the end
@@ -34,7 +34,7 @@ fi
 REPS=${BENCH_REPS:-3}
 CONNS=${BENCH_CONNECTIONS:-32}
 SWEEP_CONNS=${BENCH_SWEEP_CONNECTIONS-1 8 128}
-CODES_PER_SECOND=${BENCH_CODES_PER_SECOND:-3000}
+CODES_PER_SECOND=${BENCH_CODES_PER_SECOND:-8000}
 SIGNIN_CONNS=1
 ONLY=${BENCH_ONLY:-}
 PROFILE=${BENCH_PROFILE:-}

@@ -22,7 +22,7 @@ namespace Keycard.Server;
 /// <summary>Composes the web application: services, middleware, and both dialects' endpoints.</summary>
 internal static partial class KeycardServer
 {
-    private const int DefaultMinPoolThreads = 16;
+    private const int DefaultMinPoolThreads = 4;
 
     public static WebApplication Build(ServeOptions serve, string[] args)
     {
@@ -30,7 +30,9 @@ internal static partial class KeycardServer
 
         // SQLite's ADO.NET provider is synchronous: its async calls hold a pool thread for the whole I/O, busy-waits
         // on the write lock included. On one core the pool starts with a single worker, so a floor keeps one slow
-        // database call from stalling every other request while the pool grows.
+        // database call from stalling every other request while the pool grows. A high floor costs too: every thread
+        // up to it runs at once, and on one core they preempt each other mid-request, which stretched the latency
+        // tail (docs/benchmarks.md measured floors of 1, 4 and 16).
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
         var floor = builder.Configuration.GetValue("Keycard:MinPoolThreads", DefaultMinPoolThreads);
         ThreadPool.SetMinThreads(Math.Max(workers, floor), completionPorts);
