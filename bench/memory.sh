@@ -48,7 +48,21 @@ RSS_START=$(rss_kb "$PID")
 reset_request
 export BENCH_METHOD=POST BENCH_PATH=/external/api/oauth2/token BENCH_MAX_REQUESTS="$TOKENS" \
   BENCH_HEADERS="x-grant-type: client_credentials|x-client-id: bench-cc|x-client-secret: $SECRET"
-line=$(run_wrk "$OUT/wrk.txt" "http://127.0.0.1:$PORT$BENCH_PATH" "$SECONDS_MAX" "$CONNS" 30)
+# wrk's main thread sleeps for the whole -d duration even after the script has stopped sending at BENCH_MAX_REQUESTS,
+# so the run is ended the way wrk offers: SIGINT (it then prints its statistics and the script's summary as usual),
+# once wrk itself has been idle (its load thread stopped) for two seconds after the load began.
+BENCH_THREADS=1 taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNS" -d"${SECONDS_MAX}s" --timeout 30s --latency \
+  -s "$BENCH_DIR/lua/scenario.lua" "http://127.0.0.1:$PORT$BENCH_PATH" >"$OUT/wrk.txt" 2>&1 &
+WRK_PID=$!
+busy=0; idle=0; last=$(cpu_ticks "$WRK_PID")
+while kill -0 "$WRK_PID" 2>/dev/null; do
+  sleep 1
+  now=$(cpu_ticks "$WRK_PID"); used=$((now - last)); last=$now
+  if ((used * 20 > CLK_TCK)); then busy=1; idle=0; elif ((busy)); then idle=$((idle + 1)); fi
+  if ((idle >= 2)); then kill -INT "$WRK_PID" 2>/dev/null || true; break; fi
+done
+wait "$WRK_PID" || { cat "$OUT/wrk.txt" >&2; die "wrk failed"; }
+line=$(grep '^BENCH ' "$OUT/wrk.txt") || { cat "$OUT/wrk.txt" >&2; die "wrk printed no BENCH line"; }
 problems=$(check_run "$line" "$OUT/wrk.txt")
 ROWS_END_OF_LOAD=$(sqlite3 "$DB" 'SELECT count(*) FROM tokens;')
 RSS_END_OF_LOAD=$(rss_kb "$PID")

@@ -43,10 +43,10 @@ internal static class CodeSeeder
             var batch = new List<StoredToken>(BatchSize);
             for (var i = 0; i < Math.Min(BatchSize, count - written); i++)
             {
-                var code = SecureToken.Generate();
+                var code = SecureToken.GenerateOrdered(now);
                 batch.Add(new StoredToken
                 {
-                    Hash = SecureToken.Hash(code),
+                    Hash = SecureToken.StorageKey(code),
                     Kind = TokenKind.AuthorizationCode,
                     ClientId = clientId,
                     UserId = userId,

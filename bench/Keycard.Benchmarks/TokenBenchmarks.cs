@@ -3,11 +3,11 @@ using Keycard.Core.Security;
 
 namespace Keycard.Benchmarks;
 
-/// <summary>What every issued token and every API call pays: 32 random bytes, base64url, SHA-256.</summary>
+/// <summary>What every issued token and every API call pays: the issue time and 32 random bytes, base64url, SHA-256.</summary>
 [MemoryDiagnoser]
 public class TokenBenchmarks
 {
-    private readonly string _token = SecureToken.Generate();
+    private readonly string _token = SecureToken.GenerateOrdered(DateTimeOffset.UtcNow);
     private readonly string _verifier = SecureToken.Generate() + SecureToken.Generate()[..20];
     private string _challenge = "";
 
@@ -15,13 +15,13 @@ public class TokenBenchmarks
     public void Setup() => _challenge = Pkce.ComputeChallenge(_verifier);
 
     [Benchmark]
-    public string Generate() => SecureToken.Generate();
+    public string GenerateOrdered() => SecureToken.GenerateOrdered(DateTimeOffset.UtcNow);
 
     [Benchmark]
-    public byte[] Hash() => SecureToken.Hash(_token);
+    public byte[] StorageKey() => SecureToken.StorageKey(_token);
 
-    [Benchmark(Description = "Generate + Hash (one issued token)")]
-    public byte[] GenerateAndHash() => SecureToken.Hash(SecureToken.Generate());
+    [Benchmark(Description = "GenerateOrdered + StorageKey (one issued token)")]
+    public byte[] GenerateAndKey() => SecureToken.StorageKey(SecureToken.GenerateOrdered(DateTimeOffset.UtcNow));
 
     [Benchmark(Description = "Pkce.Verify (S256)")]
     public bool PkceVerify() => Pkce.Verify(_verifier, _challenge);

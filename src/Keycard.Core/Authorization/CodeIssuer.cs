@@ -12,11 +12,11 @@ public sealed class CodeIssuer(ITokenStore tokens, TimeProvider time, IOptions<K
     public async Task<IssuedCode> IssueAsync(CodeGrantBinding binding, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var code = SecureToken.Generate();
+        var code = SecureToken.GenerateOrdered(now);
         var expiresAt = now + options.Value.AuthorizationCodeLifetime;
         var stored = new StoredToken
         {
-            Hash = SecureToken.Hash(code),
+            Hash = SecureToken.StorageKey(code),
             Kind = TokenKind.AuthorizationCode,
             ClientId = binding.Client.ClientId,
             UserId = binding.UserId,

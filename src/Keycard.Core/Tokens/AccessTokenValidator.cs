@@ -13,7 +13,7 @@ public sealed class AccessTokenValidator(ITokenStore tokens, TimeProvider time)
             return TokenValidation.Invalid;
         }
 
-        var stored = await tokens.FindAsync(SecureToken.Hash(token), cancellationToken);
+        var stored = await tokens.FindAsync(SecureToken.StorageKey(token), cancellationToken);
         if (stored is null || stored.Kind != TokenKind.AccessToken || stored.RevokedAt is not null)
         {
             return TokenValidation.Invalid;

@@ -37,7 +37,7 @@ public sealed class IntrospectionService(ITokenStore tokens, ClientAuthenticator
         }
 
         // RFC 7662 §2.1: token_type_hint only speeds up the search; one hash lookup covers every type.
-        var stored = await tokens.FindAsync(SecureToken.Hash(request.Token), cancellationToken);
+        var stored = await tokens.FindAsync(SecureToken.StorageKey(request.Token), cancellationToken);
         if (stored is null
             || stored.Kind == TokenKind.AuthorizationCode
             || stored.RevokedAt is not null

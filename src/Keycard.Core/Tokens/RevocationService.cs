@@ -38,7 +38,7 @@ public sealed class RevocationService(ITokenStore tokens, IClientStore clientSto
             return false;
         }
 
-        var stored = await tokens.FindAsync(SecureToken.Hash(request.Token), cancellationToken);
+        var stored = await tokens.FindAsync(SecureToken.StorageKey(request.Token), cancellationToken);
         if (stored is null || stored.Kind == TokenKind.AuthorizationCode)
         {
             return false;

@@ -12,11 +12,11 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
 
     public (string Value, StoredToken Stored) Create(TokenKind kind, string clientId, int? userId, string scope, string familyId, DateTimeOffset now)
     {
-        var value = SecureToken.Generate();
+        var value = SecureToken.GenerateOrdered(now);
         var lifetime = kind == TokenKind.RefreshToken ? options.Value.RefreshTokenLifetime : options.Value.AccessTokenLifetime;
         var stored = new StoredToken
         {
-            Hash = SecureToken.Hash(value),
+            Hash = SecureToken.StorageKey(value),
             Kind = kind,
             ClientId = clientId,
             UserId = userId,

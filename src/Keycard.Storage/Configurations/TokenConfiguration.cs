@@ -12,7 +12,7 @@ internal sealed class TokenConfiguration : IEntityTypeConfiguration<TokenEntity>
 
         // The SHA-256 of the value is the key: validating a token is one hash and one primary-key lookup.
         builder.HasKey(t => t.Hash);
-        builder.Property(t => t.Hash).HasMaxLength(32);
+        builder.Property(t => t.Hash).HasMaxLength(Keycard.Core.Security.SecureToken.StorageKeyLength);
         builder.Property(t => t.ClientId).HasMaxLength(200);
         builder.Property(t => t.FamilyId).HasMaxLength(32);
         builder.Property(t => t.Scope).HasMaxLength(1000);

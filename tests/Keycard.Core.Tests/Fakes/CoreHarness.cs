@@ -105,7 +105,7 @@ public sealed class CoreHarness
 
     public async Task<bool> IsLiveAsync(string value)
     {
-        var token = await Tokens.FindAsync(SecureToken.Hash(value), CancellationToken.None);
+        var token = await Tokens.FindAsync(SecureToken.StorageKey(value), CancellationToken.None);
         return token is { RevokedAt: null } && !token.IsExpired(Time.GetUtcNow());
     }
 }

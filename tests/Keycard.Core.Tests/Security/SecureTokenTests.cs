@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using Keycard.Core.Security;
 
@@ -31,6 +32,62 @@ public sealed class SecureTokenTests
 
         Assert.Equal(32, hash.Length);
         Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)), hash);
+    }
+
+    [Fact]
+    public void GenerateOrdered_Always_IsTheIssueTimeThen32RandomBytes()
+    {
+        var issuedAt = new DateTimeOffset(2026, 11, 27, 12, 0, 0, 123, TimeSpan.Zero);
+        var values = Enumerable.Range(0, 1000).Select(_ => SecureToken.GenerateOrdered(issuedAt)).ToList();
+
+        Assert.All(values, v => Assert.Equal(SecureToken.OrderedTokenLength, v.Length));
+        Assert.Equal(values.Count, values.Distinct().Count());
+        var bytes = values.Select(v => Base64Url.DecodeFromChars(v)).ToList();
+        Assert.All(bytes, b => Assert.Equal(SecureToken.TimePrefixBytes + 32, b.Length));
+
+        // The first six bytes are the issue time in milliseconds, big-endian; every one of the 32 after them varies.
+        var millis = BinaryPrimitives.ReadInt64BigEndian([0, 0, .. bytes[0].AsSpan(0, SecureToken.TimePrefixBytes)]);
+        Assert.Equal(issuedAt.ToUnixTimeMilliseconds(), millis);
+        for (var i = SecureToken.TimePrefixBytes; i < bytes[0].Length; i++)
+        {
+            Assert.True(bytes.Select(b => b[i]).Distinct().Count() > 100, $"byte {i} barely varies");
+        }
+    }
+
+    [Fact]
+    public void StorageKey_OrderedValues_SortByIssueTimeAndEndInTheSha256OfTheValue()
+    {
+        var start = new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+        var values = Enumerable.Range(0, 200).Select(i => SecureToken.GenerateOrdered(start.AddMilliseconds(i * 7))).ToList();
+
+        var keys = values.Select(SecureToken.StorageKey).ToList();
+
+        Assert.All(keys, k => Assert.Equal(SecureToken.StorageKeyLength, k.Length));
+        Assert.All(values.Zip(keys), p =>
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(p.First)), p.Second[SecureToken.TimePrefixBytes..]));
+        var sorted = keys.OrderBy(k => k, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToList();
+        Assert.Equal(keys, sorted);
+
+        // The random part never reaches the key: only its hash does.
+        Assert.All(values.Zip(keys), p =>
+            Assert.False(p.Second.AsSpan().IndexOf(Base64Url.DecodeFromChars(p.First).AsSpan(SecureToken.TimePrefixBytes, 8)) >= 0));
+    }
+
+    [Theory]
+    [InlineData("short")]
+    [InlineData("!!!!!!!!AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public void StorageKey_AnythingElse_IsThePlainSha256(string value)
+    {
+        Assert.Equal(SecureToken.Hash(value), SecureToken.StorageKey(value));
+    }
+
+    [Fact]
+    public void StorageKey_TokenIssuedBeforeOrderedTokens_IsStillItsSha256()
+    {
+        // Tokens issued by earlier builds are 43 characters and stored under their SHA-256: they keep working.
+        var old = SecureToken.Generate();
+
+        Assert.Equal(SecureToken.Hash(old), SecureToken.StorageKey(old));
     }
 
     [Fact]

@@ -152,7 +152,7 @@ public sealed class AuthorizationCodeGrantTests
 
         var stored = Assert.Single(_core.Tokens.All);
 
-        Assert.Equal(SecureToken.Hash(code), stored.Hash);
+        Assert.Equal(SecureToken.StorageKey(code), stored.Hash);
         Assert.DoesNotContain(code, string.Join('|', stored.ClientId, stored.Scope, stored.FamilyId, stored.RedirectUri, stored.CodeChallenge), StringComparison.Ordinal);
     }
 }

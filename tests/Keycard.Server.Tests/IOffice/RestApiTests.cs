@@ -67,6 +67,21 @@ public sealed class RestApiTests : IOfficeTestBase
         await ResponseAssert.ErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_token");
     }
 
+    [Theory]
+    [InlineData("header", "********AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("bearer", "********AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("header", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task UsersMe_ForgedTokenOfTheIssuedLength_Is401NotAServerError(string transport, string forged)
+    {
+        // Issued tokens are 51 characters whose first 8 carry the issue time; a forged one of that length, with or
+        // without a decodable time, is looked up like any other unknown value.
+        Assert.Equal(Keycard.Core.Security.SecureToken.OrderedTokenLength, forged.Length);
+
+        using var response = await Client.MeAsync(forged, transport);
+
+        await ResponseAssert.ErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_token");
+    }
+
     [Fact]
     public async Task UsersMe_NoToken_Is401WithBareChallenge()
     {

@@ -54,7 +54,7 @@ public sealed class TokenCacheTests : IOfficeTestBase
         }
 
         // Another node (or the CLI) revokes straight in the database, bypassing this node's cache.
-        var hash = SecureToken.Hash(tokens.AccessToken);
+        var hash = SecureToken.StorageKey(tokens.AccessToken);
         await Factory.WithScopeAsync(sp => sp.GetRequiredService<KeycardDbContext>().Tokens
             .Where(t => t.Hash == hash).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, 1L)));
         await Task.Delay(CacheDuration + TimeSpan.FromMilliseconds(200));

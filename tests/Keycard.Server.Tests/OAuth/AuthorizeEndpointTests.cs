@@ -1,4 +1,5 @@
 using System.Net;
+using Keycard.Core.Security;
 using Keycard.Server.Tests.Infrastructure;
 
 namespace Keycard.Server.Tests.OAuth;
@@ -23,7 +24,7 @@ public sealed class AuthorizeEndpointTests : OAuthTestBase
         // RFC 6749 §4.1.2: code and the exact state in the query; RFC 9207 §2: iss beside them.
         Assert.Equal(HttpStatusCode.SeeOther, redirect.StatusCode);
         var query = OAuthForms.ReadRedirect(redirect);
-        Assert.Equal(43, query["code"].Length);
+        Assert.Equal(SecureToken.OrderedTokenLength, query["code"].Length);
         Assert.Equal("s t/ä", query["state"]);
         Assert.Equal("http://localhost", query["iss"]);
         Assert.DoesNotContain("#", redirect.Headers.Location!.ToString(), StringComparison.Ordinal);

@@ -26,8 +26,8 @@ public sealed class TokenEndpointTests : OAuthTestBase
         Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
         Assert.Equal(3600, body.GetProperty("expires_in").GetInt64());
         Assert.Equal("email", body.GetProperty("scope").GetString());
-        Assert.Equal(43, body.GetProperty("access_token").GetString()!.Length);
-        Assert.Equal(43, body.GetProperty("refresh_token").GetString()!.Length);
+        Assert.Equal(SecureToken.OrderedTokenLength, body.GetProperty("access_token").GetString()!.Length);
+        Assert.Equal(SecureToken.OrderedTokenLength, body.GetProperty("refresh_token").GetString()!.Length);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using Keycard.Core.Security;
 using Keycard.Server.Tests.Infrastructure;
 
 namespace Keycard.Server.Tests.Security;
@@ -48,6 +49,7 @@ public sealed class TokenStorageTests : IAsyncLifetime
                     case byte[] blob:
                         Assert.False(blob.AsSpan().IndexOf(utf8) >= 0, "a stored blob holds a secret");
                         Assert.False(blob.SequenceEqual(Base64Url.DecodeFromChars(secret)), "a stored blob holds a secret's raw bytes");
+                        Assert.False(blob.AsSpan().IndexOf(RandomPart(secret)) >= 0, "a stored blob holds a secret's random bytes");
                         break;
                 }
             }
@@ -74,13 +76,16 @@ public sealed class TokenStorageTests : IAsyncLifetime
 
         foreach (var value in new[] { code, tokens.AccessToken, tokens.RefreshToken! })
         {
-            // Unpadded base64url of 32 CSPRNG bytes.
-            Assert.True(value.Length >= 43);
-            Assert.True(Base64Url.DecodeFromChars(value).Length >= 32);
+            // Unpadded base64url of the issue time (6 bytes) and 32 CSPRNG bytes.
+            Assert.Equal(SecureToken.OrderedTokenLength, value.Length);
+            Assert.Equal(SecureToken.TimePrefixBytes + 32, Base64Url.DecodeFromChars(value).Length);
         }
 
         Assert.Equal(3, new[] { code, tokens.AccessToken, tokens.RefreshToken }.Distinct().Count());
     }
+
+    /// <summary>The 32 random bytes at the end of a code, token or secret (codes and tokens carry their issue time before them).</summary>
+    private static byte[] RandomPart(string value) => Base64Url.DecodeFromChars(value)[^32..];
 
     private static async Task<byte[]> ReadSharedAsync(string path)
     {

@@ -25,7 +25,7 @@ internal sealed record PresentedGrant(byte[] Hash, StoredToken Token)
             return ProtocolError.InvalidGrant($"The {name} is invalid.");
         }
 
-        var hash = SecureToken.Hash(value);
+        var hash = SecureToken.StorageKey(value);
         var token = await tokens.FindAsync(hash, cancellationToken);
         if (token is null || token.Kind != kind)
         {

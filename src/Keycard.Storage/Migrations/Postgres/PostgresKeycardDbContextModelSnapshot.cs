@@ -101,7 +101,7 @@ namespace Keycard.Storage.Migrations.Postgres
             modelBuilder.Entity("Keycard.Storage.Entities.TokenEntity", b =>
                 {
                     b.Property<byte[]>("Hash")
-                        .HasMaxLength(32)
+                        .HasMaxLength(38)
                         .HasColumnType("bytea");
 
                     b.Property<string>("ClientId")

@@ -95,7 +95,7 @@ namespace Keycard.Storage.Migrations.Sqlite
             modelBuilder.Entity("Keycard.Storage.Entities.TokenEntity", b =>
                 {
                     b.Property<byte[]>("Hash")
-                        .HasMaxLength(32)
+                        .HasMaxLength(38)
                         .HasColumnType("BLOB");
 
                     b.Property<string>("ClientId")
