@@ -46,7 +46,9 @@ SAMPLER_PID=$!
 RSS_START=$(rss_kb "$PID")
 
 reset_request
-export BENCH_METHOD=POST BENCH_PATH=/external/api/oauth2/token BENCH_MAX_REQUESTS="$TOKENS" \
+# The script stops sending after BENCH_MAX_REQUESTS; the requests still in flight when wrk is stopped are cut, so it
+# sends one more per connection to make sure $TOKENS are answered.
+export BENCH_METHOD=POST BENCH_PATH=/external/api/oauth2/token BENCH_MAX_REQUESTS="$((TOKENS + CONNS))" \
   BENCH_HEADERS="x-grant-type: client_credentials|x-client-id: bench-cc|x-client-secret: $SECRET"
 # wrk's main thread sleeps for the whole -d duration even after the script has stopped sending at BENCH_MAX_REQUESTS,
 # so the run is ended the way wrk offers: SIGINT (it then prints its statistics and the script's summary as usual),

@@ -17,6 +17,9 @@
 #   BENCH_CODES_PER_SECOND=8000   authorization codes seeded per second of code-exchange run (a run that runs
 #                                 out fails and says so; raise it when Keycard gets faster)
 #   BENCH_ONLY="a b"              run only these Keycard scenarios (the ceilings always run)
+#   BENCH_DATABASE=postgres       Keycard on PostgreSQL instead of SQLite: scripts/postgres.sh installs and starts a
+#                                 local server on 127.0.0.1:5433 when none answers, each run gets a fresh database, and
+#                                 the PostgreSQL processes are pinned to the server's core beside Keycard
 #   BENCH_MEMORY=1                also run bench/memory.sh at the end
 #   BENCH_PROFILE="a b"           after the timed runs of these scenarios, two more runs under observation (their
 #                                 numbers are not in the table): perf stat on the server (CPU used, context
@@ -177,10 +180,29 @@ log "results in $RESULTS; $REPS x ${DURATION}s per scenario after ${WARMUP}s war
 run_ceiling before
 
 # ---------------------------------------------------------------------------------------------------------------
-# Keycard on a fresh SQLite file, seeded with its own CLI.
+# Keycard on a fresh SQLite file (or a fresh PostgreSQL database), seeded with its own CLI.
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
-DB="$RESULTS/keycard.db"
+DATABASE_KIND=${BENCH_DATABASE:-sqlite}
+case "$DATABASE_KIND" in
+  sqlite)
+    DB="$RESULTS/keycard.db"
+    db_query() { sqlite3 -separator ' ' "$DB" "$1"; } ;;
+  postgres)
+    eval "$(bash "$BENCH_DIR/../scripts/postgres.sh")"
+    PG_ADMIN="$KEYCARD_TEST_POSTGRES"
+    PG_NAME="keycard_bench_$(date -u +%Y%m%d%H%M%S)"
+    pg_psql() { PGPASSWORD=keycard psql -h 127.0.0.1 -p 5433 -U keycard -v ON_ERROR_STOP=1 -At -F ' ' "$@"; }
+    pg_psql -d postgres -c "CREATE DATABASE $PG_NAME" >/dev/null
+    DB="${PG_ADMIN/Database=postgres/Database=$PG_NAME}"
+    db_query() { pg_psql -d "$PG_NAME" -c "$1"; }
+    # The database is part of the server under test: its processes share the server's core, wrk keeps the other.
+    for pid in $(pgrep -f "postgres.*-p 5433" || true) $(pgrep -f "postgres: " || true); do
+      taskset -a -p -c "$SERVER_CORE" "$pid" >/dev/null 2>&1 || true
+    done
+    log "PostgreSQL database $PG_NAME on 127.0.0.1:5433, pinned to core $SERVER_CORE" ;;
+  *) die "BENCH_DATABASE must be sqlite or postgres" ;;
+esac
 PASSWORD="bench-password-$RANDOM$RANDOM"
 USER_ID=$(printf '%s\n' "$PASSWORD" | keycard_cli "$DB" user add bench --email bench@keycard.local \
   --first-name Bench --last-name User --password-stdin | sed -n 's/.*with id \([0-9]*\).*/\1/p')
@@ -324,8 +346,8 @@ if wanted refresh_rotation; then
   done
   # Every 2xx rotation consumed one refresh token; wrk may stop with up to one request per connection in flight,
   # which the server may still complete. Nothing may be revoked: a replay would revoke its family.
-  read -r consumed revoked < <(sqlite3 -separator ' ' "$DB" \
-    "SELECT (SELECT count(*) FROM tokens WHERE Kind = 3 AND ConsumedAt IS NOT NULL), (SELECT count(*) FROM tokens WHERE Kind = 3 AND RevokedAt IS NOT NULL);")
+  read -r consumed revoked < <(db_query \
+    'SELECT (SELECT count(*) FROM tokens WHERE "Kind" = 3 AND "ConsumedAt" IS NOT NULL), (SELECT count(*) FROM tokens WHERE "Kind" = 3 AND "RevokedAt" IS NOT NULL);')
   inflight=$((consumed - ok_total))
   REFRESH_CHECK="rotations answered 2xx: $ok_total; refresh tokens consumed in the database: $consumed (difference $inflight, at most $((CONNS * answered)) in flight when wrk stopped); revoked refresh tokens: $revoked"
   log "refresh check: $REFRESH_CHECK"
@@ -347,7 +369,13 @@ if wanted password_signin; then
 fi
 
 stop_server
-ROWS=$(sqlite3 "$DB" 'SELECT count(*) FROM tokens;')
+ROWS=$(db_query 'SELECT count(*) FROM tokens;')
+if [[ "$DATABASE_KIND" == postgres ]]; then
+  pg_psql -d postgres -c "DROP DATABASE $PG_NAME" >/dev/null || true
+  for pid in $(pgrep -f "postgres.*-p 5433" || true) $(pgrep -f "postgres: " || true); do
+    taskset -a -p -c "0-$(($(nproc) - 1))" "$pid" >/dev/null 2>&1 || true
+  done
+fi
 log "token rows at the end: $ROWS"
 
 run_ceiling after
@@ -375,6 +403,7 @@ SUMMARY="$RESULTS/summary.md"
   echo
   echo "- machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), load average before the run $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- .NET: SDK $(dotnet --version), runtime $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ {v = $2} END {print v}'); wrk: $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
+  echo "- database: $DATABASE_KIND$([[ "$DATABASE_KIND" == postgres ]] && echo " ($(pg_psql -d postgres -c 'SHOW server_version'), local, same core as Keycard)")"
   echo "- commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src || echo ' (src modified)')"
   echo "- method: server on core $SERVER_CORE, wrk -t1 on core $LOAD_CORE; Keycard warmed ${SERVER_WARMUP}s first; per scenario ${WARMUP}s warm-up then $REPS x ${DURATION}s per scenario; medians over the timed runs; ceilings measured before and after Keycard (medians over both)"
   echo
@@ -408,6 +437,11 @@ SUMMARY="$RESULTS/summary.md"
   echo
   echo "### Targets"
   echo
+  if [[ "$DATABASE_KIND" == postgres ]]; then
+    echo "Issue #6 sets its targets on SQLite; on PostgreSQL these lines are for comparison. Server CPU ms/req counts"
+    echo "Keycard's process only: PostgreSQL's own CPU on the same core is the rest of \"server core busy\"."
+    echo
+  fi
   echo "| target | measured | verdict |"
   echo "|---|---|---|"
   verdict() { if awk "BEGIN {exit !($1)}"; then echo met; else echo missed; fi; }
