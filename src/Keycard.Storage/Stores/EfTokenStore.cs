@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
-using Keycard.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Keycard.Storage.Stores;

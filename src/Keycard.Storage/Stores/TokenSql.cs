@@ -23,22 +23,25 @@ internal sealed class TokenSql
 {
     private static readonly ConcurrentDictionary<Type, TokenSql> ByContext = new();
 
-    /// <summary>Every column of a token row, in parameter order for inserts and in column order for lookups.</summary>
-    private static readonly (string Property, DbType Type)[] Columns =
+    /// <summary>
+    /// Every column of a token row: its parameter type and how an insert takes its value from a token. Inserts bind
+    /// them in this order and lookups select them in this order (<see cref="FindAsync"/> reads by position).
+    /// </summary>
+    private static readonly (string Property, DbType Type, Func<StoredToken, object> Value)[] Columns =
     [
-        (nameof(TokenEntity.Hash), DbType.Binary),
-        (nameof(TokenEntity.Kind), DbType.Int32),
-        (nameof(TokenEntity.ClientId), DbType.String),
-        (nameof(TokenEntity.UserId), DbType.Int32),
-        (nameof(TokenEntity.Scope), DbType.String),
-        (nameof(TokenEntity.ScopeOpen), DbType.Boolean),
-        (nameof(TokenEntity.FamilyId), DbType.String),
-        (nameof(TokenEntity.RedirectUri), DbType.String),
-        (nameof(TokenEntity.CodeChallenge), DbType.String),
-        (nameof(TokenEntity.CreatedAt), DbType.Int64),
-        (nameof(TokenEntity.ExpiresAt), DbType.Int64),
-        (nameof(TokenEntity.ConsumedAt), DbType.Int64),
-        (nameof(TokenEntity.RevokedAt), DbType.Int64),
+        (nameof(TokenEntity.Hash), DbType.Binary, t => t.Hash),
+        (nameof(TokenEntity.Kind), DbType.Int32, t => (int)t.Kind),
+        (nameof(TokenEntity.ClientId), DbType.String, t => t.ClientId),
+        (nameof(TokenEntity.UserId), DbType.Int32, t => t.UserId is { } user ? user : DBNull.Value),
+        (nameof(TokenEntity.Scope), DbType.String, t => t.Scope),
+        (nameof(TokenEntity.ScopeOpen), DbType.Boolean, t => t.ScopeOpen),
+        (nameof(TokenEntity.FamilyId), DbType.String, t => t.FamilyId),
+        (nameof(TokenEntity.RedirectUri), DbType.String, t => (object?)t.RedirectUri ?? DBNull.Value),
+        (nameof(TokenEntity.CodeChallenge), DbType.String, t => (object?)t.CodeChallenge ?? DBNull.Value),
+        (nameof(TokenEntity.CreatedAt), DbType.Int64, t => TimeMapping.ToMs(t.CreatedAt)),
+        (nameof(TokenEntity.ExpiresAt), DbType.Int64, t => TimeMapping.ToMs(t.ExpiresAt)),
+        (nameof(TokenEntity.ConsumedAt), DbType.Int64, t => t.ConsumedAt is { } consumed ? TimeMapping.ToMs(consumed) : DBNull.Value),
+        (nameof(TokenEntity.RevokedAt), DbType.Int64, t => t.RevokedAt is { } revoked ? TimeMapping.ToMs(revoked) : DBNull.Value),
     ];
 
     private readonly string _find;
@@ -57,15 +60,16 @@ internal sealed class TokenSql
         var table = StoreObjectIdentifier.Table(tokens.GetTableName()!, tokens.GetSchema());
         string Column(string property) => sql.DelimitIdentifier(tokens.FindProperty(property)!.GetColumnName(table)!);
         var name = sql.DelimitIdentifier(table.Name, table.Schema);
+        var columns = string.Join(", ", Columns.Select(c => Column(c.Property)));
 
-        _find = $"SELECT {string.Join(", ", Columns.Select(c => Column(c.Property)))} FROM {name} " +
+        _find = $"SELECT {columns} FROM {name} " +
             $"WHERE {Column(nameof(TokenEntity.Hash))} = @hash";
 
         // The conditional update is the lock: of two concurrent exchanges exactly one sees a row change.
         _consume = $"UPDATE {name} SET {Column(nameof(TokenEntity.ConsumedAt))} = @now " +
             $"WHERE {Column(nameof(TokenEntity.Hash))} = @hash AND {Column(nameof(TokenEntity.ConsumedAt))} IS NULL " +
             $"AND {Column(nameof(TokenEntity.RevokedAt))} IS NULL";
-        _insert = $"INSERT INTO {name} ({string.Join(", ", Columns.Select(c => Column(c.Property)))}) " +
+        _insert = $"INSERT INTO {name} ({columns}) " +
             $"VALUES ({string.Join(", ", Columns.Select(c => "@" + c.Property))})";
     }
 
@@ -77,8 +81,7 @@ internal sealed class TokenSql
     /// <summary>A lookup by hash, outside any transaction: each execution reads the latest committed row.</summary>
     public DbCommand CreateFind(DbConnection connection)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = _find;
+        var command = Create(connection, transaction: null, _find);
         Add(command, "hash", DbType.Binary);
         return command;
     }
@@ -121,7 +124,7 @@ internal sealed class TokenSql
     public DbCommand CreateInsert(DbConnection connection, DbTransaction transaction)
     {
         var command = Create(connection, transaction, _insert);
-        foreach (var (property, type) in Columns)
+        foreach (var (property, type, _) in Columns)
         {
             Add(command, property, type);
         }
@@ -139,24 +142,15 @@ internal sealed class TokenSql
 
     public static void Insert(DbCommand insert, StoredToken token)
     {
-        var p = insert.Parameters;
-        p[0].Value = token.Hash;
-        p[1].Value = (int)token.Kind;
-        p[2].Value = token.ClientId;
-        p[3].Value = token.UserId is { } user ? user : DBNull.Value;
-        p[4].Value = token.Scope;
-        p[5].Value = token.ScopeOpen;
-        p[6].Value = token.FamilyId;
-        p[7].Value = (object?)token.RedirectUri ?? DBNull.Value;
-        p[8].Value = (object?)token.CodeChallenge ?? DBNull.Value;
-        p[9].Value = TimeMapping.ToMs(token.CreatedAt);
-        p[10].Value = TimeMapping.ToMs(token.ExpiresAt);
-        p[11].Value = token.ConsumedAt is { } consumed ? TimeMapping.ToMs(consumed) : DBNull.Value;
-        p[12].Value = token.RevokedAt is { } revoked ? TimeMapping.ToMs(revoked) : DBNull.Value;
+        for (var i = 0; i < Columns.Length; i++)
+        {
+            insert.Parameters[i].Value = Columns[i].Value(token);
+        }
+
         insert.ExecuteNonQuery();
     }
 
-    private static DbCommand Create(DbConnection connection, DbTransaction transaction, string text)
+    private static DbCommand Create(DbConnection connection, DbTransaction? transaction, string text)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
