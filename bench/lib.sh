@@ -98,11 +98,22 @@ keycard_cli() {
 # run_wrk OUTFILE URL SECONDS CONNECTIONS TIMEOUT: one wrk run with bench/lua/scenario.lua; the BENCH_* variables
 # configure the request. Prints the BENCH line. Fails when wrk failed or printed no BENCH line.
 run_wrk() {
-  local out=$1 url=$2 seconds=$3 conns=$4 timeout=$5
-  BENCH_THREADS=1 taskset -c "$LOAD_CORE" wrk -t1 -c"$conns" -d"${seconds}s" --timeout "${timeout}s" --latency \
-    -s "$BENCH_DIR/lua/scenario.lua" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed"; }
-  grep '^BENCH ' "$out" || { cat "$out" >&2; die "wrk printed no BENCH line"; }
+  local out=$1
+  wrk_command "${@:2}"
+  "${WRK_COMMAND[@]}" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed"; }
+  bench_line "$out"
 }
+
+# wrk_command URL SECONDS CONNECTIONS TIMEOUT: sets WRK_COMMAND to that wrk run on the load core, for run_wrk or for
+# a caller that runs it in the background (started as "${WRK_COMMAND[@]}" &, $! is wrk's own PID).
+wrk_command() {
+  local url=$1 seconds=$2 conns=$3 timeout=$4
+  WRK_COMMAND=(env BENCH_THREADS=1 taskset -c "$LOAD_CORE" wrk -t1 -c"$conns" -d"${seconds}s" --timeout "${timeout}s"
+    --latency -s "$BENCH_DIR/lua/scenario.lua" "$url")
+}
+
+# bench_line OUTFILE: the BENCH line of a finished wrk run; fails when it printed none.
+bench_line() { grep '^BENCH ' "$1" || { cat "$1" >&2; die "wrk printed no BENCH line"; }; }
 
 # field NAME LINE: the value of NAME=… in a BENCH line.
 field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }

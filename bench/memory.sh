@@ -53,8 +53,8 @@ export BENCH_METHOD=POST BENCH_PATH=/external/api/oauth2/token BENCH_MAX_REQUEST
 # wrk's main thread sleeps for the whole -d duration even after the script has stopped sending at BENCH_MAX_REQUESTS,
 # so the run is ended the way wrk offers: SIGINT (it then prints its statistics and the script's summary as usual),
 # once wrk itself has been idle (its load thread stopped) for two seconds after the load began.
-BENCH_THREADS=1 taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNS" -d"${SECONDS_MAX}s" --timeout 30s --latency \
-  -s "$BENCH_DIR/lua/scenario.lua" "http://127.0.0.1:$PORT$BENCH_PATH" >"$OUT/wrk.txt" 2>&1 &
+wrk_command "http://127.0.0.1:$PORT$BENCH_PATH" "$SECONDS_MAX" "$CONNS" 30
+"${WRK_COMMAND[@]}" >"$OUT/wrk.txt" 2>&1 &
 WRK_PID=$!
 busy=0; idle=0; last=$(cpu_ticks "$WRK_PID")
 while kill -0 "$WRK_PID" 2>/dev/null; do
@@ -64,7 +64,7 @@ while kill -0 "$WRK_PID" 2>/dev/null; do
   if ((idle >= 2)); then kill -INT "$WRK_PID" 2>/dev/null || true; break; fi
 done
 wait "$WRK_PID" || { cat "$OUT/wrk.txt" >&2; die "wrk failed"; }
-line=$(grep '^BENCH ' "$OUT/wrk.txt") || { cat "$OUT/wrk.txt" >&2; die "wrk printed no BENCH line"; }
+line=$(bench_line "$OUT/wrk.txt")
 problems=$(check_run "$line" "$OUT/wrk.txt")
 ROWS_END_OF_LOAD=$(sqlite3 "$DB" 'SELECT count(*) FROM tokens;')
 RSS_END_OF_LOAD=$(rss_kb "$PID")
