@@ -1,4 +1,5 @@
 using Keycard.Storage.Tests.Infrastructure;
+using Keycard.Testing;
 using Npgsql;
 
 namespace Keycard.MultiNode.Tests.Infrastructure;
@@ -75,7 +76,8 @@ public sealed class KeycardCluster : IAsyncLifetime
     /// <summary>Runs a keycard CLI command against the cluster's database and fails the test if it fails.</summary>
     public async Task<string> CliAsync(IEnumerable<string> arguments, string? stdin = null)
     {
-        var (exitCode, output) = await KeycardExecutable.RunAsync([.. arguments, "--database", DatabaseUrl], stdin);
+        var (exitCode, stdout, stderr) = await KeycardProcess.RunAsync([.. arguments, "--database", DatabaseUrl], stdin);
+        var output = stdout + stderr;
         Assert.True(exitCode == 0, $"keycard {string.Join(' ', arguments)} exited with {exitCode}:\n{output}");
         return output;
     }

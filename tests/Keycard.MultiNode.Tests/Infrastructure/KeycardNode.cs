@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Keycard.Testing;
 
 namespace Keycard.MultiNode.Tests.Infrastructure;
 
@@ -40,18 +41,9 @@ public sealed class KeycardNode : IAsyncDisposable
     public static async Task<KeycardNode> StartAsync(string database, IEnumerable<string>? settings = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = new ProcessStartInfo(KeycardExecutable.Path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "serve", "--urls", address.ToString().TrimEnd('/'), "--database", database }.Concat(settings ?? []))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = KeycardProcess.StartInfo(new[] { "serve", "--urls", address.ToString().TrimEnd('/'), "--database", database }.Concat(settings ?? []));
         var process = Process.Start(start) ?? throw new InvalidOperationException("keycard serve did not start.");
+        process.StandardInput.Close();
         var node = new KeycardNode(process, address);
         process.OutputDataReceived += (_, e) => node.Append(e.Data);
         process.ErrorDataReceived += (_, e) => node.Append(e.Data);

@@ -1,47 +1,8 @@
-using System.Diagnostics;
-
 namespace Keycard.Server.Tests.Cli;
 
-/// <summary>Runs the real <c>keycard</c> command (the built keycard.dll beside the tests) as an operator would.</summary>
+/// <summary>The CLI tests' call shape over the one shared <see cref="global::Keycard.Testing.KeycardProcess"/> (tests/Shared).</summary>
 public static class KeycardProcess
 {
-    public static async Task<(int ExitCode, string Out, string Err)> RunAsync(string? stdin, params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "keycard.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("KEYCARD_DATABASE");
-        using var process = Process.Start(start)!;
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteLineAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await output, await error);
-    }
+    public static Task<(int ExitCode, string Out, string Err)> RunAsync(string? stdin, params string[] args) =>
+        global::Keycard.Testing.KeycardProcess.RunAsync(args, stdin, TimeSpan.FromSeconds(60));
 }
