@@ -1,81 +1,23 @@
-// Starts a real `keycard serve` on a free 127.0.0.1 port with its own SQLite file, and plays the browser part
-// of the authorization code flow (the sign-in form) with plain fetch.
-import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+// Starts a real `keycard serve` through the shared helper (tests/Shared/keycard.js) with the interop users and
+// clients, and plays the browser part of the authorization code flow (the sign-in form) with plain fetch.
+import { startKeycard as startShared } from '../../Shared/keycard.js'
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 export const USER = 'alice'
 export const PASSWORD = 'interop password 0123456789'
 
-/** The keycard binary: $KEYCARD_BIN, or the one `dotnet build` leaves (an up-to-date build is a no-op). */
-function keycardBinary () {
-  if (process.env.KEYCARD_BIN) return process.env.KEYCARD_BIN
-  const configuration = process.env.KEYCARD_CONFIGURATION ?? 'Release'
-  execFileSync('dotnet', ['build', join(repo, 'src/Keycard.Server/Keycard.Server.csproj'), '-c', configuration, '--nologo', '-v', 'q'], { stdio: 'inherit' })
-  const binary = join(repo, 'src/Keycard.Server/bin', configuration, 'net10.0', process.platform === 'win32' ? 'keycard.exe' : 'keycard')
-  if (!existsSync(binary) || !statSync(binary).isFile()) throw new Error(`keycard was not built at ${binary}`)
-  return binary
-}
-
-function freePort () {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolvePort(port))
-    })
-  })
-}
-
+/** Keycard (built first if needed) with alice, a public client js-spa and a confidential client js-web. */
 export async function startKeycard () {
-  const binary = keycardBinary()
-  const folder = mkdtempSync(join(tmpdir(), 'keycard-interop-js-'))
-  const database = join(folder, 'keycard.db')
-  const cli = (args, input) => execFileSync(binary, [...args, '--database', database], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'] })
-
-  cli(['user', 'add', USER, '--email', 'alice@example.com', '--first-name', 'Alice', '--last-name', 'Liddell', '--password-stdin'], PASSWORD + '\n')
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const redirectUri = `${base}/app/callback`
-  const spa = JSON.parse(cli(['client', 'add', 'js-spa', '--redirect-uri', redirectUri, '--json']))
-  const web = JSON.parse(cli(['client', 'add', 'js-web', '--confidential', '--allow-client-credentials', '--redirect-uri', redirectUri, '--json']))
-
-  const server = spawn(binary, ['serve', '--urls', base, '--database', database], { stdio: ['ignore', 'pipe', 'inherit'] })
-  let exited = false
-  server.on('exit', () => { exited = true })
-  server.stdout.resume()
-
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    if (exited) throw new Error('keycard serve exited before it answered')
-    try {
-      const health = await fetch(`${base}/healthz`)
-      if (health.ok) break
-    } catch {}
-    if (Date.now() > deadline) throw new Error('keycard serve did not answer within 30 s')
-    await new Promise(resolveWait => setTimeout(resolveWait, 200))
-  }
-
-  return {
-    base,
-    redirectUri,
-    spa,
-    web,
-    async stop () {
-      if (!exited) {
-        const done = new Promise(resolveExit => server.once('exit', resolveExit))
-        server.kill('SIGTERM')
-        await done
-      }
-      rmSync(folder, { recursive: true, force: true })
+  let redirectUri, spa, web
+  const server = await startShared({
+    build: true,
+    prepare ({ cli, baseUrl }) {
+      redirectUri = `${baseUrl}/app/callback`
+      cli(['user', 'add', USER, '--email', 'alice@example.com', '--first-name', 'Alice', '--last-name', 'Liddell', '--password-stdin'], PASSWORD + '\n')
+      spa = JSON.parse(cli(['client', 'add', 'js-spa', '--redirect-uri', redirectUri, '--json']))
+      web = JSON.parse(cli(['client', 'add', 'js-web', '--confidential', '--allow-client-credentials', '--redirect-uri', redirectUri, '--json']))
     }
-  }
+  })
+  return { base: server.baseUrl, redirectUri, spa, web, stop: () => server.stop() }
 }
 
 /** A browser: cookies kept per run, redirects not followed, the sign-in form filled in. */
