@@ -1,19 +1,18 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Keycard.Server.Tests.Infrastructure;
 
-/// <summary>A browser on the login page: keeps cookies, does not follow redirects, posts the form like a browser.</summary>
-public sealed partial class LoginPageClient(HttpClient http)
+/// <summary>
+/// A browser on the login page: keeps cookies, does not follow redirects, posts the form like a browser, including
+/// malformed posts (no token, no password, another Origin). Reading the form is <see cref="SignInForm"/>'s.
+/// </summary>
+public sealed class LoginPageClient(HttpClient http)
 {
-    public const string AntiforgeryField = "__keycard_csrf";
+    public const string AntiforgeryField = SignInForm.AntiforgeryField;
 
     public static string DefaultQuery(string state = "xyz", string clientId = KeycardFactory.PublicClientId, string scope = "email") =>
-        "response_type=code&client_id=" + Uri.EscapeDataString(clientId) +
-        "&redirect_uri=" + Uri.EscapeDataString(KeycardFactory.RedirectUri) +
-        "&scope=" + Uri.EscapeDataString(scope) +
-        "&state=" + Uri.EscapeDataString(state);
+        SignInForm.LoginQuery(state, clientId, scope);
 
     public HttpClient Http => http;
 
@@ -36,11 +35,7 @@ public sealed partial class LoginPageClient(HttpClient http)
         return ExtractToken(html) ?? throw new InvalidOperationException("The form has no anti-forgery token.");
     }
 
-    public static string? ExtractToken(string html)
-    {
-        var match = TokenField().Match(html);
-        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
-    }
+    public static string? ExtractToken(string html) => SignInForm.ReadToken(html);
 
     public async Task<HttpResponseMessage> PostAsync(string query, string? userName, string? password, string? token, string? origin = null)
     {
@@ -78,22 +73,5 @@ public sealed partial class LoginPageClient(HttpClient http)
     }
 
     /// <summary>The code from a 303 to <c>redirect_uri#code=…</c>.</summary>
-    public static string CodeFrom(HttpResponseMessage response)
-    {
-        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        var fragment = response.Headers.Location!.OriginalString.Split('#', 2)[1];
-        foreach (var pair in fragment.Split('&'))
-        {
-            var kv = pair.Split('=', 2);
-            if (kv[0] == "code")
-            {
-                return Uri.UnescapeDataString(kv[1]);
-            }
-        }
-
-        throw new InvalidOperationException("No code in the redirect.");
-    }
-
-    [GeneratedRegex("name=\"__keycard_csrf\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
+    public static string CodeFrom(HttpResponseMessage response) => SignInForm.CodeFromFragment(response);
 }
