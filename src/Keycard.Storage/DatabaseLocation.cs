@@ -17,6 +17,15 @@ public sealed record DatabaseLocation(DatabaseProvider Provider, string Connecti
 {
     public const string DefaultSqliteFile = "keycard.db";
 
+    /// <summary>How long one database operation may take before it is abandoned and the request answered 503.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The deadline of every database operation (<c>Keycard:DatabaseTimeout</c>): the command timeout (on SQLite also
+    /// the wait for the write lock), the connect timeout on PostgreSQL, and the token writer's bound on a caller's wait.
+    /// </summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
     /// <summary>The environment variable read when no <c>--database</c> or <c>Keycard:Database</c> was given.</summary>
     public const string EnvironmentVariable = "KEYCARD_DATABASE";
 
@@ -43,10 +52,22 @@ public sealed record DatabaseLocation(DatabaseProvider Provider, string Connecti
         {
             DataSource = Path.GetFullPath(path),
             Pooling = true,
-            DefaultTimeout = 30,
+            DefaultTimeout = Seconds(DefaultTimeout),
         };
         return new DatabaseLocation(DatabaseProvider.Sqlite, sqlite.ConnectionString);
     }
+
+    /// <summary>This location with every operation bounded by <paramref name="timeout"/> (whole seconds, at least one).</summary>
+    public DatabaseLocation WithTimeout(TimeSpan timeout)
+    {
+        var seconds = Seconds(timeout);
+        var connectionString = Provider == DatabaseProvider.Sqlite
+            ? new SqliteConnectionStringBuilder(ConnectionString) { DefaultTimeout = seconds }.ConnectionString
+            : new NpgsqlConnectionStringBuilder(ConnectionString) { CommandTimeout = seconds, Timeout = seconds, CancellationTimeout = 1000 }.ConnectionString;
+        return this with { ConnectionString = connectionString, Timeout = TimeSpan.FromSeconds(seconds) };
+    }
+
+    private static int Seconds(TimeSpan timeout) => (int)Math.Clamp(Math.Ceiling(timeout.TotalSeconds), 1, int.MaxValue);
 
     /// <summary>A description safe to print or log: never the password.</summary>
     public string Describe() => Provider switch

@@ -1,5 +1,6 @@
 using Keycard.Core.Storage;
 using Keycard.Storage.Caching;
+using Keycard.Storage.Faults;
 using Keycard.Storage.Stores;
 using Keycard.Storage.Users;
 using Microsoft.AspNetCore.Identity;
@@ -36,6 +37,7 @@ public static class KeycardStorageServiceCollectionExtensions
         // The hot read paths go through short-lived caches (Caching/StoreCacheOptions: 1 s by default).
         services.AddOptions<StoreCacheOptions>();
         services.AddSingleton<StoreCache>();
+        services.AddSingleton<DatabaseHealth>();
         services.AddScoped<EfClientStore>();
         services.AddScoped<IClientStore, CachingClientStore>();
         services.AddScoped<EfTokenStore>();
