@@ -44,6 +44,9 @@ internal sealed class TokenWriteBatcher : IDisposable
         _writer.Start();
     }
 
+    /// <summary>Whether a batch is being applied now (for tests that stall the database).</summary>
+    internal bool BatchInProgress => Volatile.Read(ref _batchStarted) != 0;
+
     public Task AddAsync(IReadOnlyList<StoredToken> tokens) => EnqueueAsync(new Operation(new TokenWrite(null, default, tokens)));
 
     public Task<bool> ExchangeAsync(byte[] consumedHash, DateTimeOffset now, IReadOnlyList<StoredToken> issued) =>
