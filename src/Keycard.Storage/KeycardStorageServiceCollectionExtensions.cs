@@ -2,6 +2,7 @@ using Keycard.Core.Storage;
 using Keycard.Storage.Caching;
 using Keycard.Storage.Faults;
 using Keycard.Storage.Stores;
+using Keycard.Storage.Tokens;
 using Keycard.Storage.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;

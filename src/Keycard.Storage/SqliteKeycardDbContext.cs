@@ -6,7 +6,7 @@ namespace Keycard.Storage;
 public sealed class SqliteKeycardDbContext(DbContextOptions<SqliteKeycardDbContext> options) : KeycardDbContext(options)
 {
     /// <summary>
-    /// The token writer's one long-lived connection (see <see cref="Stores.TokenWriteBatcher"/>):
+    /// The token writer's one long-lived connection (see <see cref="Tokens.TokenWriteBatcher"/>):
     /// - a 16 MiB page cache (SQLite's default is 2 MiB, per connection): an insert lands on a random leaf of the
     ///   token-hash index, and with the index in this connection's cache it is not read back from the file first.
     ///   Only this one connection gets it, so memory stays bounded however many readers the pool opens.

@@ -5,7 +5,7 @@ using Keycard.Storage.Faults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Keycard.Storage.Stores;
+namespace Keycard.Storage.Tokens;
 
 /// <summary>
 /// Token lookups by hash, the read every API call, token refresh and code exchange makes. A few connections are kept

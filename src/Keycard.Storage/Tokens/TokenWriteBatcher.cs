@@ -3,7 +3,7 @@ using Keycard.Core.Tokens;
 using Keycard.Storage.Faults;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Keycard.Storage.Stores;
+namespace Keycard.Storage.Tokens;
 
 /// <summary>
 /// Group commit for token writes. Every issuance must be durable before its response, and a durable commit costs a
