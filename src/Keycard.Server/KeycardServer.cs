@@ -100,8 +100,9 @@ internal static partial class KeycardServer
         services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<IConfiguration>();
-            return DatabaseLocation.FromSetting(settings["Keycard:Database"])
+            var location = DatabaseLocation.FromSetting(settings["Keycard:Database"])
                 .WithTimeout(settings.GetValue("Keycard:DatabaseTimeout", DatabaseLocation.DefaultTimeout));
+            return settings.GetValue("Keycard:AllowAsyncCommit", false) ? location : location.WithSynchronousCommit();
         });
         services.AddKeycardStorage(location.Provider);
 

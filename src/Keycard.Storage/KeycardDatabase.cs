@@ -91,7 +91,8 @@ public sealed partial class KeycardDatabase(KeycardDbContext db, DatabaseLocatio
                 delete.CommandText = "DELETE FROM \"__EFMigrationsLock\";";
                 if (await delete.ExecuteNonQueryAsync(cancellationToken) > 0)
                 {
-                    LogStaleLockRemoved(logger, location.Describe());
+                    var database = location.Describe();
+                    LogStaleLockRemoved(logger, database);
                 }
             }
 
@@ -144,6 +145,7 @@ public sealed partial class KeycardDatabase(KeycardDbContext db, DatabaseLocatio
     /// </summary>
     private async Task MigratePostgresAsync(CancellationToken cancellationToken)
     {
+        await WarnIfCommitsAreAsynchronousAsync(cancellationToken);
         if (!(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
         {
             return;
@@ -167,7 +169,8 @@ public sealed partial class KeycardDatabase(KeycardDbContext db, DatabaseLocatio
             if (Stopwatch.GetElapsedTime(reported) >= WaitReportInterval)
             {
                 reported = Stopwatch.GetTimestamp();
-                LogWaitingForLock(logger, $"PostgreSQL advisory lock {MigrationLockId} on {location.Describe()}", (int)Stopwatch.GetElapsedTime(started).TotalSeconds);
+                var waitedOn = $"PostgreSQL advisory lock {MigrationLockId} on {location.Describe()}";
+                LogWaitingForLock(logger, waitedOn, (int)Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
 
             await Task.Delay(LockPoll, cancellationToken);
@@ -178,6 +181,24 @@ public sealed partial class KeycardDatabase(KeycardDbContext db, DatabaseLocatio
         await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@id)", lockConnection);
         release.Parameters.AddWithValue("id", MigrationLockId);
         await release.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Keycard answers a token only after its commit is durable; with synchronous_commit=off PostgreSQL acknowledges a
+    /// commit before it reaches the disk, and a crash loses answered tokens. Keycard's sessions ask for "on"
+    /// (<see cref="DatabaseLocation.WithSynchronousCommit"/>) unless Keycard:AllowAsyncCommit says otherwise; this says so loudly.
+    /// </summary>
+    private async Task WarnIfCommitsAreAsynchronousAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(location.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var show = new NpgsqlCommand("SHOW synchronous_commit", connection);
+        if (await show.ExecuteScalarAsync(cancellationToken) is string setting &&
+            setting.Equals("off", StringComparison.OrdinalIgnoreCase))
+        {
+            var database = location.Describe();
+            LogAsynchronousCommit(logger, database);
+        }
     }
 
     private async Task<string?> ScalarAsync(string sql, CancellationToken cancellationToken)
@@ -195,6 +216,9 @@ public sealed partial class KeycardDatabase(KeycardDbContext db, DatabaseLocatio
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Critical, Message = "synchronous_commit is off on {Database}: a crash or failover can lose tokens Keycard already answered. Remove Keycard:AllowAsyncCommit or the session's synchronous_commit override (docs/deployment.md)")]
+    private static partial void LogAsynchronousCommit(ILogger logger, string database);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Removed a stale migration lock left by a process that died while migrating {Database}")]
     private static partial void LogStaleLockRemoved(ILogger logger, string database);

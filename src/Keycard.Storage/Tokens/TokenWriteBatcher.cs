@@ -102,7 +102,7 @@ internal sealed class TokenWriteBatcher : IDisposable
                     batch[i].Succeeded = results[i];
                 }
             }
-            catch (Exception) when (batch.Count > 1)
+            catch (Exception ex) when (batch.Count > 1 && DatabaseFault.FindUnavailable(ex) is null)
             {
                 foreach (var operation in batch)
                 {
@@ -111,7 +111,9 @@ internal sealed class TokenWriteBatcher : IDisposable
             }
             catch (Exception ex)
             {
-                batch[0].Failure = ex;
+                // One write failed, or the database is unavailable: then retrying each write alone would only hold
+                // the writer for one more deadline per write.
+                batch.ForEach(o => o.Failure = ex);
             }
             finally
             {
