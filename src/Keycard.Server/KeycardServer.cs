@@ -42,16 +42,14 @@ internal static partial class KeycardServer
         }
 
         builder.WebHost.UseUrls(serve.Urls);
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
+            ApplyTransportLimits(kestrel.Limits);
 
-            // Generous transport limits so oversized input reaches RequestGuardMiddleware and gets a clear 400
-            // with an error code instead of a bare 414/431.
-            kestrel.Limits.MaxRequestLineSize = 4 * 1024 * 1024;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 4 * 1024 * 1024;
-            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
-            kestrel.Limits.MaxRequestBufferSize = 8 * 1024 * 1024;
+            // Kestrel:Limits:* from any configuration source (appsettings, KEYCARD_ environment, command line) wins
+            // over the defaults above: the host binds the Kestrel section before this callback runs, so bind it again.
+            context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
         });
 
         // Request URLs may carry ?access_token=: the hosting and routing logs that print them stay at Warning, and
@@ -70,6 +68,25 @@ internal static partial class KeycardServer
         return app;
     }
 
+    /// <summary>
+    /// Transport limits that match what Keycard accepts, so nothing it would refuse anyway is buffered first: the
+    /// request guard refuses a query over 8 KiB and a header over 8 KiB (16 KiB for Cookie), so a request line or a
+    /// header block a little larger than that still reaches it and gets its clear 400 with an error code, while
+    /// anything far larger gets Kestrel's bare 414/431 after at most these few KiB. Connections are capped, and a
+    /// client has 10 s to send its headers. Issue 14: 4 MiB limits let 400 connections stalling on one long header line
+    /// hold 1.28 GB. docs/reliability.md gives the measured figures; every value can be overridden with Kestrel:Limits:*.
+    /// </summary>
+    internal static void ApplyTransportLimits(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerLimits limits)
+    {
+        limits.MaxRequestLineSize = 16 * 1024;
+        limits.MaxRequestHeadersTotalSize = 64 * 1024;
+        limits.MaxRequestBodySize = 1024 * 1024;
+        limits.MaxRequestBufferSize = 1024 * 1024;
+        limits.MaxConcurrentConnections = 4096;
+        limits.MaxConcurrentUpgradedConnections = 0;
+        limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+    }
+
     private static void ConfigureServices(IServiceCollection services, IConfiguration configuration, ServeOptions serve)
     {
         services.AddLogRedaction();
@@ -80,7 +97,13 @@ internal static partial class KeycardServer
         services.AddOptions<StoreCacheOptions>().BindConfiguration("Keycard:Cache");
 
         var location = DatabaseLocation.FromSetting(configuration["Keycard:Database"]);
-        services.AddSingleton(sp => DatabaseLocation.FromSetting(sp.GetRequiredService<IConfiguration>()["Keycard:Database"]));
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IConfiguration>();
+            var location = DatabaseLocation.FromSetting(settings["Keycard:Database"])
+                .WithTimeout(settings.GetValue("Keycard:DatabaseTimeout", DatabaseLocation.DefaultTimeout));
+            return settings.GetValue("Keycard:AllowAsyncCommit", false) ? location : location.WithSynchronousCommit();
+        });
         services.AddKeycardStorage(location.Provider);
 
         // Anti-forgery keys live in the database, so a form served by one node can be posted to another.
@@ -130,7 +153,11 @@ internal static partial class KeycardServer
 
     private static void ConfigurePipeline(WebApplication app, ServeOptions serve)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledErrorAsync });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteUnhandledErrorAsync,
+            SuppressDiagnosticsCallback = c => DatabaseFaults.SuppressDiagnostics(c.Exception),
+        });
         if (serve.BehindProxy)
         {
             app.UseForwardedHeaders();
@@ -156,14 +183,18 @@ internal static partial class KeycardServer
         }
     }
 
-    /// <summary>Never a stack trace: a JSON error with a stable code, 400 for malformed HTTP, 500 otherwise.</summary>
+    /// <summary>Never a stack trace: a JSON error with a stable code, 400 for malformed HTTP, 503 while the database is
+    /// unavailable (Http/DatabaseFaults), 500 otherwise.</summary>
     private static Task WriteUnhandledErrorAsync(HttpContext context)
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var (status, error) = exception is BadHttpRequestException bad
+        var (status, error) = DatabaseFaults.Classify(context, exception) is { } unavailable
+            ? (StatusCodes.Status503ServiceUnavailable, unavailable)
+            : exception is BadHttpRequestException bad
             ? (bad.StatusCode, ProtocolError.InvalidRequest("The request is malformed."))
             : (StatusCodes.Status500InternalServerError, new ProtocolError(OAuthErrorCodes.ServerError, "The server failed to handle the request."));
-        if (status >= 500)
+        ErrorStatus.AddRetryAfter(context.Response, error);
+        if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
         {
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Keycard.Server");
             LogUnhandled(logger, exception?.GetType().Name ?? "unknown", context.Request.Path);

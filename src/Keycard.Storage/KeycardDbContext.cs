@@ -1,5 +1,6 @@
 using Keycard.Storage.Configurations;
 using Keycard.Storage.Entities;
+using Keycard.Storage.Tokens;
 using Keycard.Storage.Users;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;

@@ -1,10 +1,14 @@
 using Keycard.Core.Storage;
 using Keycard.Storage.Caching;
+using Keycard.Storage.Faults;
 using Keycard.Storage.Stores;
+using Keycard.Storage.Tokens;
 using Keycard.Storage.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Keycard.Storage;
 
@@ -25,17 +29,18 @@ public static class KeycardStorageServiceCollectionExtensions
         if (provider == DatabaseProvider.Sqlite)
         {
             services.AddDbContextPool<KeycardDbContext, SqliteKeycardDbContext>(
-                (sp, o) => o.UseSqlite(sp.GetRequiredService<DatabaseLocation>().ConnectionString));
+                (sp, o) => QuietFailures(o.UseSqlite(sp.GetRequiredService<DatabaseLocation>().ConnectionString)));
         }
         else
         {
             services.AddDbContextPool<KeycardDbContext, PostgresKeycardDbContext>(
-                (sp, o) => o.UseNpgsql(sp.GetRequiredService<DatabaseLocation>().ConnectionString));
+                (sp, o) => QuietFailures(o.UseNpgsql(sp.GetRequiredService<DatabaseLocation>().ConnectionString)));
         }
 
         // The hot read paths go through short-lived caches (Caching/StoreCacheOptions: 1 s by default).
         services.AddOptions<StoreCacheOptions>();
         services.AddSingleton<StoreCache>();
+        services.AddSingleton<DatabaseHealth>();
         services.AddScoped<EfClientStore>();
         services.AddScoped<IClientStore, CachingClientStore>();
         services.AddScoped<EfTokenStore>();
@@ -69,6 +74,19 @@ public static class KeycardStorageServiceCollectionExtensions
         });
         return services;
     }
+
+    /// <summary>
+    /// EF Core logs every failed command, query and save at Error with the exception's stack trace, which during a
+    /// database outage is one stack trace per request (issue 14 saw 51 MB of logs in 15 s). The exception reaches the
+    /// caller either way: the server answers 503 and logs the outage once (DatabaseHealth), or logs a bug once.
+    /// </summary>
+    private static DbContextOptionsBuilder QuietFailures(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Log(
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (RelationalEventId.ConnectionError, LogLevel.Debug),
+            (RelationalEventId.TransactionError, LogLevel.Debug)));
 
     public static IServiceCollection AddKeycardStorage(this IServiceCollection services, DatabaseLocation database)
     {

@@ -51,4 +51,24 @@ public sealed class DatabaseLocationTests
         Assert.Equal("PostgreSQL db.internal:5432/auth", description);
         Assert.DoesNotContain("hunter2", description, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void WithTimeout_Postgres_BoundsCommandsAndConnecting()
+    {
+        // Issue 14 item 4: a frozen database must not hold a request for as long as it is frozen.
+        var location = DatabaseLocation.Parse("Host=127.0.0.1;Port=5433;Database=keycard").WithTimeout(TimeSpan.FromSeconds(3));
+
+        var b = new NpgsqlConnectionStringBuilder(location.ConnectionString);
+        Assert.Equal(3, b.CommandTimeout);
+        Assert.Equal(3, b.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), location.Timeout);
+    }
+
+    [Fact]
+    public void WithTimeout_Sqlite_BoundsTheWaitForTheWriteLock()
+    {
+        var location = DatabaseLocation.Parse("data/keycard.db").WithTimeout(TimeSpan.FromMilliseconds(1500));
+
+        Assert.Equal(2, new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(location.ConnectionString).DefaultTimeout);
+    }
 }

@@ -21,7 +21,8 @@ internal sealed class AdminContext : IAsyncDisposable
     {
         var location = DatabaseLocation.FromSetting(database);
         var services = new ServiceCollection();
-        services.AddLogging();
+        // Warnings (such as waiting for another process's migration lock) go to standard error, never silently nowhere.
+        services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         services.AddKeycardCore();
         services.AddKeycardStorage(location);
         var context = new AdminContext(services.BuildServiceProvider());

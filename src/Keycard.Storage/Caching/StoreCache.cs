@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace Keycard.Storage.Caching;
 
-/// <summary>One bounded, short-lived memory cache for the hot read paths (token validation, users, clients).</summary>
+/// <summary>
+/// One bounded, short-lived memory cache for the hot read paths (token validation, users, clients). Entries expire on
+/// Keycard's clock (<see cref="TimeProvider"/>), so a test crosses the cache duration by advancing a fake clock.
+/// </summary>
 public sealed class StoreCache : IDisposable
 {
     private readonly MemoryCache _cache;
@@ -13,7 +16,12 @@ public sealed class StoreCache : IDisposable
     {
         _time = time;
         Duration = options.Value.Duration;
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.MaxEntries), CompactionPercentage = 0.25 });
+        _cache = new MemoryCache(new MemoryCacheOptions
+        {
+            SizeLimit = Math.Max(1, options.Value.MaxEntries),
+            CompactionPercentage = 0.25,
+            Clock = new TimeProviderClock(time),
+        });
     }
 
     public TimeSpan Duration { get; }
@@ -42,7 +50,6 @@ public sealed class StoreCache : IDisposable
         var lifetime = Duration * durations;
         if (notAfter is { } limit)
         {
-            // notAfter is on Keycard's clock (TimeProvider); the cache counts on the machine's, so pass a span.
             var left = limit - _time.GetUtcNow();
             if (left <= TimeSpan.Zero)
             {
@@ -52,10 +59,15 @@ public sealed class StoreCache : IDisposable
             lifetime = left < lifetime ? left : lifetime;
         }
 
-        _cache.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
+        _cache.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = _time.GetUtcNow() + lifetime });
     }
 
     public void Remove(string key) => _cache.Remove(key);
 
     public void Dispose() => _cache.Dispose();
+
+    private sealed class TimeProviderClock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => time.GetUtcNow();
+    }
 }

@@ -57,7 +57,7 @@ public sealed class TokenCacheTests : IOfficeTestBase
         var hash = SecureToken.StorageKey(tokens.AccessToken);
         await Factory.WithScopeAsync(sp => sp.GetRequiredService<KeycardDbContext>().Tokens
             .Where(t => t.Hash == hash).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, 1L)));
-        await Task.Delay(CacheDuration + TimeSpan.FromMilliseconds(200));
+        Factory.Time.Advance(CacheDuration + TimeSpan.FromMilliseconds(1));
 
         using var me = await Client.MeAsync(tokens.AccessToken);
 

@@ -88,7 +88,7 @@ public sealed class SignInSessionTests : OAuthTestBase
         Assert.Empty(errors);
 
         // The user record is cached for at most one second (Keycard:Cache:Duration).
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        Factory.Time.Advance(TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(1));
         using var page = await Http.GetAsync(OAuthForms.AuthorizeUrl());
 
         Assert.True(await SignInForm.IsFormAsync(page));

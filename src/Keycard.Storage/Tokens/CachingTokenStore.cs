@@ -1,17 +1,18 @@
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
-using Keycard.Storage.Stores;
+using Keycard.Storage.Caching;
 
-namespace Keycard.Storage.Caching;
+namespace Keycard.Storage.Tokens;
 
 /// <summary>
-/// The token store Keycard runs with. Writes go through <see cref="TokenWriteBatcher"/> (group commit: concurrent
+/// The token store Keycard runs with: lookups through <see cref="TokenReader"/>, revocation and pruning through
+/// <see cref="EfTokenStore"/> (EF Core). Writes go through <see cref="TokenWriteBatcher"/> (group commit: concurrent
 /// issuances share one durable transaction). Reads serve access-token lookups from memory for at most <see cref="StoreCache.Duration"/>. Only live access tokens are
 /// cached, and the validator still checks expiry on every use. Revoking a token or a family through this node leaves
 /// a marker, kept twice as long as any entry, that every cache hit checks: a revocation here takes effect at once,
 /// even against a lookup that raced it. Through another node or the CLI it takes effect within the cache duration.
 /// </summary>
-internal sealed class CachingTokenStore(EfTokenStore inner, TokenWriteBatcher writes, StoreCache cache) : ITokenStore
+internal sealed class CachingTokenStore(TokenReader reader, TokenWriteBatcher writes, EfTokenStore inner, StoreCache cache) : ITokenStore
 {
     public Task AddAsync(IReadOnlyList<StoredToken> tokens, CancellationToken cancellationToken) =>
         tokens.Count == 0 ? Task.CompletedTask : writes.AddAsync(tokens);
@@ -25,7 +26,7 @@ internal sealed class CachingTokenStore(EfTokenStore inner, TokenWriteBatcher wr
             return cached;
         }
 
-        var token = await inner.FindAsync(hash, cancellationToken);
+        var token = await reader.FindAsync(hash, cancellationToken);
         if (token is { Kind: TokenKind.AccessToken, RevokedAt: null })
         {
             cache.Set(key, token, token.ExpiresAt);

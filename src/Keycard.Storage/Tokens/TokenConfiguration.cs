@@ -1,8 +1,7 @@
-using Keycard.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Keycard.Storage.Configurations;
+namespace Keycard.Storage.Tokens;
 
 internal sealed class TokenConfiguration : IEntityTypeConfiguration<TokenEntity>
 {

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Keycard.Core.Tokens;
+using Keycard.Storage.Faults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Keycard.Storage.Stores;
+namespace Keycard.Storage.Tokens;
 
 /// <summary>
 /// Token lookups by hash, the read every API call, token refresh and code exchange makes. A few connections are kept
@@ -13,7 +14,7 @@ namespace Keycard.Storage.Stores;
 /// a freshly opened connection every time (docs/benchmarks.md). Reads run outside any transaction, so each sees the
 /// latest committed row, whichever node wrote it.
 /// </summary>
-internal sealed class TokenReader(IServiceScopeFactory scopes) : IDisposable
+internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? health = null) : IDisposable
 {
     /// <summary>Connections kept open between lookups; more are opened under load and closed again when returned.</summary>
     public const int MaxIdle = 4;
@@ -38,6 +39,7 @@ internal sealed class TokenReader(IServiceScopeFactory scopes) : IDisposable
             throw;
         }
 
+        health?.ReportSuccess();
         if (_idle.Count < MaxIdle && !_disposed)
         {
             _idle.Add(lease);

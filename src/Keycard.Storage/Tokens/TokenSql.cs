@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using Keycard.Core.Tokens;
-using Keycard.Storage.Entities;
+using Keycard.Storage.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
-namespace Keycard.Storage.Stores;
+namespace Keycard.Storage.Tokens;
 
 /// <summary>
 /// The three statements on Keycard's hottest paths, as plain parameterised ADO.NET commands: the lookup of a token

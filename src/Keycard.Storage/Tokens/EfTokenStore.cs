@@ -1,27 +1,15 @@
-using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
+using Keycard.Storage.Stores;
 using Microsoft.EntityFrameworkCore;
 
-namespace Keycard.Storage.Stores;
+namespace Keycard.Storage.Tokens;
 
-internal sealed class EfTokenStore(KeycardDbContext db, TokenReader reader) : ITokenStore
+/// <summary>
+/// The token table through EF Core, for what is not on the hot path (revocation, pruning), and the token writer's
+/// connection: <see cref="TokenWriteBatcher"/> keeps one of these, and applies every batch through <see cref="ApplyBatch"/>.
+/// </summary>
+internal sealed class EfTokenStore(KeycardDbContext db)
 {
-    public Task AddAsync(IReadOnlyList<StoredToken> tokens, CancellationToken cancellationToken)
-    {
-        if (tokens.Count > 0)
-        {
-            ApplyBatch([new TokenWrite(null, default, tokens)]);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task<StoredToken?> FindAsync(byte[] hash, CancellationToken cancellationToken) =>
-        reader.FindAsync(hash, cancellationToken);
-
-    public Task<bool> ExchangeAsync(byte[] consumedHash, DateTimeOffset now, IReadOnlyList<StoredToken> issued, CancellationToken cancellationToken) =>
-        Task.FromResult(ApplyBatch([new TokenWrite(consumedHash, now, issued)])[0]);
-
     /// <summary>
     /// Opens this store's connection for good and tunes it for writing (<see cref="KeycardDbContext.TokenWriterSetup"/>):
     /// the token writer keeps one store, and with it one connection, for as long as its writes succeed.

@@ -1,8 +1,9 @@
 using System.Threading.Channels;
 using Keycard.Core.Tokens;
+using Keycard.Storage.Faults;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Keycard.Storage.Stores;
+namespace Keycard.Storage.Tokens;
 
 /// <summary>
 /// Group commit for token writes. Every issuance must be durable before its response, and a durable commit costs a
@@ -12,6 +13,10 @@ namespace Keycard.Storage.Stores;
 /// bad write cannot fail its neighbours. When idle, a write starts at once: no added latency.
 /// The writer runs on its own thread: SQLite's I/O is synchronous, and a flush on a thread-pool thread would starve
 /// the request pool (on one core the pool starts with a single thread).
+/// No caller waits longer than the database deadline (<see cref="DatabaseLocation.Timeout"/>): a caller whose write
+/// has not finished by then gets <see cref="TokenWriterStalledException"/> (answered 503). A write the writer had not
+/// yet started is then withdrawn, so the 503 is true; one already under way may still commit, as after a crash. While
+/// a batch has run past the deadline (a frozen disk or database), new writes fail at once instead of queueing behind it.
 /// </summary>
 internal sealed class TokenWriteBatcher : IDisposable
 {
@@ -19,26 +24,55 @@ internal sealed class TokenWriteBatcher : IDisposable
 
     private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceScopeFactory _scopes;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _deadline;
+    private readonly DatabaseHealth? _health;
     private readonly Thread _writer;
     private IServiceScope? _scope;
     private EfTokenStore? _store;
 
-    public TokenWriteBatcher(IServiceScopeFactory scopes)
+    // When the batch under way started (TimeProvider timestamp), 0 while the writer waits for work.
+    private long _batchStarted;
+
+    public TokenWriteBatcher(IServiceScopeFactory scopes, DatabaseLocation location, TimeProvider time, DatabaseHealth? health = null)
     {
         _scopes = scopes;
+        _time = time;
+        _deadline = location.Timeout;
+        _health = health;
         _writer = new Thread(Run) { IsBackground = true, Name = "keycard-token-writer" };
         _writer.Start();
     }
+
+    /// <summary>Whether a batch is being applied now (for tests that stall the database).</summary>
+    internal bool BatchInProgress => Volatile.Read(ref _batchStarted) != 0;
 
     public Task AddAsync(IReadOnlyList<StoredToken> tokens) => EnqueueAsync(new Operation(new TokenWrite(null, default, tokens)));
 
     public Task<bool> ExchangeAsync(byte[] consumedHash, DateTimeOffset now, IReadOnlyList<StoredToken> issued) =>
         EnqueueAsync(new Operation(new TokenWrite(consumedHash, now, issued)));
 
-    private Task<bool> EnqueueAsync(Operation operation)
+    /// <summary>Completes once every write queued before the call is applied (or failed): for a graceful shutdown.</summary>
+    public Task FlushAsync() => EnqueueAsync(new Operation(new TokenWrite(null, default, [])));
+
+    private async Task<bool> EnqueueAsync(Operation operation)
     {
+        if (Volatile.Read(ref _batchStarted) is var started and not 0 && _time.GetElapsedTime(started) > _deadline)
+        {
+            throw new TokenWriterStalledException($"The token writer has been waiting on the database for more than {_deadline.TotalSeconds:0.#} s.");
+        }
+
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(operation), this);
-        return operation.Completion.Task;
+        try
+        {
+            return await operation.Completion.Task.WaitAsync(_deadline, _time);
+        }
+        catch (TimeoutException)
+        {
+            // Not started yet: withdrawn, so the write will never happen. Started: it may still commit.
+            operation.TryWithdraw();
+            throw new TokenWriterStalledException($"The token write did not finish within {_deadline.TotalSeconds:0.#} s.");
+        }
     }
 
     private void Run()
@@ -48,9 +82,18 @@ internal sealed class TokenWriteBatcher : IDisposable
             var batch = new List<Operation>();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation))
             {
-                batch.Add(operation);
+                if (operation.TryStart())
+                {
+                    batch.Add(operation);
+                }
             }
 
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            Volatile.Write(ref _batchStarted, _time.GetTimestamp());
             try
             {
                 var results = Apply(batch);
@@ -59,7 +102,7 @@ internal sealed class TokenWriteBatcher : IDisposable
                     batch[i].Succeeded = results[i];
                 }
             }
-            catch (Exception) when (batch.Count > 1)
+            catch (Exception ex) when (batch.Count > 1 && DatabaseFault.FindUnavailable(ex) is null)
             {
                 foreach (var operation in batch)
                 {
@@ -68,7 +111,18 @@ internal sealed class TokenWriteBatcher : IDisposable
             }
             catch (Exception ex)
             {
-                batch[0].Failure = ex;
+                // One write failed, or the database is unavailable: then retrying each write alone would only hold
+                // the writer for one more deadline per write.
+                batch.ForEach(o => o.Failure = ex);
+            }
+            finally
+            {
+                Volatile.Write(ref _batchStarted, 0);
+            }
+
+            if (batch.TrueForAll(o => o.Failure is null))
+            {
+                _health?.ReportSuccess();
             }
 
             // One pool work item resumes the whole batch's requests, one after another: a single thread wake-up per
@@ -136,7 +190,19 @@ internal sealed class TokenWriteBatcher : IDisposable
 
     private sealed record Operation(TokenWrite Write)
     {
+        private const int Queued = 0;
+        private const int Started = 1;
+        private const int Withdrawn = 2;
+
+        private int _state;
+
         public TaskCompletionSource<bool> Completion { get; } = new();
+
+        /// <summary>The writer takes it; false when its caller gave up first.</summary>
+        public bool TryStart() => Interlocked.CompareExchange(ref _state, Started, Queued) == Queued;
+
+        /// <summary>The caller gives up; the write is never applied if the writer had not taken it yet.</summary>
+        public void TryWithdraw() => Interlocked.CompareExchange(ref _state, Withdrawn, Queued);
 
         public bool Succeeded { get; set; }
 

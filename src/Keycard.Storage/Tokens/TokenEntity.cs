@@ -1,4 +1,4 @@
-namespace Keycard.Storage.Entities;
+namespace Keycard.Storage.Tokens;
 
 /// <summary>A code, access token or refresh token row. Times are Unix milliseconds so every provider compares them alike.</summary>
 public sealed class TokenEntity

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Keycard.Faults.Tests.Infrastructure;
+
+/// <summary>
+/// One <c>keycard serve</c> process on a free 127.0.0.1 port, to be killed (SIGKILL), terminated (SIGTERM) or measured.
+/// Only this process is ever signalled, by its PID; it is also killed if the test host exits first.
+/// </summary>
+public sealed class KeycardServe : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private KeycardServe(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+        AppDomain.CurrentDomain.ProcessExit += KillOnExit;
+    }
+
+    public Uri Address { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the process and returns at once, before it is ready (so a test can kill it mid-start).</summary>
+    public static KeycardServe Launch(string database, IEnumerable<string>? settings = null, int? port = null)
+    {
+        var address = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
+        var start = new ProcessStartInfo(KeycardExecutable.Path)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "serve", "--urls", address.ToString().TrimEnd('/'), "--database", database }.Concat(settings ?? []))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("KEYCARD_DATABASE");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("keycard serve did not start.");
+        var serve = new KeycardServe(process, address);
+        process.OutputDataReceived += (_, e) => serve.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => serve.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return serve;
+    }
+
+    /// <summary>Starts the process and waits until it answers /healthz.</summary>
+    public static async Task<KeycardServe> StartAsync(string database, IEnumerable<string>? settings = null, TimeSpan? within = null, int? port = null)
+    {
+        var serve = Launch(database, settings, port);
+        try
+        {
+            await serve.WaitUntilHealthyAsync(within ?? TimeSpan.FromSeconds(90));
+        }
+        catch
+        {
+            await serve.DisposeAsync();
+            throw;
+        }
+
+        return serve;
+    }
+
+    public HttpClient CreateClient(TimeSpan? timeout = null) =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = Address,
+            Timeout = timeout ?? TimeSpan.FromSeconds(100),
+        };
+
+    public async Task WaitUntilHealthyAsync(TimeSpan within)
+    {
+        using var http = CreateClient(TimeSpan.FromSeconds(5));
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < within)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"keycard serve exited with {_process.ExitCode}:\n{Log}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"keycard serve did not answer /healthz on {Address} within {within.TotalSeconds} s:\n{Log}");
+    }
+
+    /// <summary>kill -9: no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as systemd or Kubernetes stop a service; waits for the exit.</summary>
+    public async Task<int> TerminateAsync(TimeSpan within)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(within);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Resident memory of the process in bytes (Linux /proc).</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException("No VmRSS for the keycard process.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    private void KillOnExit(object? sender, EventArgs e)
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Keycard.Server.Tests.Infrastructure;
+using Keycard.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Keycard.Server.Tests.Reliability;
+
+/// <summary>
+/// Issue 14 items 3 and 4: a database that cannot take a write answers 503 temporarily_unavailable with Retry-After
+/// (RFC 6749 §5.2 lists temporarily_unavailable for the token endpoint's errors in §4.1.2.1's sense), within the
+/// database deadline, logs the episode once, and serves again by itself when the database returns.
+/// </summary>
+public sealed class DatabaseFaultTests : IAsyncLifetime
+{
+    private readonly LockedDatabaseFactory _factory = new() { Logs = new CapturingLoggerProvider() };
+
+    public async Task InitializeAsync() => await _factory.SeedAsync();
+
+    public Task DisposeAsync()
+    {
+        _factory.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_DatabaseWriteLockHeldElsewhere_Answers503WithRetryAfterAndRecoversWithoutRestart()
+    {
+        using var http = _factory.CreateClient();
+
+        await using (var blocker = new SqliteConnection(DatabaseLocation.Parse(_factory.DatabasePath).ConnectionString))
+        {
+            await blocker.OpenAsync();
+            await using var begin = blocker.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            await begin.ExecuteNonQueryAsync();
+
+            for (var i = 0; i < 2; i++)
+            {
+                using var refused = await RequestTokenAsync(http);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+                Assert.NotNull(refused.Headers.RetryAfter);
+                using var body = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+                Assert.Equal("temporarily_unavailable", body.RootElement.GetProperty("error").GetString());
+            }
+
+            await using var rollback = blocker.CreateCommand();
+            rollback.CommandText = "ROLLBACK;";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        using var served = await RequestTokenAsync(http);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+
+        // Once per episode, not once per request, and never a stack trace.
+        var entries = _factory.Logs!.Entries;
+        Assert.Single(entries, e => e.Contains("[2101]", StringComparison.Ordinal));
+        Assert.Single(entries, e => e.Contains("[2102]", StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => e.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    private Task<HttpResponseMessage> RequestTokenAsync(HttpClient http)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/token")
+        {
+            Content = new StringContent("grant_type=client_credentials", Encoding.ASCII, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.ASCII.GetBytes($"{KeycardFactory.ConfidentialClientId}:{_factory.ConfidentialSecret}")));
+        return http.SendAsync(request);
+    }
+
+    /// <summary>Keycard with a one-second database deadline, so a held write lock fails a write quickly.</summary>
+    private sealed class LockedDatabaseFactory : KeycardFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services =>
+                services.AddSingleton(DatabaseLocation.Parse(DatabasePath).WithTimeout(TimeSpan.FromSeconds(1))));
+        }
+    }
+}
