@@ -36,9 +36,7 @@ internal sealed class RequestGuardMiddleware(RequestDelegate next)
     /// </summary>
     private static async Task<string?> FindFormProblemAsync(HttpRequest request)
     {
-        if (!HttpMethods.IsPost(request.Method) ||
-            !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ||
-            !type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        if (!HttpMethods.IsPost(request.Method) || !FormContent.IsUrlEncoded(request))
         {
             return null;
         }
