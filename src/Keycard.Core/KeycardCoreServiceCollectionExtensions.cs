@@ -17,10 +17,11 @@ public static class KeycardCoreServiceCollectionExtensions
         services.AddOptions<KeycardProtocolOptions>();
         services.AddOptions<LockoutOptions>();
         services.AddScoped<ClientAuthenticator>();
+        services.AddScoped<ClientRegistration>();
         services.AddScoped<AuthorizationValidator>();
         services.AddScoped<CodeIssuer>();
         services.AddScoped<PasswordSignIn>();
-        services.AddScoped<PasswordCodeService>();
+        services.AddScoped<AuthorizationService>();
         services.AddScoped<TokenFactory>();
         services.AddScoped<IGrantHandler, AuthorizationCodeGrant>();
         services.AddScoped<IGrantHandler, RefreshTokenGrant>();

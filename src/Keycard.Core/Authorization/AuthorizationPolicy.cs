@@ -10,6 +10,7 @@ public sealed record AuthorizationPolicy
         RequireScope = true,
         RequireState = true,
         RequirePkceForPublicClients = false,
+        ShowMissingParameters = true,
     };
 
     /// <summary>OAuth 2.1 / RFC 9700 §2.1.1: PKCE for public clients; redirect_uri optional with one registered.</summary>
@@ -28,4 +29,10 @@ public sealed record AuthorizationPolicy
     public bool RequireState { get; init; }
 
     public bool RequirePkceForPublicClients { get; init; }
+
+    /// <summary>
+    /// A missing response_type, scope or state is shown on the error page instead of redirected: the guide's page
+    /// "will not work correctly" without its five parameters, so a request missing one is not a client's request.
+    /// </summary>
+    public bool ShowMissingParameters { get; init; }
 }

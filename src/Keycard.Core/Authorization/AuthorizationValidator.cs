@@ -52,6 +52,8 @@ public sealed class AuthorizationValidator(IClientStore clients)
             redirectUri = request.RedirectUri;
         }
 
+        // From here on the client and its redirect URI are known good: every error goes back to the client
+        // (RFC 6749 §4.1.2.1), with the state echoed when it could be read.
         var valid = new AuthorizationValidation
         {
             Client = client,
@@ -61,9 +63,20 @@ public sealed class AuthorizationValidator(IClientStore clients)
             CanRedirect = true,
         };
 
+        if (request.UnreadableParameter is { } unreadable)
+        {
+            return valid with { Error = unreadable, Parameter = "request" };
+        }
+
         if (request.State is { Length: > MaxStateLength })
         {
-            return valid with { Error = ProtocolError.InvalidRequest("The state parameter is too long."), Parameter = "state", CanRedirect = false };
+            // Too long to echo: the error goes back without it.
+            return valid with { Request = request with { State = null }, Error = ProtocolError.InvalidRequest("The state parameter is too long."), Parameter = "state" };
+        }
+
+        if (policy.ShowMissingParameters && FindMissing(request) is { } missing)
+        {
+            return valid with { Error = ProtocolError.InvalidRequest($"The {missing} parameter is missing."), Parameter = missing, CanRedirect = false };
         }
 
         if (string.IsNullOrEmpty(request.ResponseType))
@@ -95,39 +108,51 @@ public sealed class AuthorizationValidator(IClientStore clients)
             return valid with { Error = ProtocolError.InvalidRequest("The state parameter is missing."), Parameter = "state" };
         }
 
-        return ValidatePkce(valid, client, policy);
+        var requirePkce = policy.RequirePkceForPublicClients && !client.IsConfidential;
+        return FindPkceError(client, request.CodeChallenge, request.CodeChallengeMethod, requirePkce) is { } pkce
+            ? valid with { Error = pkce.Error, Parameter = pkce.Parameter }
+            : valid;
     }
 
-    private static AuthorizationValidation ValidatePkce(AuthorizationValidation valid, Client client, AuthorizationPolicy policy)
+    /// <summary>
+    /// The PKCE rules every path that issues a code applies (RFC 7636 §4.4.1, RFC 9700 §2.1.1): a challenge is
+    /// needed when the client is registered to require it or <paramref name="requiredByPolicy"/>; only S256 is
+    /// accepted, and the challenge must be its 43 base64url characters.
+    /// </summary>
+    public static (ProtocolError Error, string Parameter)? FindPkceError(Client client, string? challenge, string? method, bool requiredByPolicy)
     {
-        var request = valid.Request;
-        if (string.IsNullOrEmpty(request.CodeChallenge))
+        if (string.IsNullOrEmpty(challenge))
         {
-            if (!string.IsNullOrEmpty(request.CodeChallengeMethod))
+            if (!string.IsNullOrEmpty(method))
             {
-                return valid with { Error = ProtocolError.InvalidRequest("code_challenge_method was sent without code_challenge."), Parameter = "code_challenge" };
+                return (ProtocolError.InvalidRequest("code_challenge_method was sent without code_challenge."), "code_challenge");
             }
 
             // RFC 9700 §2.1.1 and OAuth 2.1: public clients must use PKCE; confidential ones when registered so.
-            var required = client.RequirePkce || (policy.RequirePkceForPublicClients && !client.IsConfidential);
-            return required
-                ? valid with { Error = ProtocolError.InvalidRequest("PKCE is required: send code_challenge with code_challenge_method=S256."), Parameter = "code_challenge" }
-                : valid;
+            return client.RequirePkce || requiredByPolicy
+                ? (ProtocolError.InvalidRequest("PKCE is required: send code_challenge with code_challenge_method=S256."), "code_challenge")
+                : null;
         }
 
         // RFC 7636 §4.3: the method defaults to "plain", which Keycard refuses (RFC 9700 §2.1.1).
-        if (!string.Equals(request.CodeChallengeMethod, Pkce.S256, StringComparison.Ordinal))
+        if (!string.Equals(method, Pkce.S256, StringComparison.Ordinal))
         {
-            return valid with { Error = ProtocolError.InvalidRequest("Only code_challenge_method=S256 is supported."), Parameter = "code_challenge_method" };
+            return (ProtocolError.InvalidRequest("Only code_challenge_method=S256 is supported."), "code_challenge_method");
         }
 
-        if (!Pkce.IsValidChallenge(request.CodeChallenge))
+        if (!Pkce.IsValidChallenge(challenge))
         {
-            return valid with { Error = ProtocolError.InvalidRequest("The code_challenge must be 43 base64url characters (RFC 7636 §4.2)."), Parameter = "code_challenge" };
+            return (ProtocolError.InvalidRequest("The code_challenge must be 43 base64url characters (RFC 7636 section 4.2)."), "code_challenge");
         }
 
-        return valid;
+        return null;
     }
+
+    private static string? FindMissing(AuthorizationRequest request) =>
+        string.IsNullOrEmpty(request.ResponseType) ? "response_type"
+        : string.IsNullOrEmpty(request.Scope) ? "scope"
+        : string.IsNullOrEmpty(request.State) ? "state"
+        : null;
 
     private static AuthorizationValidation Unredirectable(AuthorizationRequest request, string parameter, string description, Client? client = null) => new()
     {

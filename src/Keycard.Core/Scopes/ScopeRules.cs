@@ -29,7 +29,7 @@ public static class ScopeRules
             // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by spaces.
             if (c != ' ' && (c < 0x21 || c == '"' || c == '\\' || c > 0x7E))
             {
-                return ProtocolError.InvalidScope("The scope contains a character RFC 6749 §3.3 does not allow.");
+                return ProtocolError.InvalidScope("The scope contains a character RFC 6749 section 3.3 does not allow.");
             }
         }
 

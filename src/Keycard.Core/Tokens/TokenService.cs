@@ -36,11 +36,12 @@ public sealed class TokenService
 
         if (!_grants.TryGetValue(request.GrantType, out var handler))
         {
-            return new ProtocolError(OAuthErrorCodes.UnsupportedGrantType, $"The grant type '{Truncate(request.GrantType)}' is not supported.");
+            // The value is not echoed: it may hold characters an error_description cannot (RFC 6749 §5.2).
+            return new ProtocolError(
+                OAuthErrorCodes.UnsupportedGrantType,
+                "The grant type is not supported; use one of: " + string.Join(", ", _grants.Keys.Order(StringComparer.Ordinal)) + ".");
         }
 
         return await handler.HandleAsync(request, client.Value, cancellationToken);
     }
-
-    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 }

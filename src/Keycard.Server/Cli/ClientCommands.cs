@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Keycard.Core.Clients;
 using Keycard.Core.Security;
 using Keycard.Core.Storage;
@@ -8,7 +7,7 @@ using Keycard.Core.Storage;
 namespace Keycard.Server.Cli;
 
 /// <summary><c>keycard client add|list|show|remove|rotate-secret</c>.</summary>
-internal static partial class ClientCommands
+internal static class ClientCommands
 {
     public static void AddTo(RootCommand root)
     {
@@ -20,9 +19,6 @@ internal static partial class ClientCommands
         client.Subcommands.Add(RotateSecret());
         root.Subcommands.Add(client);
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._~:-]{1,200}$")]
-    private static partial Regex ClientIdPattern();
 
     private static Command Add()
     {
@@ -42,90 +38,40 @@ internal static partial class ClientCommands
         var command = new Command("add", "Register a client.") { id, name, redirect, confidential, origin, scope, appCode, json, secretStdin, requirePkce, clientCredentials, noPasswordEndpoint };
         command.SetAction(async (parse, ct) =>
         {
-            var clientId = parse.GetValue(id)!;
-            if (!ClientIdPattern().IsMatch(clientId))
+            var request = new ClientRegistrationRequest
             {
-                return Fail("the client id must be 1-200 characters of letters, digits and . _ ~ : -");
-            }
-
-            var redirects = parse.GetValue(redirect) ?? [];
-            var isConfidential = parse.GetValue(confidential);
-            var allowsClientCredentials = parse.GetValue(clientCredentials);
-            if (redirects.Length == 0 && !allowsClientCredentials)
-            {
-                return Fail("give at least one --redirect-uri");
-            }
-
-            foreach (var uri in redirects)
-            {
-                if (RedirectUriRules.ValidateForRegistration(uri) is { } problem)
-                {
-                    return Fail($"--redirect-uri '{uri}' {problem}");
-                }
-            }
-
-            var origins = parse.GetValue(origin) ?? [];
-            foreach (var o in origins)
-            {
-                if (RedirectUriRules.ValidateOrigin(o) is { } problem)
-                {
-                    return Fail($"--origin '{o}' {problem}");
-                }
-            }
-
-            if (allowsClientCredentials && !isConfidential)
-            {
-                return Fail("--allow-client-credentials needs --confidential (RFC 6749 §4.4)");
-            }
-
-            string? secret = null;
-            if (parse.GetValue(secretStdin))
-            {
-                if (!isConfidential)
-                {
-                    return Fail("--secret-stdin needs --confidential");
-                }
-
-                secret = KeycardCli.ReadSecretLine();
-                if (string.IsNullOrEmpty(secret))
-                {
-                    return Fail("no secret on standard input");
-                }
-
-                if (ClientSecretPolicy.FindWeakness(secret) is { } weakness)
-                {
-                    return Fail($"the imported secret {weakness}");
-                }
-            }
-            else if (isConfidential)
-            {
-                secret = SecureToken.Generate();
-            }
-
-            await using var admin = await AdminContext.OpenAsync(parse.GetValue(KeycardCli.Database), ct);
-            var now = admin.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-            var model = new Client
-            {
-                ClientId = clientId,
-                Name = parse.GetValue(name) ?? clientId,
-                AppCode = parse.GetValue(appCode) ?? clientId,
-                IsConfidential = isConfidential,
-                SecretHash = secret is null ? null : SecureToken.Hash(secret),
-                RedirectUris = redirects,
-                AllowedOrigins = origins,
+                ClientId = parse.GetValue(id)!,
+                Name = parse.GetValue(name),
+                AppCode = parse.GetValue(appCode),
+                IsConfidential = parse.GetValue(confidential),
+                RedirectUris = parse.GetValue(redirect) ?? [],
+                AllowedOrigins = parse.GetValue(origin) ?? [],
                 AllowedScopes = parse.GetValue(scope) ?? [],
                 RequirePkce = parse.GetValue(requirePkce),
                 AllowPasswordCodeEndpoint = !parse.GetValue(noPasswordEndpoint),
-                AllowClientCredentials = allowsClientCredentials,
-                CreatedAt = now,
-                UpdatedAt = now,
+                AllowClientCredentials = parse.GetValue(clientCredentials),
+                ImportsSecret = parse.GetValue(secretStdin),
             };
-            if (!await admin.Services.GetRequiredService<IClientStore>().AddAsync(model, ct))
+
+            // The rules live in the core (ClientRegistration); the ones that need no secret are checked before stdin is read.
+            if (ClientRegistration.Validate(request) is { } early)
             {
-                return Fail($"a client named '{clientId}' already exists");
+                return Fail(Describe(early));
             }
 
-            PrintCreated(model, parse.GetValue(secretStdin) ? null : secret, parse.GetValue(json));
+            if (request.ImportsSecret)
+            {
+                request = request with { ImportedSecret = KeycardCli.ReadSecretLine() };
+            }
+
+            await using var admin = await AdminContext.OpenAsync(parse.GetValue(KeycardCli.Database), ct);
+            var (registered, problem) = await admin.Services.GetRequiredService<ClientRegistration>().RegisterAsync(request, ct);
+            if (registered is null)
+            {
+                return Fail(Describe(problem!));
+            }
+
+            PrintCreated(registered.Client, registered.GeneratedSecret, parse.GetValue(json));
             return 0;
         });
         return command;
@@ -240,6 +186,20 @@ internal static partial class ClientCommands
             Console.WriteLine($"client_secret: {secret}");
             Console.WriteLine("The secret is shown once and stored only as a hash: keep it now.");
         }
+    }
+
+    /// <summary>A registration problem in the words of this command's options.</summary>
+    private static string Describe(ClientRegistrationProblem problem)
+    {
+        var subject = problem.Field switch
+        {
+            ClientRegistrationField.ClientId => "the client id",
+            ClientRegistrationField.RedirectUri => "--redirect-uri",
+            ClientRegistrationField.Origin => "--origin",
+            ClientRegistrationField.ClientCredentials => "--allow-client-credentials",
+            _ => "the secret from --secret-stdin",
+        };
+        return problem.Value is null ? $"{subject} {problem.Problem}" : $"{subject} '{problem.Value}' {problem.Problem}";
     }
 
     internal static int Fail(string message)

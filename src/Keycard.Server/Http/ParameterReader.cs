@@ -6,7 +6,7 @@ namespace Keycard.Server.Http;
 /// <summary>
 /// Reads request parameters (headers, query or form fields) with Keycard's input rules, keeping the first problem:
 /// RFC 6749 §3.1 parameters "MUST NOT be included more than once"; a size limit on every value; no control characters.
-/// Empty values count as absent (RFC 6749 §3.1).
+/// Empty values count as absent (RFC 6749 section 3.1).
 /// </summary>
 internal sealed class ParameterReader
 {
@@ -21,7 +21,7 @@ internal sealed class ParameterReader
 
         if (values.Count > 1)
         {
-            Error ??= ProtocolError.InvalidRequest($"The parameter '{name}' was sent more than once (RFC 6749 §3.1).");
+            Error ??= ProtocolError.InvalidRequest($"The parameter '{name}' was sent more than once (RFC 6749 section 3.1).");
             return null;
         }
 

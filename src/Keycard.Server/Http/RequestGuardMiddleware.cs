@@ -36,9 +36,7 @@ internal sealed class RequestGuardMiddleware(RequestDelegate next)
     /// </summary>
     private static async Task<string?> FindFormProblemAsync(HttpRequest request)
     {
-        if (!HttpMethods.IsPost(request.Method) ||
-            !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ||
-            !type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        if (!HttpMethods.IsPost(request.Method) || !FormContent.IsUrlEncoded(request))
         {
             return null;
         }
@@ -107,7 +105,9 @@ internal sealed class RequestGuardMiddleware(RequestDelegate next)
             {
                 if (value is { Length: > 0 } && value.Length > limit)
                 {
-                    return $"The header '{Truncate(header.Key)}' is longer than {limit} characters.";
+                    return IsToken(header.Key)
+                        ? $"The header '{Truncate(header.Key)}' is longer than {limit} characters."
+                        : $"A header is longer than {limit} characters.";
                 }
             }
         }
@@ -144,6 +144,10 @@ internal sealed class RequestGuardMiddleware(RequestDelegate next)
 
         return Utf8.IsValid(bytes.ToArray());
     }
+
+    /// <summary>RFC 9110 §5.6.2 tchar only: a name safe to quote in an error description (RFC 6749 §5.2).</summary>
+    private static bool IsToken(string name) =>
+        name.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal));
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64];
 

@@ -60,15 +60,49 @@ public sealed class LoginPageTests : IOfficeTestBase
         Assert.Contains("<code>redirect_uri</code>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Get_ResponseTypeToken_ShowsErrorPageNamingResponseType()
+    [Theory]
+    [InlineData("response_type=token", "unsupported_response_type")]
+    [InlineData("code_challenge_method=plain&code_challenge=" + Verifier43, "invalid_request")]
+    [InlineData("code_challenge_method=S256&code_challenge=" + Challenge129, "invalid_request")]
+    [InlineData("scope=not-registered", "invalid_scope")]
+    [InlineData("scope=email&scope=email", "invalid_request")]
+    public async Task Get_InvalidRequestFromAKnownClient_RedirectsTheErrorAndStateInTheFragment(string parameters, string error)
     {
-        var url = LoginForm.Url().Replace("response_type=code", "response_type=token", StringComparison.Ordinal);
+        // RFC 6749 §4.1.2.1: once client_id and redirect_uri are known good, errors go back to the client, here in
+        // the fragment, where the guide's client reads its code.
+        await Factory.AddClientAsync(KeycardFactory.NewClient("scoped") with { AllowedScopes = ["email"] });
+        var url = WithParameters(LoginForm.Url(clientId: "scoped"), parameters);
 
         using var response = await Client.Http.GetAsync(url);
 
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.StartsWith(KeycardFactory.RedirectUri + "#error=", location.OriginalString, StringComparison.Ordinal);
+        var fragment = LoginForm.FragmentOf(location);
+        Assert.Equal(error, fragment["error"]);
+        Assert.False(string.IsNullOrWhiteSpace(fragment["error_description"]));
+        Assert.Equal("xyz", fragment["state"]);
+        Assert.False(fragment.ContainsKey("code"));
+    }
+
+    [Fact]
+    public async Task Get_StateTooLong_RedirectsTheErrorWithoutEchoingIt()
+    {
+        using var response = await Client.Http.GetAsync(LoginForm.Url(state: new string('s', 2001)));
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        var fragment = LoginForm.FragmentOf(response.Headers.Location!);
+        Assert.Equal("invalid_request", fragment["error"]);
+        Assert.False(fragment.ContainsKey("state"));
+    }
+
+    [Fact]
+    public async Task Get_ClientIdSentTwice_ShowsErrorPageAndNeverRedirects()
+    {
+        using var response = await Client.Http.GetAsync(LoginForm.Url() + "&client_id=" + KeycardFactory.PublicClientId);
+
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("<code>response_type</code>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(response.Headers.Location);
     }
 
     [Fact]
@@ -130,6 +164,18 @@ public sealed class LoginPageTests : IOfficeTestBase
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/css", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private const string Verifier43 = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    private const string Challenge129 = Verifier43 + Verifier43 + Verifier43;
+
+    /// <summary>Replaces the URL's parameters of the same names with the given ones (added when absent).</summary>
+    private static string WithParameters(string url, string parameters)
+    {
+        var names = parameters.Split('&').Select(p => p.Split('=')[0]).ToHashSet(StringComparer.Ordinal);
+        var kept = url.Split('?', 2)[1].Split('&').Where(p => !names.Contains(p.Split('=')[0]));
+        return url.Split('?', 2)[0] + "?" + string.Join('&', kept.Append(parameters));
     }
 
     private static string RemoveParameter(string url, string name)

@@ -159,6 +159,29 @@ public sealed class AuthorizeEndpointTests : OAuthTestBase
         Assert.Null(response.Headers.Location);
     }
 
+    [Theory]
+    [InlineData(129)]
+    [InlineData(600)]
+    public async Task Authorize_ChallengeTooLong_RedirectsInvalidRequestWithState(int length)
+    {
+        // RFC 6749 §4.1.2.1: a length limit is an invalid request like any other, sent back to a known client.
+        using var response = await Http.GetAsync(OAuthForms.AuthorizeUrl(challenge: new string('a', length)));
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        var query = OAuthForms.ReadRedirect(response);
+        Assert.Equal("invalid_request", query["error"]);
+        Assert.Equal("xyz", query["state"]);
+    }
+
+    [Fact]
+    public async Task Authorize_ScopeSentTwice_RedirectsInvalidRequest()
+    {
+        using var response = await Http.GetAsync(OAuthForms.AuthorizeUrl() + "&scope=email");
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("invalid_request", OAuthForms.ReadRedirect(response)["error"]);
+    }
+
     [Fact]
     public async Task Authorize_RedirectUriWithItsOwnQuery_KeepsThatQuery()
     {

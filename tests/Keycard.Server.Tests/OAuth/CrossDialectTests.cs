@@ -123,12 +123,12 @@ public sealed class CrossDialectTests : OAuthTestBase
     }
 
     [Fact]
-    public async Task IOfficeLoginWithPlainChallenge_IsRefusedOnThePage()
+    public async Task IOfficeLoginWithPlainChallenge_RedirectsInvalidRequestInTheFragment()
     {
         using var page = await Http.GetAsync(LoginHtml(OAuthForms.Verifier).Replace("S256", "plain", StringComparison.Ordinal));
 
-        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
-        Assert.Null(page.Headers.Location);
+        Assert.Equal(HttpStatusCode.Found, page.StatusCode);
+        Assert.Equal("invalid_request", LoginForm.FragmentOf(page.Headers.Location!)["error"]);
     }
 
     [Fact]

@@ -10,7 +10,8 @@ namespace Keycard.Server.Tests.Security;
 
 /// <summary>
 /// Thousands of randomly mutated requests against every endpoint (seeded, so a failure replays): the server never
-/// answers 5xx and still serves a correct flow afterwards.
+/// answers 5xx, every error description it sends is valid in a header (RFC 6749 §5.2, RFC 6750 §3), and it still
+/// serves a correct flow afterwards.
 /// </summary>
 public sealed class FuzzTests
 {
@@ -52,9 +53,16 @@ public sealed class FuzzTests
             try
             {
                 var context = await factory.Server.SendAsync(model.Apply);
+                var body = await new StreamReader(context.Response.Body).ReadToEndAsync();
                 if (context.Response.StatusCode >= 500)
                 {
-                    failures.Add($"#{i} {model}: {context.Response.StatusCode} {await new StreamReader(context.Response.Body).ReadToEndAsync()}");
+                    failures.Add($"#{i} {model}: {context.Response.StatusCode} {body}");
+                }
+
+                var response = context.Response;
+                foreach (var invalid in ErrorDescriptions.FindInvalid(response.ContentType, body, response.Headers.WWWAuthenticate.Select(v => v ?? ""), response.Headers.Location.FirstOrDefault()))
+                {
+                    failures.Add($"#{i} {model}: error_description not valid in a header: {invalid}");
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)

@@ -78,12 +78,17 @@ public sealed class InputValidationTests : IAsyncLifetime
     [InlineData("state=a%01b")]
     [InlineData("state=a%0D%0Ab")]
     [InlineData("state=a%00b")]
-    public async Task LoginPage_ControlCharacterInParameter_Is400(string state)
+    public async Task LoginPage_ControlCharacterInState_RedirectsInvalidRequestWithoutTheState(string state)
     {
-        using var response = await _http.GetAsync("/login.html?" + LoginPageClient.DefaultQuery().Replace("state=xyz", state, StringComparison.Ordinal));
+        // RFC 6749 §4.1.2.1: the client and redirect URI are good, so the error goes back to the client.
+        var page = LoginPageClient.Create(_factory);
+        var (response, _) = await page.GetAsync(LoginPageClient.DefaultQuery().Replace("state=xyz", state, StringComparison.Ordinal));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("control character", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        var fragment = LoginForm.FragmentOf(response.Headers.Location!);
+        Assert.Equal("invalid_request", fragment["error"]);
+        Assert.Contains("control character", fragment["error_description"], StringComparison.Ordinal);
+        Assert.False(fragment.ContainsKey("state"));
     }
 
     [Fact]

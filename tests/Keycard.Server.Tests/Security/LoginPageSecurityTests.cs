@@ -114,16 +114,19 @@ public sealed partial class LoginPageSecurityTests : IAsyncLifetime
         await _factory.AddClientAsync(KeycardFactory.NewClient("xss") with { Name = Payload, AllowedScopes = ["email"] });
 
         var (stateResponse, stateHtml) = await _page.GetAsync(LoginPageClient.DefaultQuery(state: "\"><script>alert(1)</script>", clientId: "xss"));
-        var (_, errorHtml) = await _page.GetAsync(LoginPageClient.DefaultQuery(clientId: "xss", scope: Payload));
+        var (errorResponse, _) = await _page.GetAsync(LoginPageClient.DefaultQuery(clientId: "xss", scope: Payload));
         var token = LoginPageClient.ExtractToken(stateHtml);
         using var failed = await _page.PostAsync(LoginPageClient.DefaultQuery(clientId: "xss"), Payload, "wrong password", token);
         var failedHtml = await failed.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, stateResponse.StatusCode);
         Assert.Contains("&lt;script&gt;", stateHtml, StringComparison.Ordinal);
-        Assert.Contains("&lt;script&gt;", errorHtml, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", failedHtml, StringComparison.Ordinal);
-        foreach (var html in new[] { stateHtml, errorHtml, failedHtml })
+
+        // The scope error goes back to the client (RFC 6749 §4.1.2.1), percent-encoded in the fragment.
+        Assert.Equal(HttpStatusCode.Found, errorResponse.StatusCode);
+        Assert.DoesNotContain("<", errorResponse.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        foreach (var html in new[] { stateHtml, failedHtml })
         {
             Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         }

@@ -54,7 +54,7 @@ public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory fact
             return ProtocolError.InvalidGrant("The scope differs from the one the authorization code was issued with.");
         }
 
-        if (CheckPkce(code, request.CodeVerifier) is { } pkceError)
+        if (CheckPkce(code, client, request.CodeVerifier) is { } pkceError)
         {
             // RFC 9700 §4.8 / RFC 7636 §4.6: a failed verifier burns the code so it cannot be guessed at.
             await tokens.ExchangeAsync(hash, now, [], cancellationToken);
@@ -87,8 +87,15 @@ public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory fact
             : ProtocolError.InvalidGrant("The redirect URI is not one this application registered.");
     }
 
-    private static ProtocolError? CheckPkce(StoredToken code, string? verifier)
+    private static ProtocolError? CheckPkce(StoredToken code, Client client, string? verifier)
     {
+        if (code.CodeChallenge is null && client.RequirePkce)
+        {
+            // RFC 7636 §4.4.1: a client registered to require PKCE redeems no code without it, whatever issued the
+            // code (one issued before the registration changed included).
+            return ProtocolError.InvalidGrant("This client must use PKCE; the authorization code was issued without a code_challenge.");
+        }
+
         if (code.CodeChallenge is null)
         {
             // RFC 9700 §2.1.1: a verifier without a challenge is a PKCE downgrade attempt.
@@ -97,7 +104,7 @@ public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory fact
 
         if (string.IsNullOrEmpty(verifier))
         {
-            return ProtocolError.InvalidGrant("The code_verifier is missing (RFC 7636 §4.5).");
+            return ProtocolError.InvalidGrant("The code_verifier is missing (RFC 7636 section 4.5).");
         }
 
         return Pkce.Verify(verifier, code.CodeChallenge) ? null : ProtocolError.InvalidGrant("The code_verifier does not match the code_challenge.");

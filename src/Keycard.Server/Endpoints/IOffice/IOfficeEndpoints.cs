@@ -31,7 +31,7 @@ internal static class IOfficeEndpoints
 
     /// <summary>The guide's "alternate authorization code request": a code from a username and password.</summary>
     private static async Task<Results<Ok<IOfficeCodeResponse>, JsonHttpResult<IOfficeError>>> AuthAsync(
-        HttpContext context, PasswordCodeService service, CancellationToken cancellationToken)
+        HttpContext context, AuthorizationService authorization, CancellationToken cancellationToken)
     {
         var reader = new ParameterReader();
         var request = new PasswordCodeRequest
@@ -49,7 +49,7 @@ internal static class IOfficeEndpoints
             return IOfficeResults.Error(context, inputError);
         }
 
-        var result = await service.IssueAsync(request, cancellationToken);
+        var result = await authorization.IssuePasswordCodeAsync(request, cancellationToken);
         if (!result.IsSuccess)
         {
             return IOfficeResults.Error(context, result.Error);

@@ -1,11 +1,6 @@
 using Keycard.Core.Authorization;
-using Keycard.Core.Clients;
-using Keycard.Core.Errors;
-using Keycard.Core.Scopes;
-using Keycard.Core.Users;
 using Keycard.Server.Http;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Keycard.Server.Endpoints.Login;
 
@@ -29,55 +24,32 @@ internal static class LoginEndpoints
             return TypedResults.Text(HtmlPages.Icon, "image/svg+xml");
         });
 
-        routes.MapGet("/login.html", (HttpContext context, AuthorizationValidator validator, IAntiforgery antiforgery, CancellationToken ct) =>
-            LoginFlow.ShowAsync(context, IOfficeLogin, validator, antiforgery, ct));
-        routes.MapPost("/login.html", (HttpContext context, AuthorizationValidator validator, IAntiforgery antiforgery, PasswordSignIn signIn, CodeIssuer codes, CancellationToken ct) =>
-            LoginFlow.SubmitAsync(context, IOfficeLogin, validator, antiforgery, signIn, codes, ct))
+        routes.MapGet("/login.html", (HttpContext context, AuthorizationService authorization, IAntiforgery antiforgery, CancellationToken ct) =>
+            LoginFlow.ShowAsync(context, IOfficeLogin, authorization, antiforgery, ct));
+        routes.MapPost("/login.html", (HttpContext context, AuthorizationService authorization, IAntiforgery antiforgery, CancellationToken ct) =>
+            LoginFlow.SubmitAsync(context, IOfficeLogin, authorization, antiforgery, ct))
             .RequireRateLimiting(PasswordRateLimit.PolicyName);
         return routes;
     }
 
-    /// <summary>The guide's dialect: all five parameters, errors shown on the page, the answer in the fragment.</summary>
+    /// <summary>
+    /// The guide's dialect: all five parameters (a missing one is shown on the page), the answer in the fragment
+    /// (<c>redirect_uri#code=…&amp;appCode=…</c>). Errors after the client checks go back the same way the code
+    /// would, in the fragment (<c>#error=…&amp;error_description=…&amp;state=…</c>): the page that reads the code
+    /// from the fragment is the page that must see the error (RFC 6749 §4.1.2.1, delivered like the guide's code).
+    /// </summary>
     public static readonly LoginDialect IOfficeLogin = new()
     {
         Policy = AuthorizationPolicy.IOffice,
-        RedirectErrors = false,
-        BuildSuccessRedirect = (validation, code) =>
-            validation.RedirectUri + "#code=" + Uri.EscapeDataString(code.Code) +
-            "&appCode=" + Uri.EscapeDataString(validation.Client!.AppCode) +
-            (validation.Request.State is { } state ? "&state=" + Uri.EscapeDataString(state) : ""),
+        BuildSuccessRedirect = (client, response) => RedirectParameters.InFragment(
+            response.RedirectUri,
+            ("code", response.Code.Code),
+            ("appCode", client.AppCode),
+            ("state", response.State)),
+        BuildErrorRedirect = (validation, error) => RedirectParameters.InFragment(
+            validation.RedirectUri!,
+            ("error", error.Code),
+            ("error_description", error.Description),
+            ("state", validation.Request.State)),
     };
-
-    /// <summary>Reads the authorization parameters from the query string, with the shared input rules.</summary>
-    public static (AuthorizationRequest Request, ProtocolError? Error) ReadRequest(HttpRequest http)
-    {
-        var reader = new ParameterReader();
-        var request = new AuthorizationRequest
-        {
-            ResponseType = reader.Query(http, "response_type", 100),
-            ClientId = reader.Query(http, "client_id", ClientAuthenticator.MaxClientIdLength),
-            RedirectUri = reader.Query(http, "redirect_uri", RedirectUriRules.MaxLength),
-            Scope = reader.Query(http, "scope", ScopeRules.MaxLength),
-            State = reader.Query(http, "state", AuthorizationValidator.MaxStateLength),
-            CodeChallenge = reader.Query(http, "code_challenge", 128),
-            CodeChallengeMethod = reader.Query(http, "code_challenge_method", 20),
-        };
-        return (request, reader.Error);
-    }
-}
-
-/// <summary>How one dialect uses the shared sign-in form.</summary>
-internal sealed record LoginDialect
-{
-    public required AuthorizationPolicy Policy { get; init; }
-
-    /// <summary>Standard OAuth sends errors after client and redirect checks back to the client (RFC 6749 §4.1.2.1).</summary>
-    public required bool RedirectErrors { get; init; }
-
-    public required Func<AuthorizationValidation, IssuedCode, string> BuildSuccessRedirect { get; init; }
-
-    public Func<AuthorizationValidation, ProtocolError, string>? BuildErrorRedirect { get; init; }
-
-    /// <summary>A browser with a sign-in session gets its code at once, without the form (the standard dialect).</summary>
-    public bool CompleteFromSession { get; init; }
 }

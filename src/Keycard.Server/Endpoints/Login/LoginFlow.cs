@@ -1,40 +1,39 @@
 using Keycard.Core.Authorization;
 using Keycard.Core.Errors;
-using Keycard.Core.Users;
 using Keycard.Server.Http;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Keycard.Server.Endpoints.Login;
 
-/// <summary>Show the form, take the credentials, issue the code: the one sign-in flow both dialects share.</summary>
+/// <summary>
+/// The browser side of the sign-in sequence both dialects share: the request is read, the form is shown and
+/// posted, the sign-in cookie is set, and the answer is written as a redirect or a page. Everything the protocol
+/// decides (is the request valid, is the password right, what is the code bound to) is
+/// <see cref="AuthorizationService"/>'s: a GET crosses into the core once or twice, a POST twice.
+/// </summary>
 internal static class LoginFlow
 {
     public static async Task<IResult> ShowAsync(
-        HttpContext context, LoginDialect dialect, AuthorizationValidator validator, IAntiforgery antiforgery, CancellationToken cancellationToken)
+        HttpContext context, LoginDialect dialect, AuthorizationService authorization, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
-        var (validation, failure) = await ValidateAsync(context, dialect, validator, cancellationToken);
+        var (validation, failure) = await ValidateAsync(context, dialect, authorization, cancellationToken);
         if (failure is not null)
         {
             return failure;
         }
 
-        if (dialect.CompleteFromSession && await SignInSession.FindUserAsync(context, cancellationToken) is { } userId)
+        if (dialect.CompleteFromSession
+            && await SignInSession.ReadAsync(context) is { } session
+            && await authorization.ResumeSessionAsync(validation!, session.UserId, session.UserVersion, cancellationToken) is { } response)
         {
-            var codes = context.RequestServices.GetRequiredService<CodeIssuer>();
-            return await IssueCodeAsync(dialect, validation!, userId, codes, StatusCodes.Status302Found, cancellationToken);
+            return new SeeOther(dialect.BuildSuccessRedirect(validation!.Client!, response), StatusCodes.Status302Found);
         }
 
         return Form(context, validation!, antiforgery, userName: null, message: null, StatusCodes.Status200OK);
     }
 
     public static async Task<IResult> SubmitAsync(
-        HttpContext context,
-        LoginDialect dialect,
-        AuthorizationValidator validator,
-        IAntiforgery antiforgery,
-        PasswordSignIn signIn,
-        CodeIssuer codes,
-        CancellationToken cancellationToken)
+        HttpContext context, LoginDialect dialect, AuthorizationService authorization, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
         // OWASP CSRF Cheat Sheet: a cross-site Origin is refused outright. Chromium sends "Origin: null" from a page
         // served with Referrer-Policy: no-referrer, so "null" falls through to the anti-forgery token check.
@@ -43,14 +42,14 @@ internal static class LoginFlow
             return Page(context, HtmlPages.Error("Request refused", "This sign-in form was posted from another site.", null), StatusCodes.Status403Forbidden);
         }
 
-        var (validation, failure) = await ValidateAsync(context, dialect, validator, cancellationToken);
+        var (validation, failure) = await ValidateAsync(context, dialect, authorization, cancellationToken);
         if (failure is not null)
         {
             return failure;
         }
 
         // The form has no enctype, so browsers post it urlencoded; multipart is refused before any parser sees it.
-        if (!IsUrlEncodedForm(context.Request))
+        if (!FormContent.IsUrlEncoded(context.Request))
         {
             return Page(context, HtmlPages.Error("Bad request", "The sign-in form must be posted as a form.", null), StatusCodes.Status400BadRequest);
         }
@@ -71,64 +70,55 @@ internal static class LoginFlow
         }
 
         var reader = new ParameterReader();
-        var userName = reader.Read(form["username"], "username", PasswordSignIn.MaxUserNameLength);
-        var password = reader.Read(form["password"], "password", PasswordSignIn.MaxPasswordLength);
+        var userName = reader.Read(form["username"], "username", Core.Users.PasswordSignIn.MaxUserNameLength);
+        var password = reader.Read(form["password"], "password", Core.Users.PasswordSignIn.MaxPasswordLength);
         if (reader.Error is { } inputError)
         {
             return Form(context, validation!, antiforgery, null, inputError.Description, StatusCodes.Status400BadRequest);
         }
 
-        var user = await signIn.SignInAsync(userName, password, cancellationToken);
-        if (!user.IsSuccess)
+        var signedIn = await authorization.SignInAsync(validation!, userName, password, cancellationToken);
+        if (!signedIn.IsSuccess)
         {
-            var status = user.Error.Code == OAuthErrorCodes.TooManyAttempts ? StatusCodes.Status429TooManyRequests : StatusCodes.Status200OK;
-            ErrorStatus.AddRetryAfter(context.Response, user.Error);
-            var message = user.Error.Code switch
+            var status = signedIn.Error.Code == OAuthErrorCodes.TooManyAttempts ? StatusCodes.Status429TooManyRequests : StatusCodes.Status200OK;
+            ErrorStatus.AddRetryAfter(context.Response, signedIn.Error);
+            var message = signedIn.Error.Code switch
             {
                 OAuthErrorCodes.TooManyAttempts => "Too many failed sign-ins. This account is locked for a while; try again later.",
                 OAuthErrorCodes.InvalidRequest => "Enter your username and password.",
-                _ => PasswordSignIn.InvalidCredentials,
+                _ => Core.Users.PasswordSignIn.InvalidCredentials,
             };
             return Form(context, validation!, antiforgery, userName, message, status);
         }
 
-        await SignInSession.SignInAsync(context, user.Value, cancellationToken);
+        await SignInSession.SignInAsync(context, signedIn.Value.User);
 
         // RFC 9700 §4.11: 303 after a credential POST so the browser does not re-post the password.
-        return await IssueCodeAsync(dialect, validation!, user.Value, codes, StatusCodes.Status303SeeOther, cancellationToken);
+        return new SeeOther(dialect.BuildSuccessRedirect(validation!.Client!, signedIn.Value), StatusCodes.Status303SeeOther);
     }
 
-    private static async Task<IResult> IssueCodeAsync(
-        LoginDialect dialect, AuthorizationValidation v, int userId, CodeIssuer codes, int status, CancellationToken cancellationToken)
-    {
-        var binding = new CodeGrantBinding(
-            v.Client!,
-            userId,
-            v.RedirectUriWasRequested ? v.RedirectUri : null,
-            v.Request.Scope ?? "",
-            v.Request.CodeChallenge);
-        var code = await codes.IssueAsync(binding, cancellationToken);
-        return new SeeOther(dialect.BuildSuccessRedirect(v, code), status);
-    }
-
+    /// <summary>
+    /// RFC 6749 §4.1.2.1: an error is sent back to the client once its client_id and redirect_uri are known good;
+    /// before that, and for what the dialect shows instead, it is the error page.
+    /// </summary>
     private static async Task<(AuthorizationValidation? Validation, IResult? Failure)> ValidateAsync(
-        HttpContext context, LoginDialect dialect, AuthorizationValidator validator, CancellationToken cancellationToken)
+        HttpContext context, LoginDialect dialect, AuthorizationService authorization, CancellationToken cancellationToken)
     {
-        var (request, inputError) = LoginEndpoints.ReadRequest(context.Request);
-        if (inputError is not null)
+        var (request, unreadable) = AuthorizationRequestReader.Read(context.Request);
+        if (unreadable is not null)
         {
-            return (null, Page(context, HtmlPages.Error("Invalid sign-in request", inputError.Description, null), StatusCodes.Status400BadRequest));
+            return (null, Page(context, HtmlPages.Error("Invalid sign-in request", unreadable.Description, null), StatusCodes.Status400BadRequest));
         }
 
-        var validation = await validator.ValidateAsync(request, dialect.Policy, cancellationToken);
+        var validation = await authorization.ValidateAsync(request, dialect.Policy, cancellationToken);
         if (validation.IsValid)
         {
             return (validation, null);
         }
 
-        if (dialect.RedirectErrors && validation.CanRedirect && dialect.BuildErrorRedirect is { } buildError)
+        if (validation.CanRedirect)
         {
-            return (null, new SeeOther(buildError(validation, validation.Error!), StatusCodes.Status302Found));
+            return (null, new SeeOther(dialect.BuildErrorRedirect(validation, validation.Error!), StatusCodes.Status302Found));
         }
 
         return (null, Page(context, HtmlPages.Error("Invalid sign-in request", validation.Error!.Description, validation.Parameter), StatusCodes.Status400BadRequest));
@@ -160,10 +150,6 @@ internal static class LoginFlow
         return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
 
-    private static bool IsUrlEncodedForm(HttpRequest request) =>
-        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) &&
-        type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
-
     private static bool IsSameOriginOrNull(HttpRequest request, string? origin)
     {
         if (string.IsNullOrEmpty(origin) || origin == "null")
@@ -173,17 +159,5 @@ internal static class LoginFlow
 
         var own = request.Scheme + "://" + request.Host.Value;
         return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase);
-    }
-}
-
-/// <summary>A redirect with an explicit status: 303 See Other after a POST (RFC 9110 §15.4.4).</summary>
-internal sealed class SeeOther(string location, int status = StatusCodes.Status303SeeOther) : IResult
-{
-    public Task ExecuteAsync(HttpContext httpContext)
-    {
-        httpContext.Response.StatusCode = status;
-        httpContext.Response.Headers.Location = location;
-        httpContext.Response.Headers.CacheControl = "no-store";
-        return Task.CompletedTask;
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
-using Keycard.Core.Storage;
+using Keycard.Core.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -37,35 +37,33 @@ internal static class SignInSession
         return services;
     }
 
-    public static async Task SignInAsync(HttpContext context, int userId, CancellationToken cancellationToken)
+    public static Task SignInAsync(HttpContext context, UserProfile user)
     {
-        var user = await context.RequestServices.GetRequiredService<IUserDirectory>().FindAsync(userId, cancellationToken);
-        if (user is null)
-        {
-            return;
-        }
-
         var identity = new ClaimsIdentity(
         [
-            new Claim(UserIdClaim, userId.ToString(CultureInfo.InvariantCulture)),
-            new Claim(StampClaim, Stamp(user)),
+            new Claim(UserIdClaim, user.Id.ToString(CultureInfo.InvariantCulture)),
+            new Claim(StampClaim, user.Version),
         ], Scheme);
-        await context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
+        return context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
     }
 
-    /// <summary>The signed-in user, or null without a valid session or when the user is gone or disabled.</summary>
-    public static async Task<int?> FindUserAsync(HttpContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// The user and record version the cookie names, or null without a valid cookie. Whether the session still holds
+    /// (the user exists, is enabled, and their record is unchanged) is the core's to decide.
+    /// </summary>
+    public static async Task<SessionTicket?> ReadAsync(HttpContext context)
     {
         var result = await context.AuthenticateAsync(Scheme);
         if (!result.Succeeded
-            || !int.TryParse(result.Principal.FindFirstValue(UserIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var userId))
+            || !int.TryParse(result.Principal.FindFirstValue(UserIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
+            || result.Principal.FindFirstValue(StampClaim) is not { } stamp)
         {
             return null;
         }
 
-        var user = await context.RequestServices.GetRequiredService<IUserDirectory>().FindAsync(userId, cancellationToken);
-        return user is { IsDisabled: false } && result.Principal.FindFirstValue(StampClaim) == Stamp(user) ? userId : null;
+        return new SessionTicket(userId, stamp);
     }
-
-    private static string Stamp(Keycard.Core.Users.UserProfile user) => user.Version;
 }
+
+/// <summary>What a sign-in cookie claims: a user and the version of their record when they signed in.</summary>
+internal sealed record SessionTicket(int UserId, string UserVersion);

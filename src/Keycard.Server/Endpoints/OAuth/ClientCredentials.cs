@@ -37,7 +37,7 @@ internal sealed record ClientCredentials(string? ClientId, string? Secret, Proto
 
         if (formSecret is not null)
         {
-            return new ClientCredentials(null, null, ProtocolError.InvalidRequest("The client authenticated both with HTTP Basic and with client_secret in the form; use one method (RFC 6749 §2.3)."));
+            return new ClientCredentials(null, null, ProtocolError.InvalidRequest("The client authenticated both with HTTP Basic and with client_secret in the form; use one method (RFC 6749 section 2.3)."));
         }
 
         if (Decode(header["Basic ".Length..].Trim()) is not { } basic)

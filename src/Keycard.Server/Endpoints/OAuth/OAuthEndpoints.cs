@@ -4,7 +4,6 @@ using Keycard.Core.Clients;
 using Keycard.Core.Scopes;
 using Keycard.Core.Security;
 using Keycard.Core.Tokens;
-using Keycard.Core.Users;
 using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Endpoints.Login;
 using Keycard.Server.Http;
@@ -34,10 +33,10 @@ internal static class OAuthEndpoints
     {
         routes.MapGet(MetadataPath, Metadata).RequireCors(IOfficeEndpoints.CorsPolicy);
 
-        routes.MapGet(AuthorizePath, (HttpContext context, AuthorizationValidator validator, IAntiforgery antiforgery, CancellationToken ct) =>
-            LoginFlow.ShowAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), validator, antiforgery, ct));
-        routes.MapPost(AuthorizePath, (HttpContext context, AuthorizationValidator validator, IAntiforgery antiforgery, PasswordSignIn signIn, CodeIssuer codes, CancellationToken ct) =>
-            LoginFlow.SubmitAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), validator, antiforgery, signIn, codes, ct))
+        routes.MapGet(AuthorizePath, (HttpContext context, AuthorizationService authorization, IAntiforgery antiforgery, CancellationToken ct) =>
+            LoginFlow.ShowAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), authorization, antiforgery, ct));
+        routes.MapPost(AuthorizePath, (HttpContext context, AuthorizationService authorization, IAntiforgery antiforgery, CancellationToken ct) =>
+            LoginFlow.SubmitAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), authorization, antiforgery, ct))
             .RequireRateLimiting(PasswordRateLimit.PolicyName);
 
         var backChannel = routes.MapGroup("/oauth2").RequireCors(IOfficeEndpoints.CorsPolicy);

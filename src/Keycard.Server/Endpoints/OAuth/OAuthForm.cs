@@ -1,19 +1,16 @@
 using Keycard.Core.Errors;
-using Microsoft.Net.Http.Headers;
+using Keycard.Server.Http;
 
 namespace Keycard.Server.Endpoints.OAuth;
 
 /// <summary>The body of a standard OAuth POST: application/x-www-form-urlencoded and nothing else (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1).</summary>
 internal static class OAuthForm
 {
-    private const string FormUrlEncoded = "application/x-www-form-urlencoded";
-
     public static async Task<(IFormCollection Form, ProtocolError? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
-            || !mediaType.MediaType.Equals(FormUrlEncoded, StringComparison.OrdinalIgnoreCase))
+        if (!FormContent.IsUrlEncoded(request))
         {
-            return (FormCollection.Empty, ProtocolError.InvalidRequest($"The request body must be {FormUrlEncoded} (RFC 6749 §3.2)."));
+            return (FormCollection.Empty, ProtocolError.InvalidRequest($"The request body must be {FormContent.UrlEncoded} (RFC 6749 section 3.2)."));
         }
 
         try

@@ -1,4 +1,3 @@
-using System.Text;
 using Keycard.Core.Authorization;
 using Keycard.Server.Endpoints.Login;
 
@@ -14,39 +13,17 @@ internal static class OAuthLogin
     public static LoginDialect For(string issuer) => new()
     {
         Policy = AuthorizationPolicy.Standard,
-        RedirectErrors = true,
         CompleteFromSession = true,
-        BuildSuccessRedirect = (validation, code) => AppendQuery(validation.RedirectUri!,
-        [
-            ("code", code.Code),
-            ("state", validation.Request.State),
-            ("iss", issuer),
-        ]),
-        BuildErrorRedirect = (validation, error) => AppendQuery(validation.RedirectUri!,
-        [
+        BuildSuccessRedirect = (_, response) => RedirectParameters.InQuery(
+            response.RedirectUri,
+            ("code", response.Code.Code),
+            ("state", response.State),
+            ("iss", issuer)),
+        BuildErrorRedirect = (validation, error) => RedirectParameters.InQuery(
+            validation.RedirectUri!,
             ("error", error.Code),
             ("error_description", error.Description),
             ("state", validation.Request.State),
-            ("iss", issuer),
-        ]),
+            ("iss", issuer)),
     };
-
-    /// <summary>RFC 6749 §3.1.2: the redirect URI's own query is kept; ours is added to it.</summary>
-    private static string AppendQuery(string redirectUri, (string Name, string? Value)[] parameters)
-    {
-        var builder = new StringBuilder(redirectUri);
-        var separator = redirectUri.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        foreach (var (name, value) in parameters)
-        {
-            if (value is null)
-            {
-                continue;
-            }
-
-            builder.Append(separator).Append(name).Append('=').Append(Uri.EscapeDataString(value));
-            separator = '&';
-        }
-
-        return builder.ToString();
-    }
 }

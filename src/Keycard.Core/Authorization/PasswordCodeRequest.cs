@@ -1,0 +1,19 @@
+namespace Keycard.Core.Authorization;
+
+/// <summary>The iOFFICE "alternate authorization code request": a code straight from a username and password.</summary>
+public sealed record PasswordCodeRequest
+{
+    public string? UserName { get; init; }
+
+    public string? Password { get; init; }
+
+    public string? ClientId { get; init; }
+
+    public string? ClientSecret { get; init; }
+
+    public string? RedirectUri { get; init; }
+
+    public string? Scope { get; init; }
+
+    public string? CodeChallenge { get; init; }
+}

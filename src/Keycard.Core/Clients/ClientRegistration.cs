@@ -1,0 +1,113 @@
+using Keycard.Core.Security;
+using Keycard.Core.Storage;
+
+namespace Keycard.Core.Clients;
+
+/// <summary>
+/// The rules a client registration must meet, for every way of registering one (RFC 6749 §2, RFC 9700 §2.1 and
+/// §4.1.3): a safe client id, redirect URIs that can be matched exactly, browser origins, the client credentials
+/// grant for confidential clients only, and a generated or strong imported secret stored only as a hash.
+/// </summary>
+public sealed class ClientRegistration(IClientStore clients, TimeProvider time)
+{
+    /// <summary>The rules that need neither the secret nor the store: checked before an imported secret is read.</summary>
+    public static ClientRegistrationProblem? Validate(ClientRegistrationRequest request)
+    {
+        if (!IsSafeClientId(request.ClientId))
+        {
+            return new(ClientRegistrationField.ClientId, "must be 1-200 characters of letters, digits and . _ ~ : -");
+        }
+
+        if (request.RedirectUris.Count == 0 && !request.AllowClientCredentials)
+        {
+            return new(ClientRegistrationField.RedirectUri, "is needed at least once, unless the client uses only the client credentials grant");
+        }
+
+        foreach (var uri in request.RedirectUris)
+        {
+            if (RedirectUriRules.ValidateForRegistration(uri) is { } problem)
+            {
+                return new(ClientRegistrationField.RedirectUri, problem, uri);
+            }
+        }
+
+        foreach (var origin in request.AllowedOrigins)
+        {
+            if (RedirectUriRules.ValidateOrigin(origin) is { } problem)
+            {
+                return new(ClientRegistrationField.Origin, problem, origin);
+            }
+        }
+
+        // RFC 6749 §4.4: "The client credentials grant type MUST only be used by confidential clients."
+        if (request.AllowClientCredentials && !request.IsConfidential)
+        {
+            return new(ClientRegistrationField.ClientCredentials, "needs a confidential client (RFC 6749 section 4.4)");
+        }
+
+        if (request.ImportsSecret && !request.IsConfidential)
+        {
+            return new(ClientRegistrationField.Secret, "can only be imported for a confidential client");
+        }
+
+        return null;
+    }
+
+    /// <summary>Applies every rule, generates the secret of a confidential client that imports none, and stores the client.</summary>
+    public async Task<(RegisteredClient? Registered, ClientRegistrationProblem? Problem)> RegisterAsync(
+        ClientRegistrationRequest request, CancellationToken cancellationToken)
+    {
+        if (Validate(request) is { } problem)
+        {
+            return (null, problem);
+        }
+
+        string? secret = null;
+        if (request.ImportsSecret)
+        {
+            if (string.IsNullOrEmpty(request.ImportedSecret))
+            {
+                return (null, new(ClientRegistrationField.Secret, "is empty"));
+            }
+
+            if (ClientSecretPolicy.FindWeakness(request.ImportedSecret) is { } weakness)
+            {
+                return (null, new(ClientRegistrationField.Secret, weakness));
+            }
+
+            secret = request.ImportedSecret;
+        }
+        else if (request.IsConfidential)
+        {
+            secret = SecureToken.Generate();
+        }
+
+        var now = time.GetUtcNow();
+        var client = new Client
+        {
+            ClientId = request.ClientId,
+            Name = request.Name ?? request.ClientId,
+            AppCode = request.AppCode ?? request.ClientId,
+            IsConfidential = request.IsConfidential,
+            SecretHash = secret is null ? null : SecureToken.Hash(secret),
+            RedirectUris = request.RedirectUris,
+            AllowedOrigins = request.AllowedOrigins,
+            AllowedScopes = request.AllowedScopes,
+            RequirePkce = request.RequirePkce,
+            AllowPasswordCodeEndpoint = request.AllowPasswordCodeEndpoint,
+            AllowClientCredentials = request.AllowClientCredentials,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        if (!await clients.AddAsync(client, cancellationToken))
+        {
+            return (null, new(ClientRegistrationField.ClientId, "names a client that already exists", request.ClientId));
+        }
+
+        return (new RegisteredClient(client, request.ImportsSecret ? null : secret), null);
+    }
+
+    /// <summary>RFC 3986 unreserved characters plus ':', so a client id needs no escaping in a URL or a header.</summary>
+    private static bool IsSafeClientId(string clientId) =>
+        clientId.Length is >= 1 and <= 200 && clientId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '~' or ':' or '-');
+}
