@@ -15,7 +15,7 @@ public sealed class PasswordCodeService(
 {
     public async Task<Result<IssuedCode>> IssueAsync(PasswordCodeRequest request, CancellationToken cancellationToken)
     {
-        var authenticated = await clientAuthenticator.AuthenticateAsync(request.ClientId, request.ClientSecret, cancellationToken);
+        var authenticated = await clientAuthenticator.AuthenticateAsync(request.ClientId, request.ClientSecret, request.SourceAddress, cancellationToken);
         if (!authenticated.IsSuccess)
         {
             return authenticated.Error;
@@ -44,7 +44,7 @@ public sealed class PasswordCodeService(
             return ProtocolError.InvalidRequest("The code challenge must be 43 base64url characters (RFC 7636 §4.2, S256).");
         }
 
-        var user = await signIn.SignInAsync(request.UserName, request.Password, cancellationToken);
+        var user = await signIn.SignInAsync(request.UserName, request.Password, request.SourceAddress, cancellationToken);
         if (!user.IsSuccess)
         {
             return user.Error;
@@ -70,4 +70,7 @@ public sealed record PasswordCodeRequest
     public string? Scope { get; init; }
 
     public string? CodeChallenge { get; init; }
+
+    /// <summary>The caller's network address, for throttling failed authentication per source (RFC 6749 §10.10).</summary>
+    public string? SourceAddress { get; init; }
 }

@@ -24,7 +24,7 @@ public sealed class RevocationService(ITokenStore tokens, IClientStore clientSto
         Client? caller = null;
         if (!string.IsNullOrEmpty(request.ClientId) || request.RequireClientAuthentication)
         {
-            var authenticated = await clients.AuthenticateAsync(request.ClientId, request.ClientSecret, cancellationToken);
+            var authenticated = await clients.AuthenticateAsync(request.ClientId, request.ClientSecret, request.SourceAddress, cancellationToken);
             if (!authenticated.IsSuccess)
             {
                 return authenticated.Error;
@@ -81,4 +81,7 @@ public sealed record RevocationRequest
 
     /// <summary>The standard dialect always authenticates the client (RFC 7009 §2.1).</summary>
     public bool RequireClientAuthentication { get; init; }
+
+    /// <summary>The caller's network address, for throttling failed authentication per source (RFC 6749 §10.10).</summary>
+    public string? SourceAddress { get; init; }
 }

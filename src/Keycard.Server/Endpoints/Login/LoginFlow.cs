@@ -78,7 +78,7 @@ internal static class LoginFlow
             return Form(context, validation!, antiforgery, null, inputError.Description, StatusCodes.Status400BadRequest);
         }
 
-        var user = await signIn.SignInAsync(userName, password, cancellationToken);
+        var user = await signIn.SignInAsync(userName, password, SourceAddress.Of(context), cancellationToken);
         if (!user.IsSuccess)
         {
             var status = user.Error.Code == OAuthErrorCodes.TooManyAttempts ? StatusCodes.Status429TooManyRequests : StatusCodes.Status200OK;
