@@ -23,6 +23,7 @@ namespace Keycard.Server;
 internal static partial class KeycardServer
 {
     private const int DefaultMinPoolThreads = 4;
+    private const string AntiforgeryCookieName = "keycard.antiforgery";
 
     public static WebApplication Build(ServeOptions serve, string[] args)
     {
@@ -87,8 +88,9 @@ internal static partial class KeycardServer
         services.AddDataProtection().SetApplicationName("Keycard").PersistKeysToDbContext<KeycardDbContext>();
         services.AddAntiforgery(o =>
         {
-            o.Cookie.Name = "keycard.antiforgery";
+            o.Cookie.Name = AntiforgeryCookieName;
             o.Cookie.HttpOnly = true;
+            o.Cookie.Path = "/";
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "__keycard_csrf";
@@ -138,6 +140,11 @@ internal static partial class KeycardServer
 
         // RFC 6797: HSTS on https responses (never on loopback hosts, which browsers share across ports).
         app.UseHsts();
+        app.UseMiddleware<HostPrefixCookieMiddleware>((IReadOnlyList<string>)[SignInSession.CookieName, AntiforgeryCookieName]);
+
+        // Named here so the host does not put authentication first, where it would read the session cookie before
+        // HostPrefixCookieMiddleware has renamed it.
+        app.UseAuthentication();
         app.UseMiddleware<RequestGuardMiddleware>();
         app.UseRouting();
         app.UseCors();
