@@ -12,10 +12,13 @@ using Keycard.Server.Json;
 using Keycard.Server.Logging;
 using Keycard.Storage;
 using Keycard.Storage.Caching;
+using Keycard.Storage.DataProtection;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace Keycard.Server;
 
@@ -84,8 +87,12 @@ internal static partial class KeycardServer
         services.AddSingleton(sp => DatabaseLocation.FromSetting(sp.GetRequiredService<IConfiguration>()["Keycard:Database"]));
         services.AddKeycardStorage(location.Provider);
 
-        // Anti-forgery keys live in the database, so a form served by one node can be posted to another.
+        // Anti-forgery and session keys live in the database, so a form served by one node can be posted to another,
+        // encrypted at rest with a key-encryption key that is not in the database (docs/security.md).
+        services.AddSingleton(sp => KeyEncryptionKey.Load(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DatabaseLocation>()));
         services.AddDataProtection().SetApplicationName("Keycard").PersistKeysToDbContext<KeycardDbContext>();
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlEncryptor = new KekXmlEncryptor(sp.GetRequiredService<KeyEncryptionKey>())));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = AntiforgeryCookieName;

@@ -97,7 +97,7 @@ internal static class ServeCommand
                 return 2;
             }
         }
-        catch (Exception ex) when (ex is OptionsValidationException or System.Data.Common.DbException or IOException)
+        catch (Exception ex) when (ex is OptionsValidationException or System.Data.Common.DbException or IOException or Storage.DataProtection.KeyEncryptionKeyException)
         {
             // An operator's mistake (bad setting, unreachable database, port in use) gets one clear line, not a stack trace.
             await Console.Error.WriteLineAsync($"keycard: cannot start: {ex.Message}");
