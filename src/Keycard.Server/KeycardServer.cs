@@ -12,10 +12,13 @@ using Keycard.Server.Json;
 using Keycard.Server.Logging;
 using Keycard.Storage;
 using Keycard.Storage.Caching;
+using Keycard.Storage.DataProtection;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace Keycard.Server;
 
@@ -23,6 +26,7 @@ namespace Keycard.Server;
 internal static partial class KeycardServer
 {
     private const int DefaultMinPoolThreads = 4;
+    private const string AntiforgeryCookieName = "keycard.antiforgery";
 
     public static WebApplication Build(ServeOptions serve, string[] args)
     {
@@ -106,12 +110,17 @@ internal static partial class KeycardServer
         });
         services.AddKeycardStorage(location.Provider);
 
-        // Anti-forgery keys live in the database, so a form served by one node can be posted to another.
+        // Anti-forgery and session keys live in the database, so a form served by one node can be posted to another,
+        // encrypted at rest with a key-encryption key that is not in the database (docs/security.md).
+        services.AddSingleton(sp => KeyEncryptionKey.Load(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DatabaseLocation>()));
         services.AddDataProtection().SetApplicationName("Keycard").PersistKeysToDbContext<KeycardDbContext>();
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlEncryptor = new KekXmlEncryptor(sp.GetRequiredService<KeyEncryptionKey>())));
         services.AddAntiforgery(o =>
         {
-            o.Cookie.Name = "keycard.antiforgery";
+            o.Cookie.Name = AntiforgeryCookieName;
             o.Cookie.HttpOnly = true;
+            o.Cookie.Path = "/";
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "__keycard_csrf";
@@ -165,6 +174,11 @@ internal static partial class KeycardServer
 
         // RFC 6797: HSTS on https responses (never on loopback hosts, which browsers share across ports).
         app.UseHsts();
+        app.UseMiddleware<HostPrefixCookieMiddleware>((IReadOnlyList<string>)[SignInSession.CookieName, AntiforgeryCookieName]);
+
+        // Named here so the host does not put authentication first, where it would read the session cookie before
+        // HostPrefixCookieMiddleware has renamed it.
+        app.UseAuthentication();
         app.UseMiddleware<RequestGuardMiddleware>();
         app.UseRouting();
         app.UseCors();

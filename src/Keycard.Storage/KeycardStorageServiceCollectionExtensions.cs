@@ -53,6 +53,7 @@ public static class KeycardStorageServiceCollectionExtensions
         services.AddScoped<IdentityUserDirectory>();
         services.AddScoped<IUserDirectory, CachingUserDirectory>();
         services.AddScoped<UserAdministration>();
+        services.AddScoped<TokenAdministration>();
         services.AddScoped<KeycardDatabase>();
 
         services.AddIdentityCore<KeycardUser>(o =>

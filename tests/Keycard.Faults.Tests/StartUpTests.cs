@@ -42,7 +42,7 @@ public sealed class StartUpTests(ITestOutputHelper output)
 
             if (i % 2 == 1)
             {
-                var (exitCode, text) = await KeycardExecutable.RunAsync(["client", "list", "--database", database.Argument]).WaitAsync(StartDeadline);
+                var (exitCode, text) = await KeycardCommand.RunAsync(["client", "list", "--database", database.Argument]).WaitAsync(StartDeadline);
                 Assert.True(exitCode == 0, $"client list exited with {exitCode} after a kill {delay} ms into start-up:\n{text}");
             }
         }
@@ -70,7 +70,7 @@ public sealed class StartUpTests(ITestOutputHelper output)
         }
 
         await using var serve = await KeycardServe.StartAsync(database.Argument, within: StartDeadline);
-        var (exitCode, text) = await KeycardExecutable.RunAsync(["client", "list", "--database", database.Argument]).WaitAsync(StartDeadline);
+        var (exitCode, text) = await KeycardCommand.RunAsync(["client", "list", "--database", database.Argument]).WaitAsync(StartDeadline);
 
         Assert.True(exitCode == 0, text);
     }

@@ -27,10 +27,10 @@ public sealed class AuthorizationService(
 
     /// <summary>Step 2, from the sign-in form: the user's password, then the code.</summary>
     public async Task<Result<AuthorizationResponse>> SignInAsync(
-        AuthorizationValidation request, string? userName, string? password, CancellationToken cancellationToken)
+        AuthorizationValidation request, string? userName, string? password, string? sourceAddress, CancellationToken cancellationToken)
     {
         RequireValid(request);
-        var signedIn = await signIn.SignInAsync(userName, password, cancellationToken);
+        var signedIn = await signIn.SignInAsync(userName, password, sourceAddress, cancellationToken);
         if (!signedIn.IsSuccess)
         {
             return signedIn.Error;
@@ -70,7 +70,7 @@ public sealed class AuthorizationService(
     /// </summary>
     public async Task<Result<IssuedCode>> IssuePasswordCodeAsync(PasswordCodeRequest request, CancellationToken cancellationToken)
     {
-        var authenticated = await clientAuthenticator.AuthenticateAsync(request.ClientId, request.ClientSecret, cancellationToken);
+        var authenticated = await clientAuthenticator.AuthenticateAsync(request.ClientId, request.ClientSecret, request.SourceAddress, cancellationToken);
         if (!authenticated.IsSuccess)
         {
             return authenticated.Error;
@@ -101,7 +101,7 @@ public sealed class AuthorizationService(
             return pkce.Error;
         }
 
-        var user = await signIn.SignInAsync(request.UserName, request.Password, cancellationToken);
+        var user = await signIn.SignInAsync(request.UserName, request.Password, request.SourceAddress, cancellationToken);
         if (!user.IsSuccess)
         {
             return user.Error;

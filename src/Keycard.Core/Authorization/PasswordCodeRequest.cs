@@ -16,4 +16,7 @@ public sealed record PasswordCodeRequest
     public string? Scope { get; init; }
 
     public string? CodeChallenge { get; init; }
+
+    /// <summary>The caller's network address, for throttling failed authentication per source (RFC 6749 §10.10).</summary>
+    public string? SourceAddress { get; init; }
 }

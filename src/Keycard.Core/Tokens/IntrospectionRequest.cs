@@ -10,4 +10,7 @@ public sealed record IntrospectionRequest
     public string? ClientId { get; init; }
 
     public string? ClientSecret { get; init; }
+
+    /// <summary>The caller's network address, for throttling failed authentication per source (RFC 6749 §10.10).</summary>
+    public string? SourceAddress { get; init; }
 }

@@ -14,7 +14,7 @@ public sealed class IntrospectionService(ITokenStore tokens, ClientAuthenticator
     /// </summary>
     public async Task<Result<TokenIntrospection>> IntrospectAsync(IntrospectionRequest request, CancellationToken cancellationToken)
     {
-        var authenticated = await clients.AuthenticateAsync(request.ClientId, request.ClientSecret, cancellationToken);
+        var authenticated = await clients.AuthenticateAsync(request.ClientId, request.ClientSecret, request.SourceAddress, cancellationToken);
         if (!authenticated.IsSuccess)
         {
             return authenticated.Error;

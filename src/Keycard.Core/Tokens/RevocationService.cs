@@ -6,13 +6,14 @@ using Keycard.Core.Storage;
 namespace Keycard.Core.Tokens;
 
 /// <summary>Token revocation (RFC 7009 §2).</summary>
-public sealed class RevocationService(ITokenStore tokens, IClientStore clientStore, ClientAuthenticator clients, TimeProvider time)
+public sealed class RevocationService(ITokenStore tokens, ClientAuthenticator clients, TimeProvider time)
 {
     /// <summary>
     /// Revokes an access or refresh token. Revoking a refresh token ends every token of its authorization
     /// (RFC 7009 §2.1: the server SHOULD also invalidate the access tokens based on the same grant).
-    /// Unknown tokens succeed (RFC 7009 §2.2). A token of a confidential client can only be revoked with that
-    /// client's credentials; a public client's token proves its own right to be revoked.
+    /// Unknown tokens succeed (RFC 7009 §2.2). When client credentials are sent (always, in the standard dialect:
+    /// RFC 7009 §2.1) they are checked and only that client's tokens are revoked; without them (the iOFFICE dialect)
+    /// the token proves its own right to be revoked.
     /// </summary>
     public async Task<Result<bool>> RevokeAsync(RevocationRequest request, CancellationToken cancellationToken)
     {
@@ -24,7 +25,7 @@ public sealed class RevocationService(ITokenStore tokens, IClientStore clientSto
         Client? caller = null;
         if (!string.IsNullOrEmpty(request.ClientId) || request.RequireClientAuthentication)
         {
-            var authenticated = await clients.AuthenticateAsync(request.ClientId, request.ClientSecret, cancellationToken);
+            var authenticated = await clients.AuthenticateAsync(request.ClientId, request.ClientSecret, request.SourceAddress, cancellationToken);
             if (!authenticated.IsSuccess)
             {
                 return authenticated.Error;
@@ -44,15 +45,10 @@ public sealed class RevocationService(ITokenStore tokens, IClientStore clientSto
             return false;
         }
 
-        if (caller is null)
-        {
-            var owner = await clientStore.FindAsync(stored.ClientId, cancellationToken);
-            if (owner is { IsConfidential: true })
-            {
-                return ProtocolError.InvalidClient("This token belongs to a confidential client: send its client id and secret to revoke it.");
-            }
-        }
-        else if (!string.Equals(caller.ClientId, stored.ClientId, StringComparison.Ordinal))
+        // Without client credentials (the iOFFICE guide's revoke: "The only header needed is: x-token") the token
+        // itself is the proof: whoever holds it could use it, which is more than revoking it gives (RFC 7009 §5).
+        // Whatever the token, known or not, the answer is the same, so revocation is no oracle (RFC 7009 §2.2).
+        if (caller is not null && !string.Equals(caller.ClientId, stored.ClientId, StringComparison.Ordinal))
         {
             // RFC 7009 §2.1: the token must have been issued to the requesting client. Answer as for an unknown
             // token so a client cannot probe for other clients' tokens.
@@ -81,4 +77,7 @@ public sealed record RevocationRequest
 
     /// <summary>The standard dialect always authenticates the client (RFC 7009 §2.1).</summary>
     public bool RequireClientAuthentication { get; init; }
+
+    /// <summary>The caller's network address, for throttling failed authentication per source (RFC 6749 §10.10).</summary>
+    public string? SourceAddress { get; init; }
 }

@@ -18,4 +18,7 @@ public sealed record TokenRequest
     public string? RefreshToken { get; init; }
 
     public string? Scope { get; init; }
+
+    /// <summary>The caller's network address, for throttling failed authentication per source (RFC 6749 §10.10).</summary>
+    public string? SourceAddress { get; init; }
 }

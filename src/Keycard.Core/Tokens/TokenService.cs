@@ -28,7 +28,7 @@ public sealed class TokenService
             return ProtocolError.InvalidRequest("The grant_type is missing.");
         }
 
-        var client = await _clients.AuthenticateAsync(request.ClientId, request.ClientSecret, cancellationToken);
+        var client = await _clients.AuthenticateAsync(request.ClientId, request.ClientSecret, request.SourceAddress, cancellationToken);
         if (!client.IsSuccess)
         {
             return client.Error;

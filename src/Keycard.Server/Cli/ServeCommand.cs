@@ -54,9 +54,7 @@ internal static class ServeCommand
     {
         if (FindInsecureUrl(options) is { } insecure)
         {
-            await Console.Error.WriteLineAsync(
-                $"keycard: refusing to serve OAuth over plain http on {insecure}: tokens and passwords would cross the network in clear " +
-                "(RFC 6749 §10.9, RFC 9700 §4.1). Use https, listen on 127.0.0.1, or pass --behind-proxy when a TLS-terminating proxy is in front.");
+            await Console.Error.WriteLineAsync("keycard: " + ListenAddresses.FindProblem([insecure], options.BehindProxy, issuer: null));
             return 2;
         }
 
@@ -70,6 +68,13 @@ internal static class ServeCommand
         }
 
         var app = KeycardServer.Build(options, hostArgs);
+        var issuer = app.Services.GetRequiredService<IOptions<Endpoints.OAuth.StandardOAuthOptions>>();
+        if (ListenAddresses.FindProblem(ListenAddresses.Configured(options.Urls, app.Configuration), options.BehindProxy, app.Configuration["Keycard:Issuer"]) is { } configured)
+        {
+            await Console.Error.WriteLineAsync("keycard: " + configured);
+            return 2;
+        }
+
         try
         {
             await using (var scope = app.Services.CreateAsyncScope())
@@ -83,8 +88,16 @@ internal static class ServeCommand
             }
 
             await app.StartAsync(cancellationToken);
+
+            // Whatever configured them, the addresses actually bound must pass the same rules; if not, stop at once.
+            if (ListenAddresses.FindProblem(app.Urls, options.BehindProxy, issuer.Value.Issuer) is { } bound)
+            {
+                await app.StopAsync(CancellationToken.None);
+                await Console.Error.WriteLineAsync("keycard: " + bound);
+                return 2;
+            }
         }
-        catch (Exception ex) when (ex is OptionsValidationException or System.Data.Common.DbException or IOException)
+        catch (Exception ex) when (ex is OptionsValidationException or System.Data.Common.DbException or IOException or Storage.DataProtection.KeyEncryptionKeyException)
         {
             // An operator's mistake (bad setting, unreachable database, port in use) gets one clear line, not a stack trace.
             await Console.Error.WriteLineAsync($"keycard: cannot start: {ex.Message}");
@@ -105,30 +118,6 @@ internal static class ServeCommand
     public static string FirstUrl(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0].TrimEnd('/');
 
     /// <summary>The first plain-http URL that is not on loopback, unless a TLS-terminating proxy was declared.</summary>
-    internal static string? FindInsecureUrl(ServeOptions options)
-    {
-        if (options.BehindProxy)
-        {
-            return null;
-        }
-
-        foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            var host = url["http://".Length..].Split('/')[0];
-            host = host.StartsWith('[') ? host[..(host.IndexOf(']', StringComparison.Ordinal) + 1)] : host.Split(':')[0];
-            var loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ||
-                (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
-            if (!loopback)
-            {
-                return url;
-            }
-        }
-
-        return null;
-    }
+    internal static string? FindInsecureUrl(ServeOptions options) =>
+        ListenAddresses.FindInsecure(ListenAddresses.Split(options.Urls), options.BehindProxy);
 }

@@ -75,7 +75,7 @@ internal static class UserCommands
     {
         var name = new Argument<string>("username");
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the new password from standard input (otherwise one is generated and printed once)." };
-        var command = new Command("set-password", "Set a user's password.") { name, passwordStdin };
+        var command = new Command("set-password", "Set a user's password and revoke every token and sign-in session they hold.") { name, passwordStdin };
         command.SetAction(async (parse, ct) =>
         {
             var (password, generated) = ReadOrGeneratePassword(parse.GetValue(passwordStdin));
@@ -85,7 +85,7 @@ internal static class UserCommands
             }
 
             await using var admin = await AdminContext.OpenAsync(parse.GetValue(KeycardCli.Database), ct);
-            var errors = await admin.Services.GetRequiredService<UserAdministration>().SetPasswordAsync(parse.GetValue(name)!, password);
+            var errors = await admin.Services.GetRequiredService<UserAdministration>().SetPasswordAsync(parse.GetValue(name)!, password, ct);
             if (errors.Count > 0)
             {
                 return ClientCommands.Fail(string.Join(" ", errors));

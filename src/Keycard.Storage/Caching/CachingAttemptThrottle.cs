@@ -40,4 +40,23 @@ internal sealed class CachingAttemptThrottle(EfAttemptThrottle inner, StoreCache
         await inner.RecordSuccessAsync(key, cancellationToken);
         cache.Remove("a:" + key);
     }
+
+    // Reservations are the lock itself: they always go to the database, and clear any cached answer for the key.
+    public async Task<TimeSpan?> TryReserveAsync(string key, int threshold, CancellationToken cancellationToken)
+    {
+        var locked = await inner.TryReserveAsync(key, threshold, cancellationToken);
+        cache.Remove("a:" + key);
+        return locked;
+    }
+
+    public async Task ReleaseAsync(string key, CancellationToken cancellationToken)
+    {
+        await inner.ReleaseAsync(key, cancellationToken);
+        cache.Remove("a:" + key);
+    }
+
+    public Task RememberAsync(string key, CancellationToken cancellationToken) => inner.RememberAsync(key, cancellationToken);
+
+    public Task<bool> IsRememberedAsync(string key, TimeSpan within, CancellationToken cancellationToken) =>
+        inner.IsRememberedAsync(key, within, cancellationToken);
 }

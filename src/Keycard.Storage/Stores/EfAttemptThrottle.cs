@@ -80,4 +80,105 @@ internal sealed class EfAttemptThrottle(KeycardDbContext db, TimeProvider time, 
     {
         await db.AttemptCounters.Where(c => c.Key == key).ExecuteDeleteAsync(cancellationToken);
     }
+
+    public async Task<TimeSpan?> TryReserveAsync(string key, int threshold, CancellationToken cancellationToken)
+    {
+        var nowMs = TimeMapping.ToMs(time.GetUtcNow());
+        var windowStart = nowMs - (long)options.Value.FailureWindow.TotalMilliseconds;
+
+        // The increment and the lock it earns commit together, and the UPDATE only touches an unlocked row: under
+        // PostgreSQL's READ COMMITTED a concurrent reservation waits on the row lock and then re-checks the condition
+        // against the committed row, so once the attempt reaching the threshold has locked the key, every later one
+        // (on any node) finds it locked. SQLite serialises writers outright.
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var updated = await db.AttemptCounters
+                .Where(c => c.Key == key && (c.LockedUntil == null || c.LockedUntil <= nowMs))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.Failures, c => c.LastFailureAt < windowStart ? 1 : c.Failures + 1)
+                    .SetProperty(c => c.LastFailureAt, nowMs), cancellationToken);
+            if (updated > 0)
+            {
+                var failures = await db.AttemptCounters.Where(c => c.Key == key).Select(c => c.Failures).FirstAsync(cancellationToken);
+                if (options.Value.LockoutFor(failures, threshold) is { } lockout)
+                {
+                    var until = nowMs + (long)lockout.TotalMilliseconds;
+                    await db.AttemptCounters.Where(c => c.Key == key)
+                        .ExecuteUpdateAsync(s => s.SetProperty(c => c.LockedUntil, until), cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                return null;
+            }
+
+            var lockedUntil = await db.AttemptCounters.Where(c => c.Key == key).Select(c => c.LockedUntil).ToListAsync(cancellationToken);
+            if (lockedUntil is [{ } lockedTo])
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return TimeSpan.FromMilliseconds(Math.Max(lockedTo - nowMs, 1));
+            }
+
+            var first = options.Value.LockoutFor(1, threshold);
+            db.AttemptCounters.Add(new AttemptCounterEntity
+            {
+                Key = key,
+                Failures = 1,
+                LastFailureAt = nowMs,
+                LockedUntil = first is { } f ? nowMs + (long)f.TotalMilliseconds : null,
+            });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return null;
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another node reserved the first attempt for this key at the same moment: count ours as an update.
+                await transaction.RollbackAsync(cancellationToken);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    public async Task ReleaseAsync(string key, CancellationToken cancellationToken)
+    {
+        await db.AttemptCounters.Where(c => c.Key == key && c.Failures > 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Failures, c => c.Failures - 1), cancellationToken);
+    }
+
+    public async Task RememberAsync(string key, CancellationToken cancellationToken)
+    {
+        var nowMs = TimeMapping.ToMs(time.GetUtcNow());
+        var updated = await db.AttemptCounters.Where(c => c.Key == key)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastFailureAt, nowMs), cancellationToken);
+        if (updated > 0)
+        {
+            return;
+        }
+
+        db.AttemptCounters.Add(new AttemptCounterEntity { Key = key, Failures = 0, LastFailureAt = nowMs });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Remembered by a concurrent sign-in: as good as ours.
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public async Task<bool> IsRememberedAsync(string key, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var sinceMs = TimeMapping.ToMs(time.GetUtcNow()) - (long)within.TotalMilliseconds;
+        return await db.AttemptCounters.AsNoTracking().AnyAsync(c => c.Key == key && c.LastFailureAt >= sinceMs, cancellationToken);
+    }
 }

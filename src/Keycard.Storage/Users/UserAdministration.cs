@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Keycard.Storage.Users;
 
 /// <summary>The operator's user commands, through Identity's <see cref="UserManager{TUser}"/>.</summary>
-public sealed class UserAdministration(UserManager<KeycardUser> users, KeycardDbContext db, TimeProvider time)
+public sealed class UserAdministration(UserManager<KeycardUser> users, KeycardDbContext db, TokenAdministration tokens, TimeProvider time)
 {
     public async Task<(UserProfile? User, IReadOnlyList<string> Errors)> AddAsync(
         string userName, string email, string firstName, string lastName, string password)
@@ -39,7 +39,7 @@ public sealed class UserAdministration(UserManager<KeycardUser> users, KeycardDb
         return user is null ? null : IdentityUserDirectory.ToProfile(user);
     }
 
-    public async Task<IReadOnlyList<string>> SetPasswordAsync(string userName, string password)
+    public async Task<IReadOnlyList<string>> SetPasswordAsync(string userName, string password, CancellationToken cancellationToken)
     {
         var user = await users.FindByNameAsync(userName);
         if (user is null)
@@ -61,6 +61,11 @@ public sealed class UserAdministration(UserManager<KeycardUser> users, KeycardDb
 
         user.UpdatedAt = TimeMapping.ToMs(time.GetUtcNow());
         await users.UpdateAsync(user);
+
+        // A password change ends everything the old password opened (issue 12 item 3; RFC 9700 §4.14.2 keeps a
+        // stolen refresh token from outliving it): every token is revoked, and the update changed the user's version,
+        // which ends every browser sign-in session bound to it (Endpoints/Login/SignInSession).
+        await tokens.RevokeUserTokensAsync(user.Id, cancellationToken);
         return [];
     }
 
@@ -78,9 +83,7 @@ public sealed class UserAdministration(UserManager<KeycardUser> users, KeycardDb
         await users.UpdateAsync(user);
         if (disabled)
         {
-            var nowMs = TimeMapping.ToMs(time.GetUtcNow());
-            await db.Tokens.Where(t => t.UserId == user.Id && t.RevokedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, nowMs), cancellationToken);
+            await tokens.RevokeUserTokensAsync(user.Id, cancellationToken);
         }
 
         return true;

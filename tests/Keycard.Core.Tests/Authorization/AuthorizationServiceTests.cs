@@ -166,7 +166,7 @@ public sealed class AuthorizationServiceTests
     {
         var validation = await ValidateAsync(Request() with { CodeChallenge = Challenge, CodeChallengeMethod = Pkce.S256 }, AuthorizationPolicy.Standard);
 
-        var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, CancellationToken.None);
+        var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, "192.0.2.1", CancellationToken.None);
 
         Assert.True(result.IsSuccess, result.Error?.Description);
         Assert.Equal(CoreHarness.RedirectUri, result.Value!.RedirectUri);
@@ -186,7 +186,7 @@ public sealed class AuthorizationServiceTests
     {
         var validation = await ValidateAsync(Request() with { ClientId = "single", RedirectUri = null, CodeChallenge = Challenge, CodeChallengeMethod = Pkce.S256 }, AuthorizationPolicy.Standard);
 
-        var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, CancellationToken.None);
+        var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, "192.0.2.1", CancellationToken.None);
 
         // RFC 6749 §4.1.3: redirect_uri is required at the token endpoint only if the authorization request had it.
         Assert.Equal(CoreHarness.RedirectUri, result.Value!.RedirectUri);
@@ -198,7 +198,7 @@ public sealed class AuthorizationServiceTests
     {
         var validation = await ValidateAsync(Request() with { ClientId = "single", Scope = null, CodeChallenge = Challenge, CodeChallengeMethod = Pkce.S256 }, AuthorizationPolicy.Standard);
 
-        var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, CancellationToken.None);
+        var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, "192.0.2.1", CancellationToken.None);
 
         var code = await StoredCodeAsync(result.Value!.Code.Code);
         Assert.Equal("", code.Scope);
@@ -210,7 +210,7 @@ public sealed class AuthorizationServiceTests
     {
         var validation = await ValidateAsync(Request(), AuthorizationPolicy.IOffice);
 
-        var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, "wrong", CancellationToken.None);
+        var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, "wrong", "192.0.2.1", CancellationToken.None);
 
         Assert.Equal(OAuthErrorCodes.InvalidGrant, result.Error?.Code);
         Assert.Empty(_core.Tokens.All);
@@ -222,7 +222,7 @@ public sealed class AuthorizationServiceTests
         var validation = await ValidateAsync(Request() with { ClientId = "nobody" }, AuthorizationPolicy.IOffice);
 
         await Assert.ThrowsAsync<ArgumentException>(() =>
-            _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, CancellationToken.None));
+            _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, "192.0.2.1", CancellationToken.None));
         Assert.Equal(0, _core.Users.Checks);
     }
 

@@ -37,7 +37,7 @@ public sealed class CoreHarness
         Codes = new CodeIssuer(Tokens, Time, options);
         var factory = new TokenFactory(Time, options);
         TokenService = new TokenService(ClientAuthenticator, [new AuthorizationCodeGrant(Tokens, factory), new RefreshTokenGrant(Tokens, factory)]);
-        SignIn = new PasswordSignIn(Users, Throttle);
+        SignIn = new PasswordSignIn(Users, Throttle, Options.Create(Lockout));
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));

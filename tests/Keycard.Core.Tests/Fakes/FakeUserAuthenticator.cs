@@ -10,13 +10,23 @@ public sealed class FakeUserAuthenticator : IUserAuthenticator
     public const string Password = "correct horse battery staple";
     public const int UserId = 7;
 
-    public int Checks { get; private set; }
+    private int _checks;
 
-    public Task<PasswordCheck> CheckPasswordAsync(string userName, string password, CancellationToken cancellationToken)
+    public int Checks => Volatile.Read(ref _checks);
+
+    /// <summary>How long each check takes, like a slow password hash; concurrent attempts overlap inside it.</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.Zero;
+
+    public async Task<PasswordCheck> CheckPasswordAsync(string userName, string password, CancellationToken cancellationToken)
     {
-        Checks++;
-        return Task.FromResult(userName == UserName && password == Password
+        Interlocked.Increment(ref _checks);
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, cancellationToken);
+        }
+
+        return userName == UserName && password == Password
             ? new PasswordCheck(PasswordCheckOutcome.Success, UserId)
-            : new PasswordCheck(PasswordCheckOutcome.Invalid));
+            : new PasswordCheck(PasswordCheckOutcome.Invalid);
     }
 }

@@ -7,6 +7,7 @@ namespace Keycard.Core.Tests.Fakes;
 public sealed class InMemoryAttemptThrottle(TimeProvider time, LockoutOptions options) : IAttemptThrottle
 {
     private readonly Dictionary<string, (int Failures, DateTimeOffset LastFailure, DateTimeOffset? LockedUntil)> _counters = [];
+    private readonly Dictionary<string, DateTimeOffset> _remembered = [];
 
     public Task<AttemptStatus> GetStatusAsync(string key, CancellationToken cancellationToken)
     {
@@ -31,7 +32,60 @@ public sealed class InMemoryAttemptThrottle(TimeProvider time, LockoutOptions op
 
     public Task RecordSuccessAsync(string key, CancellationToken cancellationToken)
     {
-        _counters.Remove(key);
+        lock (_counters)
+        {
+            _counters.Remove(key);
+        }
+
         return Task.CompletedTask;
+    }
+
+    public Task<TimeSpan?> TryReserveAsync(string key, int threshold, CancellationToken cancellationToken)
+    {
+        lock (_counters)
+        {
+            var now = time.GetUtcNow();
+            var exists = _counters.TryGetValue(key, out var counter);
+            if (exists && counter.LockedUntil is { } until && until > now)
+            {
+                return Task.FromResult<TimeSpan?>(until - now);
+            }
+
+            var failures = exists && counter.LastFailure >= now - options.FailureWindow ? counter.Failures + 1 : 1;
+            var lockout = options.LockoutFor(failures, threshold);
+            _counters[key] = (failures, now, lockout is { } l ? now + l : counter.LockedUntil);
+            return Task.FromResult<TimeSpan?>(null);
+        }
+    }
+
+    public Task ReleaseAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_counters)
+        {
+            if (_counters.TryGetValue(key, out var counter) && counter.Failures > 0)
+            {
+                _counters[key] = counter with { Failures = counter.Failures - 1 };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RememberAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_counters)
+        {
+            _remembered[key] = time.GetUtcNow();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> IsRememberedAsync(string key, TimeSpan within, CancellationToken cancellationToken)
+    {
+        lock (_counters)
+        {
+            return Task.FromResult(_remembered.TryGetValue(key, out var at) && at >= time.GetUtcNow() - within);
+        }
     }
 }

@@ -15,7 +15,7 @@ public sealed class RevocationServiceTests
     public RevocationServiceTests()
     {
         _mint = new TokenMint(_core);
-        _service = new RevocationService(_core.Tokens, _core.Clients, _core.ClientAuthenticator, _core.Time);
+        _service = new RevocationService(_core.Tokens, _core.ClientAuthenticator, _core.Time);
     }
 
     private Task<Result<bool>> RevokeAsConfidentialAsync(string? token, string? hint = null) =>

@@ -45,19 +45,9 @@ public sealed class KeycardServe : IAsyncDisposable
     public static KeycardServe Launch(string database, IEnumerable<string>? settings = null, int? port = null)
     {
         var address = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
-        var start = new ProcessStartInfo(KeycardExecutable.Path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "serve", "--urls", address.ToString().TrimEnd('/'), "--database", database }.Concat(settings ?? []))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Remove("KEYCARD_DATABASE");
+        var start = KeycardProcess.StartInfo(new[] { "serve", "--urls", address.ToString().TrimEnd('/'), "--database", database }.Concat(settings ?? []));
         var process = Process.Start(start) ?? throw new InvalidOperationException("keycard serve did not start.");
+        process.StandardInput.Close();
         var serve = new KeycardServe(process, address);
         process.OutputDataReceived += (_, e) => serve.Append(e.Data);
         process.ErrorDataReceived += (_, e) => serve.Append(e.Data);

@@ -26,7 +26,7 @@ public sealed class TokenLoad(string clientId, string secret)
     /// <summary>Registers the confidential client the load uses, through the CLI, and returns its secret.</summary>
     public static async Task<TokenLoad> RegisterAsync(string database)
     {
-        var (exitCode, output) = await KeycardExecutable.RunAsync(
+        var (exitCode, output) = await KeycardCommand.RunAsync(
             ["client", "add", ClientId, "--confidential", "--allow-client-credentials", "--json", "--database", database]);
         Assert.True(exitCode == 0, $"client add exited with {exitCode}:\n{output}");
         var json = output[output.IndexOf('{', StringComparison.Ordinal)..(output.LastIndexOf('}') + 1)];

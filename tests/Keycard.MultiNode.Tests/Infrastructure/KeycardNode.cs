@@ -38,10 +38,15 @@ public sealed class KeycardNode : IAsyncDisposable
         }
     }
 
+    private static readonly string SharedKeyEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public static async Task<KeycardNode> StartAsync(string database, IEnumerable<string>? settings = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = KeycardProcess.StartInfo(new[] { "serve", "--urls", address.ToString().TrimEnd('/'), "--database", database }.Concat(settings ?? []));
+
+        // Every node of a cluster shares one key-encryption key, as docs/deployment.md tells operators to.
+        start.Environment["KEYCARD_KEY_ENCRYPTION_KEY"] = SharedKeyEncryptionKey;
         var process = Process.Start(start) ?? throw new InvalidOperationException("keycard serve did not start.");
         process.StandardInput.Close();
         var node = new KeycardNode(process, address);

@@ -54,11 +54,39 @@ public sealed class IOfficeRevokeAndTokenInfoTests : IOfficeTestBase
     }
 
     [Fact]
-    public async Task Revoke_ConfidentialClientsTokenWithoutSecret_IsInvalidClientAndTokenSurvives()
+    public async Task Revoke_ConfidentialClientsTokenWithXTokenAlone_RevokesIt()
     {
+        // Issue 13 item 1 / issue 12 item 9: the guide's revoke needs only x-token ("The only header needed is:
+        // x-token"). Holding a token is more power than revoking it gives (RFC 7009 §5).
         var tokens = await Client.SignInAsync(KeycardFactory.ConfidentialClientId, Factory.ConfidentialSecret);
 
         using var revoke = await Client.RevokeAsync(tokens.AccessToken);
+
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        using var me = await Client.MeAsync(tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task Revoke_RealAndUnknownTokenWithXTokenAlone_AnswerAlike()
+    {
+        // Issue 12 item 9: no oracle; RFC 7009 §2.2 answers 200 whether or not the token was known.
+        var tokens = await Client.SignInAsync(KeycardFactory.ConfidentialClientId, Factory.ConfidentialSecret);
+
+        using var real = await Client.RevokeAsync(tokens.RefreshToken);
+        using var unknown = await Client.RevokeAsync(tokens.RefreshToken + "x");
+
+        Assert.Equal(HttpStatusCode.OK, real.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, unknown.StatusCode);
+        Assert.Equal(await real.Content.ReadAsStringAsync(), await unknown.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Revoke_ClientIdWithWrongSecret_IsInvalidClientAndTokenSurvives()
+    {
+        var tokens = await Client.SignInAsync(KeycardFactory.ConfidentialClientId, Factory.ConfidentialSecret);
+
+        using var revoke = await Client.RevokeAsync(tokens.AccessToken, clientId: KeycardFactory.ConfidentialClientId, secret: "wrong");
 
         await ResponseAssert.ErrorAsync(revoke, HttpStatusCode.Unauthorized, "invalid_client");
         using var me = await Client.MeAsync(tokens.AccessToken);

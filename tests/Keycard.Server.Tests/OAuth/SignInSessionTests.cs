@@ -84,7 +84,7 @@ public sealed class SignInSessionTests : OAuthTestBase
     {
         await GetCodeAsync();
         var errors = await Factory.WithScopeAsync(sp => sp.GetRequiredService<Keycard.Storage.Users.UserAdministration>()
-            .SetPasswordAsync(KeycardFactory.UserName, "a brand new password"));
+            .SetPasswordAsync(KeycardFactory.UserName, "a brand new password", CancellationToken.None));
         Assert.Empty(errors);
 
         // The user record is cached for at most one second (Keycard:Cache:Duration).

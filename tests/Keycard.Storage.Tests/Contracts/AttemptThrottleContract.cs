@@ -131,6 +131,90 @@ public abstract class AttemptThrottleContract<TDatabase>(TDatabase database) : S
         Assert.NotNull(status.LockedFor);
     }
 
+    [SkippableFact]
+    public async Task TryReserve_BurstOf50AcrossConnections_LetsThroughExactlyTheThreshold()
+    {
+        // Issue 12 item 2: the reservation is the lock, taken in the database before the password hash runs, so
+        // concurrent attempts on any number of nodes cannot pass the limit (RFC 6749 §10.10). Each caller has its own
+        // DbContext and connection, as a request on another node would.
+        const int callers = 50;
+        const int threshold = 5;
+        var key = NewKey();
+        var scopes = Enumerable.Range(0, callers).Select(_ => Database.Services.CreateAsyncScope()).ToList();
+        TimeSpan?[] answers;
+        try
+        {
+            var throttles = scopes.ConvertAll(s => s.ServiceProvider.GetRequiredService<IAttemptThrottle>());
+            using var go = new ManualResetEventSlim();
+            var racers = throttles.Select(t => Task.Run(() =>
+            {
+                go.Wait();
+                return t.TryReserveAsync(key, threshold, CancellationToken.None);
+            })).ToList();
+            go.Set();
+            answers = await Task.WhenAll(racers);
+        }
+        finally
+        {
+            foreach (var scope in scopes)
+            {
+                await scope.DisposeAsync();
+            }
+        }
+
+        Assert.Equal(threshold, answers.Count(a => a is null));
+        Assert.Equal(TimeSpan.FromMinutes(1), (await Throttle(t => t.GetStatusAsync(key, CancellationToken.None))).LockedFor);
+    }
+
+    [SkippableFact]
+    public async Task TryReserve_LockElapsed_LetsOneMoreThroughAndDoublesTheLock()
+    {
+        var key = NewKey();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Null(await Throttle(t => t.TryReserveAsync(key, 5, CancellationToken.None)));
+        }
+
+        var locked = await Throttle(t => t.TryReserveAsync(key, 5, CancellationToken.None));
+        Database.Time.Advance(TimeSpan.FromMinutes(1));
+        var next = await Throttle(t => t.TryReserveAsync(key, 5, CancellationToken.None));
+        var lockedAgain = await Throttle(t => t.TryReserveAsync(key, 5, CancellationToken.None));
+
+        Assert.Equal(TimeSpan.FromMinutes(1), locked);
+        Assert.Null(next);
+        Assert.Equal(TimeSpan.FromMinutes(2), lockedAgain);
+    }
+
+    [SkippableFact]
+    public async Task Release_AfterReservations_GivesOneBack()
+    {
+        var key = NewKey();
+        for (var i = 0; i < 4; i++)
+        {
+            await Throttle(t => t.TryReserveAsync(key, 5, CancellationToken.None));
+        }
+
+        await Database.InScopeAsync(sp => sp.GetRequiredService<IAttemptThrottle>().ReleaseAsync(key, CancellationToken.None));
+
+        Assert.Equal(new AttemptStatus(3, null), await Throttle(t => t.GetStatusAsync(key, CancellationToken.None)));
+    }
+
+    [SkippableFact]
+    public async Task Remember_ThenAsked_IsRememberedUntilItAges()
+    {
+        var key = "known:" + NewKey();
+        var before = await Throttle(t => t.IsRememberedAsync(key, TimeSpan.FromDays(30), CancellationToken.None));
+
+        await Database.InScopeAsync(sp => sp.GetRequiredService<IAttemptThrottle>().RememberAsync(key, CancellationToken.None));
+        var after = await Throttle(t => t.IsRememberedAsync(key, TimeSpan.FromDays(30), CancellationToken.None));
+        Database.Time.Advance(TimeSpan.FromDays(31));
+        var aged = await Throttle(t => t.IsRememberedAsync(key, TimeSpan.FromDays(30), CancellationToken.None));
+
+        Assert.False(before);
+        Assert.True(after);
+        Assert.False(aged);
+    }
+
     private static string NewKey() => "user:" + Guid.NewGuid().ToString("N").ToUpperInvariant();
 
     private async Task FailAsync(string key, int times)

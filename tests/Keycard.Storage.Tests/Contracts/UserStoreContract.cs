@@ -2,6 +2,7 @@ using Keycard.Core.Security;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Core.Users;
+using Keycard.Storage.Stores;
 using Keycard.Storage.Tests.Infrastructure;
 using Keycard.Storage.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -89,7 +90,7 @@ public abstract class UserStoreContract<TDatabase>(TDatabase database) : StoreCo
         var name = NewName();
         await AddAsync(name);
 
-        var errors = await Admin(a => a.SetPasswordAsync(name, "a brand new passphrase"));
+        var errors = await Admin(a => a.SetPasswordAsync(name, "a brand new passphrase", CancellationToken.None));
 
         Assert.Empty(errors);
         Assert.Equal(PasswordCheckOutcome.Invalid, (await CheckAsync(name, Password)).Outcome);
@@ -120,6 +121,46 @@ public abstract class UserStoreContract<TDatabase>(TDatabase database) : StoreCo
         Assert.True((await Database.InScopeAsync(sp => sp.GetRequiredService<IUserDirectory>().FindAsync(id, CancellationToken.None)))!.IsDisabled);
         var stored = await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(token.Hash, CancellationToken.None));
         Assert.NotNull(stored!.RevokedAt);
+    }
+
+    [SkippableFact]
+    public async Task SetPassword_UserWithTokens_RevokesEveryTokenAndChangesTheVersion()
+    {
+        // Issue 12 item 3: a password change, like disabling, ends everything the old password opened.
+        var name = NewName();
+        var id = await AddAsync(name);
+        var token = NewToken(id, "app");
+        await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
+        var before = await Admin(a => a.FindAsync(name));
+
+        Assert.Empty(await Admin(a => a.SetPasswordAsync(name, "a brand new passphrase", CancellationToken.None)));
+
+        var stored = await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(token.Hash, CancellationToken.None));
+        Assert.NotNull(stored!.RevokedAt);
+        var after = await Admin(a => a.FindAsync(name));
+        Assert.NotEqual(before!.Version, after!.Version);
+    }
+
+    [SkippableFact]
+    public async Task RevokeUser_And_RevokeClient_RevokeOnlyTheirTokens()
+    {
+        var name = NewName();
+        var other = NewName();
+        var id = await AddAsync(name);
+        var otherId = await AddAsync(other);
+        var mine = NewToken(id, "app-a");
+        var theirs = NewToken(otherId, "app-b");
+        var clientWide = NewToken(otherId, "app-c");
+        await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([mine, theirs, clientWide], CancellationToken.None));
+
+        var byUser = await Database.InScopeAsync(sp => sp.GetRequiredService<TokenAdministration>().RevokeUserAsync(name, CancellationToken.None));
+        var unknownUser = await Database.InScopeAsync(sp => sp.GetRequiredService<TokenAdministration>().RevokeUserAsync(NewName(), CancellationToken.None));
+
+        Assert.Equal(1, byUser);
+        Assert.Null(unknownUser);
+        Assert.NotNull((await FindTokenAsync(mine))!.RevokedAt);
+        Assert.Null((await FindTokenAsync(theirs))!.RevokedAt);
+        Assert.Null((await FindTokenAsync(clientWide))!.RevokedAt);
     }
 
     [SkippableFact]
@@ -158,6 +199,21 @@ public abstract class UserStoreContract<TDatabase>(TDatabase database) : StoreCo
         Assert.True(ids.IndexOf(first) < ids.IndexOf(second) && ids.IndexOf(first) >= 0);
         Assert.Equal(ids.Order(), ids);
     }
+
+    private static StoredToken NewToken(int userId, string clientId) => new()
+    {
+        Hash = SecureToken.Hash(SecureToken.Generate()),
+        Kind = TokenKind.RefreshToken,
+        ClientId = clientId,
+        UserId = userId,
+        Scope = "",
+        FamilyId = Guid.NewGuid().ToString("N"),
+        CreatedAt = TestDatabase.Start,
+        ExpiresAt = TestDatabase.Start.AddDays(30),
+    };
+
+    private Task<StoredToken?> FindTokenAsync(StoredToken token) =>
+        Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(token.Hash, CancellationToken.None));
 
     private static string NewName() => "user" + Guid.NewGuid().ToString("N")[..12];
 

@@ -43,6 +43,7 @@ internal static class IOfficeEndpoints
             RedirectUri = reader.Header(context.Request, "x-redirect-uri", RedirectUriRules.MaxLength),
             Scope = reader.Header(context.Request, "x-scope", ScopeRules.MaxLength),
             CodeChallenge = reader.Header(context.Request, "x-code-challenge", 128),
+            SourceAddress = SourceAddress.Of(context),
         };
         if (reader.Error is { } inputError)
         {
@@ -73,6 +74,7 @@ internal static class IOfficeEndpoints
             Code = reader.Header(context.Request, "x-auth-code", SecureToken.MaxPresentedLength),
             RefreshToken = reader.Header(context.Request, "x-refresh-token", SecureToken.MaxPresentedLength),
             CodeVerifier = reader.Header(context.Request, "x-code-verifier", SecureToken.MaxPresentedLength),
+            SourceAddress = SourceAddress.Of(context),
         };
         if (reader.Error is { } inputError)
         {
@@ -104,6 +106,7 @@ internal static class IOfficeEndpoints
             Token = reader.Header(context.Request, "x-token", SecureToken.MaxPresentedLength * 2),
             ClientId = reader.Header(context.Request, "x-client-id", ClientAuthenticator.MaxClientIdLength),
             ClientSecret = reader.Header(context.Request, "x-client-secret", ClientAuthenticator.MaxSecretLength),
+            SourceAddress = SourceAddress.Of(context),
         };
         if (reader.Error is { } inputError)
         {

@@ -77,7 +77,7 @@ internal static class LoginFlow
             return Form(context, validation!, antiforgery, null, inputError.Description, StatusCodes.Status400BadRequest);
         }
 
-        var signedIn = await authorization.SignInAsync(validation!, userName, password, cancellationToken);
+        var signedIn = await authorization.SignInAsync(validation!, userName, password, SourceAddress.Of(context), cancellationToken);
         if (!signedIn.IsSuccess)
         {
             var status = signedIn.Error.Code == OAuthErrorCodes.TooManyAttempts ? StatusCodes.Status429TooManyRequests : StatusCodes.Status200OK;

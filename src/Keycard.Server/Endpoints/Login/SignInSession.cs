@@ -28,6 +28,9 @@ internal static class SignInSession
             o.Cookie.Name = CookieName;
             o.Cookie.HttpOnly = true;
 
+            // Path=/ and no Domain: what a __Host- cookie needs (Http/HostPrefixCookieMiddleware adds the prefix on https).
+            o.Cookie.Path = "/";
+
             // Lax: the cookie must travel on the top-level GET a client's redirect to /oauth2/authorize makes.
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;

@@ -93,6 +93,7 @@ internal static class OAuthEndpoints
             CodeVerifier = reader.Read(form["code_verifier"], "code_verifier", SecureToken.MaxPresentedLength),
             RefreshToken = reader.Read(form["refresh_token"], "refresh_token", SecureToken.MaxPresentedLength),
             Scope = reader.Read(form["scope"], "scope", ScopeRules.MaxLength),
+            SourceAddress = SourceAddress.Of(context),
         };
         if ((reader.Error ?? client.Error) is { } inputError)
         {
@@ -128,7 +129,7 @@ internal static class OAuthEndpoints
 
         // RFC 7009 §2.1: the hint only helps the lookup; an unknown hint is ignored, since one lookup finds every type.
         var result = await revocation.RevokeAsync(
-            new RevocationRequest { Token = input.Token, TokenTypeHint = input.Hint, ClientId = input.Client.ClientId, ClientSecret = input.Client.Secret, RequireClientAuthentication = true },
+            new RevocationRequest { Token = input.Token, TokenTypeHint = input.Hint, ClientId = input.Client.ClientId, ClientSecret = input.Client.Secret, RequireClientAuthentication = true, SourceAddress = SourceAddress.Of(context) },
             cancellationToken);
         if (!result.IsSuccess)
         {
@@ -150,7 +151,7 @@ internal static class OAuthEndpoints
         }
 
         var result = await introspection.IntrospectAsync(
-            new IntrospectionRequest { Token = input.Token, TokenTypeHint = input.Hint, ClientId = input.Client.ClientId, ClientSecret = input.Client.Secret },
+            new IntrospectionRequest { Token = input.Token, TokenTypeHint = input.Hint, ClientId = input.Client.ClientId, ClientSecret = input.Client.Secret, SourceAddress = SourceAddress.Of(context) },
             cancellationToken);
         if (!result.IsSuccess)
         {

@@ -1,3 +1,6 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace Keycard.Server.Endpoints.OAuth;
@@ -5,14 +8,37 @@ namespace Keycard.Server.Endpoints.OAuth;
 /// <summary>The issuer identifier of this server (RFC 8414 §2), and the endpoint URLs built on it.</summary>
 internal static class OAuthIssuer
 {
+    private const string LoopbackFallback = "http://localhost";
+
     public static string For(HttpContext context)
     {
-        var configured = context.RequestServices.GetRequiredService<IOptions<StandardOAuthOptions>>().Value.Issuer;
-        var issuer = string.IsNullOrEmpty(configured)
-            ? context.Request.Scheme + "://" + context.Request.Host.Value + context.Request.PathBase.Value
-            : configured;
+        var options = context.RequestServices.GetRequiredService<IOptions<StandardOAuthOptions>>().Value;
+        var issuer = string.IsNullOrEmpty(options.Issuer) ? Derive(context, options) : options.Issuer;
 
         // One spelling only: clients compare the issuer as a string (RFC 8414 §3.3, RFC 9207 §2.4).
         return issuer.TrimEnd('/');
     }
+
+    /// <summary>
+    /// Without a configured issuer, the request's own base URL, but only for a loopback host or one on
+    /// <see cref="StandardOAuthOptions.IssuerHosts"/>: the Host header is the client's to choose, and an issuer taken
+    /// from it would let <c>Host: evil.example</c> rewrite the discovery document and the <c>iss</c> of every
+    /// redirect (RFC 9207 §2.4 mix-up defence; RFC 8414 §3.3). Any other host gets the loopback issuer the server
+    /// listens on. Off loopback, `keycard serve` refuses to start without a configured issuer.
+    /// </summary>
+    private static string Derive(HttpContext context, StandardOAuthOptions options)
+    {
+        var host = context.Request.Host.Host;
+        if (IsLoopbackHost(host) || options.IssuerHosts.Contains(host, StringComparer.OrdinalIgnoreCase))
+        {
+            return context.Request.Scheme + "://" + context.Request.Host.Value + context.Request.PathBase.Value;
+        }
+
+        var bound = context.RequestServices.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
+        return bound?.FirstOrDefault(a => Uri.TryCreate(a, UriKind.Absolute, out var uri) && IsLoopbackHost(uri.Host)) ?? LoopbackFallback;
+    }
+
+    public static bool IsLoopbackHost(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 }

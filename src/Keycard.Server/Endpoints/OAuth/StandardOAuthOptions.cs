@@ -7,9 +7,13 @@ public sealed class StandardOAuthOptions
 {
     /// <summary>
     /// The issuer identifier (RFC 8414 §2): https, no query or fragment; plain http only on loopback.
-    /// Unset, it is the base URL of each request, which is right for one host name and wrong behind several.
+    /// Unset, it is the base URL of each request made to a loopback host or a host on <see cref="IssuerHosts"/>;
+    /// required when Keycard listens on any other address.
     /// </summary>
     public string? Issuer { get; set; }
+
+    /// <summary>Host names (besides loopback) a request may derive the issuer from when <see cref="Issuer"/> is unset.</summary>
+    public string[] IssuerHosts { get; set; } = [];
 
     /// <summary>Scopes to publish as <c>scopes_supported</c>; unset, the metadata leaves the member out.</summary>
     public string[] Scopes { get; set; } = [];

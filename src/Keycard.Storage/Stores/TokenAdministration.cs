@@ -1,0 +1,49 @@
+using Keycard.Storage.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Keycard.Storage.Stores;
+
+/// <summary>
+/// The operator's mass revocations: every code and token of one user or one client at once (after a password reset,
+/// a leaked secret, a lost device). Other nodes see them within the cache duration (Caching/StoreCacheOptions).
+/// </summary>
+public sealed class TokenAdministration(KeycardDbContext db, UserManager<KeycardUser> users, TimeProvider time)
+{
+    /// <summary>
+    /// Revokes every live code and token of the user and ends their browser sign-in sessions (a new security stamp
+    /// changes the user's version, which every session cookie is bound to). Null when there is no such user.
+    /// </summary>
+    public async Task<int?> RevokeUserAsync(string userName, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByNameAsync(userName);
+        if (user is null)
+        {
+            return null;
+        }
+
+        await users.UpdateSecurityStampAsync(user);
+        return await RevokeUserTokensAsync(user.Id, cancellationToken);
+    }
+
+    /// <summary>Revokes every live code and token the user holds; returns how many.</summary>
+    public Task<int> RevokeUserTokensAsync(int userId, CancellationToken cancellationToken)
+    {
+        var nowMs = TimeMapping.ToMs(time.GetUtcNow());
+        return db.Tokens.Where(t => t.UserId == userId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, nowMs), cancellationToken);
+    }
+
+    /// <summary>Revokes every live code and token issued to the client. Null when there is no such client.</summary>
+    public async Task<int?> RevokeClientAsync(string clientId, CancellationToken cancellationToken)
+    {
+        if (!await db.Clients.AnyAsync(c => c.ClientId == clientId, cancellationToken))
+        {
+            return null;
+        }
+
+        var nowMs = TimeMapping.ToMs(time.GetUtcNow());
+        return await db.Tokens.Where(t => t.ClientId == clientId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, nowMs), cancellationToken);
+    }
+}
