@@ -5,11 +5,16 @@ namespace Keycard.Server.Tests.Cli;
 /// <summary>Runs the real <c>keycard</c> command (the built keycard.dll beside the tests) as an operator would.</summary>
 public static class KeycardProcess
 {
-    public static async Task<(int ExitCode, string Out, string Err)> RunAsync(string? stdin, params string[] args)
+    public static Task<(int ExitCode, string Out, string Err)> RunAsync(string? stdin, params string[] args) =>
+        RunInAsync(null, stdin, args);
+
+    /// <summary>Runs in <paramref name="workingDirectory"/>, where a command without --database finds keycard.db.</summary>
+    public static async Task<(int ExitCode, string Out, string Err)> RunInAsync(string? workingDirectory, string? stdin, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "keycard.dll");
         var start = new ProcessStartInfo("dotnet")
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
