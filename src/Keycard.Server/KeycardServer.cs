@@ -4,6 +4,7 @@ using Keycard.Core.Errors;
 using Keycard.Core.Users;
 using Keycard.Server.Endpoints.Api;
 using Keycard.Server.Endpoints.Demo;
+using Keycard.Server.Endpoints.Home;
 using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Endpoints.Login;
 using Keycard.Server.Endpoints.OAuth;
@@ -52,6 +53,17 @@ internal static partial class KeycardServer
             kestrel.Limits.MaxRequestHeadersTotalSize = 4 * 1024 * 1024;
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
             kestrel.Limits.MaxRequestBufferSize = 8 * 1024 * 1024;
+        });
+
+        // The console shows one line per request (RequestLogMiddleware) and what an operator acts on: warnings and
+        // errors. A setting for a more specific category (--Logging:LogLevel:Microsoft.AspNetCore.Cors=Information,
+        // or Logging__LogLevel__… in the environment) still lifts one.
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
         });
 
         // Request URLs may carry ?access_token=: the hosting and routing logs that print them stay at Warning, and
@@ -130,6 +142,7 @@ internal static partial class KeycardServer
 
     private static void ConfigurePipeline(WebApplication app, ServeOptions serve)
     {
+        app.UseMiddleware<RequestLogMiddleware>();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledErrorAsync });
         if (serve.BehindProxy)
         {
@@ -143,8 +156,7 @@ internal static partial class KeycardServer
         app.UseCors();
         app.UseRateLimiter();
 
-        app.MapGet("/", () => TypedResults.Redirect("/.well-known/keycard"));
-        app.MapGet("/.well-known/keycard", () => TypedResults.Text("Keycard is running.\n"));
+        app.MapHome(serve.Demo);
         app.MapGet("/healthz", () => TypedResults.Text("ok\n"));
         app.MapLoginPage();
         app.MapIOfficeDialect();

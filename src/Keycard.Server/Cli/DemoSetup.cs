@@ -79,7 +79,7 @@ internal static class DemoSetup
             using var revoke = Post("external/api/oauth2/revoke", ("x-token", refresh));
             using var revokeResponse = await http.SendAsync(revoke, cancellationToken);
             Console.WriteLine($"Self-check 4/4  POST /external/api/oauth2/revoke    -> {(int)revokeResponse.StatusCode}, tokens revoked");
-            Console.WriteLine("Keycard works. Open the login URL above in a browser to try the page.");
+            Console.WriteLine("Keycard works. Open the demo app above in a browser to try the pages.");
         }
         catch (Exception ex) when (ex is HttpRequestException or KeyNotFoundException or System.Text.Json.JsonException or InvalidOperationException or TaskCanceledException)
         {

@@ -100,9 +100,11 @@ internal sealed class EfTokenStore(KeycardDbContext db, TokenReader reader) : IT
 
         // One statement per batch, DELETE … WHERE "Hash" IN (SELECT "Hash" … LIMIT n): the rows are found through the
         // ExpiresAt and RevokedAt indexes and deleted by primary key, and the statement's locks last only as long as
-        // one small batch. No round trip and no window between finding a batch and deleting it.
+        // one small batch. No round trip and no window between finding a batch and deleting it. Oldest first: a batch
+        // limit needs an order to be deterministic (EF Core warns about Take without OrderBy on every pass otherwise).
         return db.Tokens
             .Where(t => t.ExpiresAt < cutoffMs || t.RevokedAt < cutoffMs)
+            .OrderBy(t => t.ExpiresAt)
             .Take(batchSize)
             .ExecuteDeleteAsync(cancellationToken);
     }
