@@ -72,6 +72,21 @@ public sealed partial class FirstRunTests : IDisposable
     }
 
     [Fact]
+    public async Task ServeDemo_BannerCurlLines_RunAsPrintedAndReachUsersMe()
+    {
+        await using var server = await KeycardServerProcess.StartAsync(_folder, "Keycard works.", "--demo");
+        var banner = server.Output.SkipWhile(l => !l.Contains("Header flow with curl", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => l.Length > 0).Select(l => l.Trim());
+
+        // Every variable the lines use is defined by the lines before it: run them in a clean environment.
+        var (code, output, error) = await BashAsync(string.Join('\n', banner) + "\n", server.Url, inheritS: false);
+
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var me = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("Demo User", me.GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task ReadmeWalkthrough_FinalRevoke_EndsTheRenewedTokens()
     {
         var block = WalkthroughBlock(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "README.md")));
@@ -111,7 +126,7 @@ public sealed partial class FirstRunTests : IDisposable
     [GeneratedRegex("```bash\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex BashBlock();
 
-    private async Task<(int Code, string Out, string Err)> BashAsync(string script, string url)
+    private async Task<(int Code, string Out, string Err)> BashAsync(string script, string url, bool inheritS = true)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -124,7 +139,16 @@ public sealed partial class FirstRunTests : IDisposable
         start.ArgumentList.Add("-e");
         start.ArgumentList.Add("-o");
         start.ArgumentList.Add("pipefail");
-        start.Environment["S"] = url;
+        start.ArgumentList.Add("-u");
+        if (inheritS)
+        {
+            start.Environment["S"] = url;
+        }
+        else
+        {
+            start.Environment.Remove("S");
+        }
+
         using var bash = Process.Start(start)!;
         await bash.StandardInput.WriteAsync(script);
         bash.StandardInput.Close();
