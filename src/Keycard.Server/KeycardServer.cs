@@ -4,6 +4,7 @@ using Keycard.Core.Errors;
 using Keycard.Core.Users;
 using Keycard.Server.Endpoints.Api;
 using Keycard.Server.Endpoints.Demo;
+using Keycard.Server.Endpoints.Home;
 using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Endpoints.Login;
 using Keycard.Server.Endpoints.OAuth;
@@ -54,6 +55,17 @@ internal static partial class KeycardServer
             // Kestrel:Limits:* from any configuration source (appsettings, KEYCARD_ environment, command line) wins
             // over the defaults above: the host binds the Kestrel section before this callback runs, so bind it again.
             context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
+        });
+
+        // The console shows one line per request (RequestLogMiddleware) and what an operator acts on: warnings and
+        // errors. A setting for a more specific category (--Logging:LogLevel:Microsoft.AspNetCore.Cors=Information,
+        // or Logging__LogLevel__… in the environment) still lifts one.
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
         });
 
         // Request URLs may carry ?access_token=: the hosting and routing logs that print them stay at Warning, and
@@ -162,6 +174,7 @@ internal static partial class KeycardServer
 
     private static void ConfigurePipeline(WebApplication app, ServeOptions serve)
     {
+        app.UseMiddleware<RequestLogMiddleware>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = WriteUnhandledErrorAsync,
@@ -184,8 +197,7 @@ internal static partial class KeycardServer
         app.UseCors();
         app.UseRateLimiter();
 
-        app.MapGet("/", () => TypedResults.Redirect("/.well-known/keycard"));
-        app.MapGet("/.well-known/keycard", () => TypedResults.Text("Keycard is running.\n"));
+        app.MapHome(serve.Demo);
         app.MapGet("/healthz", () => TypedResults.Text("ok\n"));
         app.MapLoginPage();
         app.MapIOfficeDialect();

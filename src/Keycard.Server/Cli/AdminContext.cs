@@ -1,9 +1,11 @@
 using Keycard.Core;
 using Keycard.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace Keycard.Server.Cli;
 
-/// <summary>The services an admin command needs: the core and the stores on the chosen database, migrated.</summary>
+/// <summary>The services an admin command needs: the core and the stores on the chosen database.</summary>
 internal sealed class AdminContext : IAsyncDisposable
 {
     private readonly ServiceProvider _root;
@@ -17,16 +19,33 @@ internal sealed class AdminContext : IAsyncDisposable
 
     public IServiceProvider Services => _scope.ServiceProvider;
 
+    /// <summary>For commands that write: creates the database if needed and migrates it.</summary>
     public static async Task<AdminContext> OpenAsync(string? database, CancellationToken cancellationToken)
     {
-        var location = DatabaseLocation.FromSetting(database);
-        var services = new ServiceCollection();
-        // Warnings (such as waiting for another process's migration lock) go to standard error, never silently nowhere.
-        services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
-        services.AddKeycardCore();
-        services.AddKeycardStorage(location);
-        var context = new AdminContext(services.BuildServiceProvider());
+        var context = Create(DatabaseLocation.FromSetting(database));
         await context.Services.GetRequiredService<KeycardDatabase>().MigrateAsync(cancellationToken);
+        return context;
+    }
+
+    /// <summary>
+    /// For commands that only read (<c>list</c>, <c>show</c>): the database must exist and be migrated already.
+    /// Reading never creates a file, nor changes a schema a running server is using.
+    /// </summary>
+    public static async Task<AdminContext> OpenExistingAsync(string? database, CancellationToken cancellationToken)
+    {
+        var location = DatabaseLocation.FromSetting(database);
+        if (location.Provider == DatabaseProvider.Sqlite && new SqliteConnectionStringBuilder(location.ConnectionString).DataSource is var file && !File.Exists(file))
+        {
+            throw new CommandLineException($"there is no database at {file}. Pass --database (or set KEYCARD_DATABASE) to use another one.");
+        }
+
+        var context = Create(location);
+        if ((await context.Services.GetRequiredService<KeycardDbContext>().Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            await context.DisposeAsync();
+            throw new CommandLineException($"the database ({location.Describe()}) is not a Keycard database or has not been migrated to this version. Run 'keycard serve' (or any add command) on it first.");
+        }
+
         return context;
     }
 
@@ -34,5 +53,15 @@ internal sealed class AdminContext : IAsyncDisposable
     {
         await _scope.DisposeAsync();
         await _root.DisposeAsync();
+    }
+
+    private static AdminContext Create(DatabaseLocation location)
+    {
+        var services = new ServiceCollection();
+        // Warnings (such as waiting for another process's migration lock) go to standard error, never silently nowhere.
+        services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+        services.AddKeycardCore();
+        services.AddKeycardStorage(location);
+        return new AdminContext(services.BuildServiceProvider());
     }
 }

@@ -82,7 +82,7 @@ internal static class ClientCommands
         var command = new Command("list", "List the registered clients.");
         command.SetAction(async (parse, ct) =>
         {
-            await using var admin = await AdminContext.OpenAsync(parse.GetValue(KeycardCli.Database), ct);
+            await using var admin = await AdminContext.OpenExistingAsync(parse.GetValue(KeycardCli.Database), ct);
             var clients = await admin.Services.GetRequiredService<IClientStore>().ListAsync(ct);
             foreach (var c in clients)
             {
@@ -100,24 +100,25 @@ internal static class ClientCommands
         var command = new Command("show", "Show one client (never its secret).") { id };
         command.SetAction(async (parse, ct) =>
         {
-            await using var admin = await AdminContext.OpenAsync(parse.GetValue(KeycardCli.Database), ct);
+            await using var admin = await AdminContext.OpenExistingAsync(parse.GetValue(KeycardCli.Database), ct);
             var c = await admin.Services.GetRequiredService<IClientStore>().FindAsync(parse.GetValue(id)!, ct);
             if (c is null)
             {
                 return Fail($"no client named '{parse.GetValue(id)}'");
             }
 
-            Console.WriteLine($"client_id:        {c.ClientId}");
-            Console.WriteLine($"name:             {c.Name}");
-            Console.WriteLine($"app_code:         {c.AppCode}");
-            Console.WriteLine($"type:             {(c.IsConfidential ? "confidential" : "public")}");
-            Console.WriteLine($"redirect_uris:    {string.Join(' ', c.RedirectUris)}");
-            Console.WriteLine($"origins:          {string.Join(' ', c.AllowedOrigins)}");
-            Console.WriteLine($"scopes:           {(c.AllowedScopes.Count == 0 ? "(any)" : string.Join(' ', c.AllowedScopes))}");
-            Console.WriteLine($"require_pkce:     {c.RequirePkce}");
-            Console.WriteLine($"password_endpoint:{(c.AllowPasswordCodeEndpoint ? " allowed" : " refused")}");
-            Console.WriteLine($"client_credentials: {c.AllowClientCredentials}");
-            Console.WriteLine($"created:          {c.CreatedAt:u}");
+            PrintFields(
+                ("client_id", c.ClientId),
+                ("name", c.Name),
+                ("app_code", c.AppCode),
+                ("type", c.IsConfidential ? "confidential" : "public"),
+                ("redirect_uris", string.Join(' ', c.RedirectUris)),
+                ("origins", c.AllowedOrigins.Count == 0 ? "(none)" : string.Join(' ', c.AllowedOrigins)),
+                ("scopes", c.AllowedScopes.Count == 0 ? "(any)" : string.Join(' ', c.AllowedScopes)),
+                ("require_pkce", c.RequirePkce ? "yes" : "no"),
+                ("password_endpoint", c.AllowPasswordCodeEndpoint ? "allowed" : "refused"),
+                ("client_credentials", c.AllowClientCredentials ? "allowed" : "refused"),
+                ("created", c.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture)));
             return 0;
         });
         return command;
@@ -200,6 +201,16 @@ internal static class ClientCommands
             _ => "the secret from --secret-stdin",
         };
         return problem.Value is null ? $"{subject} {problem.Problem}" : $"{subject} '{problem.Value}' {problem.Problem}";
+    }
+
+    /// <summary>Label and value pairs, the values in one column.</summary>
+    private static void PrintFields(params (string Label, string Value)[] fields)
+    {
+        var width = fields.Max(f => f.Label.Length) + 2;
+        foreach (var (label, value) in fields)
+        {
+            Console.WriteLine((label + ":").PadRight(width) + value);
+        }
     }
 
     internal static int Fail(string message)

@@ -46,8 +46,6 @@ internal static class DemoSetup
         {
             await clients.UpdateAsync(client, cancellationToken);
         }
-
-        Print(baseUrl, demoRedirect);
     }
 
     /// <summary>
@@ -81,7 +79,7 @@ internal static class DemoSetup
             using var revoke = Post("external/api/oauth2/revoke", ("x-token", refresh));
             using var revokeResponse = await http.SendAsync(revoke, cancellationToken);
             Console.WriteLine($"Self-check 4/4  POST /external/api/oauth2/revoke    -> {(int)revokeResponse.StatusCode}, tokens revoked");
-            Console.WriteLine("Keycard works. Open the login URL above in a browser to try the page.");
+            Console.WriteLine("Keycard works. Open the demo app above in a browser to try the pages.");
         }
         catch (Exception ex) when (ex is HttpRequestException or KeyNotFoundException or System.Text.Json.JsonException or InvalidOperationException or TaskCanceledException)
         {
@@ -108,28 +106,21 @@ internal static class DemoSetup
         return document.RootElement.Clone();
     }
 
-    private static void Print(string baseUrl, string demoRedirect)
+    /// <summary>How to try the flow, printed once the server listens. The curl lines run as they are in bash (with jq).</summary>
+    public static void PrintWalkthrough(string baseUrl)
     {
+        var demoRedirect = baseUrl + "/demo/";
         var login = $"{baseUrl}/login.html?response_type=code&client_id={ClientId}&redirect_uri={Uri.EscapeDataString(demoRedirect)}&scope=email&state=xyz";
         Console.WriteLine($"""
 
             Demo ready: user '{UserName}', password '{Password}', public client '{ClientId}'.
-
-            1. Sign in in a browser (you land on {demoRedirect}#code=...&appCode=...&state=xyz):
-               {login}
-
-            2. Or get a code without a browser (the guide's alternate request):
-               curl -s -X POST {baseUrl}/external/api/oauth2/auth -H 'x-auth-username: {UserName}' -H 'x-auth-password: {Password}' -H 'x-client-id: {ClientId}'
-
-            3. Exchange the code (expires_in is in milliseconds, as the guide says):
-               curl -s -X POST {baseUrl}/external/api/oauth2/token -H 'x-grant-type: authorization_code' -H 'x-redirect-uri: {demoRedirect}' -H 'x-client-id: {ClientId}' -H 'x-scope: email' -H "x-auth-code: $CODE"
-
-            4. Call the API:
-               curl -s "{baseUrl}/external/api/rest/v2/users/me" -H "x-access-token: $ACCESS_TOKEN"
-
-            5. Refresh, then revoke:
-               curl -s -X POST {baseUrl}/external/api/oauth2/token -H 'x-grant-type: refresh_token' -H 'x-redirect-uri: {demoRedirect}' -H 'x-client-id: {ClientId}' -H 'x-scope: email' -H "x-refresh-token: $REFRESH_TOKEN"
-               curl -s -X POST {baseUrl}/external/api/oauth2/revoke -H "x-token: $REFRESH_TOKEN"
+              Demo app:   {demoRedirect}
+              Login page: {login}
+              Header flow with curl and jq (the README's walkthrough explains each step):
+                S={baseUrl}
+                CODE=$(curl -s -X POST $S/external/api/oauth2/auth -H 'x-auth-username: {UserName}' -H 'x-auth-password: {Password}' -H 'x-client-id: {ClientId}' | jq -r .code)
+                AT=$(curl -s -X POST $S/external/api/oauth2/token -H 'x-grant-type: authorization_code' -H "x-redirect-uri: $S/demo/" -H 'x-client-id: {ClientId}' -H 'x-scope: email' -H "x-auth-code: $CODE" | jq -r .access_token)
+                curl -s $S/external/api/rest/v2/users/me -H "x-access-token: $AT"; echo
 
             """);
     }

@@ -8,34 +8,49 @@ namespace Keycard.Server.Cli;
 /// <summary><c>keycard serve</c>: migrate the database, optionally seed the demo, and run the server.</summary>
 internal static class ServeCommand
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(RootCommand root, IReadOnlyList<string> settings)
     {
-        var serve = new Command("serve", "Run the Keycard server.");
-        Configure(serve);
+        var serve = new Command("serve", "Run the Keycard server. Any setting of docs/configuration.md can follow as --Section:Key=value.");
+        Configure(serve, settings, hidden: false);
         root.Subcommands.Add(serve);
 
-        // A bare `keycard` serves with the defaults.
-        Configure(root);
+        // A bare `keycard` serves with the defaults; its help lists the commands, and `serve --help` these options.
+        Configure(root, settings, hidden: true);
     }
 
-    private static void Configure(Command command)
+    private static void Configure(Command command, IReadOnlyList<string> settings, bool hidden)
     {
         var urls = new Option<string>("--urls")
         {
-            Description = "Addresses to listen on, ';'-separated. Default " + ServeOptions.DefaultUrls + ".",
+            Description = "Addresses to listen on, ';'-separated. Env: KEYCARD_URLS.",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("KEYCARD_URLS") ?? ServeOptions.DefaultUrls,
+            Hidden = hidden,
         };
-        var demo = new Option<bool>("--demo") { Description = "Create a demo user and client (idempotent) and print how to try the flow." };
-        var behindProxy = new Option<bool>("--behind-proxy") { Description = "Keycard sits behind a TLS-terminating proxy: allow plain http on a public address and honour X-Forwarded-* from --known-proxy addresses." };
-        var knownProxy = new Option<string[]>("--known-proxy") { Description = "Address of a trusted reverse proxy (repeatable). Loopback is always trusted.", AllowMultipleArgumentsPerToken = false };
+        urls.Validators.Add(result =>
+        {
+            if (FindMalformedUrl(result.GetValueOrDefault<string>()) is { } problem)
+            {
+                result.AddError(problem);
+            }
+        });
+        var demo = new Option<bool>("--demo") { Description = "Create a demo user and client (idempotent) and print how to try the flow.", Hidden = hidden };
+        var behindProxy = new Option<bool>("--behind-proxy") { Description = "Keycard sits behind a TLS-terminating proxy: allow plain http on a public address and honour X-Forwarded-* from --known-proxy addresses.", Hidden = hidden };
+        var knownProxy = new Option<string[]>("--known-proxy") { Description = "Address of a trusted reverse proxy (repeatable). Loopback is always trusted.", AllowMultipleArgumentsPerToken = false, Hidden = hidden };
+        knownProxy.Validators.Add(result =>
+        {
+            foreach (var proxy in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!IPAddress.TryParse(proxy, out _))
+                {
+                    result.AddError($"--known-proxy '{proxy}' is not an IP address.");
+                }
+            }
+        });
         command.Options.Add(urls);
         command.Options.Add(demo);
         command.Options.Add(behindProxy);
         command.Options.Add(knownProxy);
 
-        // Anything else (--Keycard:AccessTokenLifetime=00:10:00, --environment=…) is host configuration,
-        // passed to ASP.NET Core as is. WebApplicationFactory starts the server this way too.
-        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new ServeOptions
@@ -46,7 +61,10 @@ internal static class ServeCommand
                 BehindProxy = parse.GetValue(behindProxy),
                 KnownProxies = parse.GetValue(knownProxy) ?? [],
             };
-            return await RunAsync(options, [.. parse.UnmatchedTokens], cancellationToken);
+
+            // Configuration arguments (--Keycard:AccessTokenLifetime=00:10:00, --environment=…) go to ASP.NET Core as
+            // they are. WebApplicationFactory starts the server this way too.
+            return await RunAsync(options, [.. settings], cancellationToken);
         });
     }
 
@@ -56,15 +74,6 @@ internal static class ServeCommand
         {
             await Console.Error.WriteLineAsync("keycard: " + ListenAddresses.FindProblem([insecure], options.BehindProxy, issuer: null));
             return 2;
-        }
-
-        foreach (var proxy in options.KnownProxies)
-        {
-            if (!IPAddress.TryParse(proxy, out _))
-            {
-                await Console.Error.WriteLineAsync($"keycard: --known-proxy '{proxy}' is not an IP address.");
-                return 2;
-            }
         }
 
         var app = KeycardServer.Build(options, hostArgs);
@@ -87,6 +96,7 @@ internal static class ServeCommand
                 }
             }
 
+            // Bind before printing anything: on a port in use the operator sees one line, not a banner and then a failure.
             await app.StartAsync(cancellationToken);
 
             // Whatever configured them, the addresses actually bound must pass the same rules; if not, stop at once.
@@ -108,12 +118,33 @@ internal static class ServeCommand
         Console.WriteLine($"Keycard listening on {options.Urls} ({location.Describe()})");
         if (options.Demo)
         {
+            DemoSetup.PrintWalkthrough(FirstUrl(options.Urls));
             await DemoSetup.SelfCheckAsync(FirstUrl(options.Urls), cancellationToken);
         }
 
         await app.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }
+
+    /// <summary>A one-line explanation when an --urls entry is not an absolute http(s) URL, which Kestrel would report with a stack trace.</summary>
+    internal static string? FindMalformedUrl(string? urls)
+    {
+        foreach (var url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var ok = Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) &&
+                (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && !string.IsNullOrEmpty(uri.Host);
+            if (!ok)
+            {
+                var example = int.TryParse(url, out var port) ? $"http://127.0.0.1:{port}" : "http://127.0.0.1:5000";
+                return $"--urls '{url}' is not an http or https URL: write it like {example}.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a command runs the server, and so takes configuration arguments.</summary>
+    public static bool TakesSettings(Command command) => command is RootCommand || command.Name == "serve";
 
     public static string FirstUrl(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0].TrimEnd('/');
 

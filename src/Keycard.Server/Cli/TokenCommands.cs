@@ -11,7 +11,7 @@ internal static class TokenCommands
         var tokens = new Command("tokens", "Manage stored codes and tokens.");
         var retention = new Option<TimeSpan>("--retention")
         {
-            Description = "Keep rows that expired or were revoked less than this long ago (default 01:00:00).",
+            Description = "Keep rows that expired or were revoked less than this long ago.",
             DefaultValueFactory = _ => TimeSpan.FromHours(1),
         };
         var prune = new Command("prune", "Delete expired and revoked codes and tokens, in small batches.") { retention };

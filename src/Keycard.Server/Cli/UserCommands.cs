@@ -60,7 +60,7 @@ internal static class UserCommands
         var command = new Command("list", "List users.");
         command.SetAction(async (parse, ct) =>
         {
-            await using var admin = await AdminContext.OpenAsync(parse.GetValue(KeycardCli.Database), ct);
+            await using var admin = await AdminContext.OpenExistingAsync(parse.GetValue(KeycardCli.Database), ct);
             foreach (var u in await admin.Services.GetRequiredService<UserAdministration>().ListAsync(ct))
             {
                 Console.WriteLine($"{u.Id}\t{u.UserName}\t{u.Email}\t{u.FirstName} {u.LastName}{(u.IsDisabled ? "\t(disabled)" : "")}");

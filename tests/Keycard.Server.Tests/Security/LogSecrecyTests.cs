@@ -61,6 +61,11 @@ public sealed class LogSecrecyTests
         // The capture works and saw the request URLs, so a leak would have been caught.
         Assert.Contains("Microsoft.AspNetCore.Hosting.Diagnostics", text, StringComparison.Ordinal);
         Assert.Contains("/external/api/rest/v2/users/me?access_token=[redacted]", text, StringComparison.Ordinal);
+
+        // The one-line request log names the path only: never the query string, never a header.
+        var requestLines = logs.Entries.Where(e => e.StartsWith("Information Keycard.Requests[", StringComparison.Ordinal)).ToList();
+        Assert.Contains(requestLines, e => e.Contains("GET /external/api/rest/v2/users/me -> 200", StringComparison.Ordinal));
+        Assert.All(requestLines, e => Assert.DoesNotContain("?", e, StringComparison.Ordinal));
         foreach (var secret in secrets)
         {
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);

@@ -28,11 +28,13 @@ internal static class HtmlPages
 
         body.Append("<form method=\"post\" action=\"").Append(e.Encode(form.Action)).Append("\" autocomplete=\"on\">");
         body.Append("<input type=\"hidden\" name=\"").Append(e.Encode(form.AntiforgeryField)).Append("\" value=\"").Append(e.Encode(form.AntiforgeryToken)).Append("\">");
+        // After a wrong password the username is kept, so the cursor goes to the password.
+        var retry = form.Message is not null && !string.IsNullOrEmpty(form.UserName);
         body.Append("<label for=\"username\">Username</label>");
-        body.Append("<input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" required maxlength=\"256\" autofocus value=\"")
+        body.Append("<input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" required maxlength=\"256\"").Append(retry ? "" : " autofocus").Append(" value=\"")
             .Append(e.Encode(form.UserName ?? "")).Append("\">");
         body.Append("<label for=\"password\">Password</label>");
-        body.Append("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required maxlength=\"1024\">");
+        body.Append("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required maxlength=\"1024\"").Append(retry ? " autofocus" : "").Append('>');
         body.Append("<button type=\"submit\">Sign in</button>");
         body.Append("</form>");
         body.Append("<p class=\"fine\">You will be returned to ").Append(e.Encode(form.RedirectHost)).Append(" after signing in.</p>");
