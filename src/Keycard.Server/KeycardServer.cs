@@ -7,6 +7,7 @@ using Keycard.Server.Endpoints.Demo;
 using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Endpoints.Login;
 using Keycard.Server.Endpoints.OAuth;
+using Keycard.Server.Health;
 using Keycard.Server.Http;
 using Keycard.Server.Json;
 using Keycard.Server.Logging;
@@ -109,6 +110,7 @@ internal static partial class KeycardServer
         services.AddSignInSession(configuration);
         services.AddStandardOAuth();
         services.AddHostedService<TokenPruningService>();
+        services.AddKeycardHealthChecks();
 
         if (serve.BehindProxy)
         {
@@ -145,7 +147,7 @@ internal static partial class KeycardServer
 
         app.MapGet("/", () => TypedResults.Redirect("/.well-known/keycard"));
         app.MapGet("/.well-known/keycard", () => TypedResults.Text("Keycard is running.\n"));
-        app.MapGet("/healthz", () => TypedResults.Text("ok\n"));
+        app.MapKeycardHealth();
         app.MapLoginPage();
         app.MapIOfficeDialect();
         app.MapStandardOAuth();

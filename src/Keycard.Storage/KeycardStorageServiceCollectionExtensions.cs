@@ -1,3 +1,4 @@
+using Keycard.Core.Diagnostics;
 using Keycard.Core.Storage;
 using Keycard.Storage.Caching;
 using Keycard.Storage.Stores;
@@ -5,6 +6,7 @@ using Keycard.Storage.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Keycard.Storage;
 
@@ -34,6 +36,7 @@ public static class KeycardStorageServiceCollectionExtensions
         }
 
         // The hot read paths go through short-lived caches (Caching/StoreCacheOptions: 1 s by default).
+        services.TryAddSingleton<KeycardTelemetry>();
         services.AddOptions<StoreCacheOptions>();
         services.AddSingleton<StoreCache>();
         services.AddScoped<EfClientStore>();

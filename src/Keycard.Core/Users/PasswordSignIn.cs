@@ -1,3 +1,4 @@
+using Keycard.Core.Diagnostics;
 using Keycard.Core.Errors;
 using Keycard.Core.Storage;
 
@@ -8,7 +9,7 @@ namespace Keycard.Core.Users;
 /// the failure counter is shared. RFC 6749 §10.10 and OWASP: count per account, lock for a growing period, and make
 /// an unknown user indistinguishable from a wrong password.
 /// </summary>
-public sealed class PasswordSignIn(IUserAuthenticator users, IAttemptThrottle throttle)
+public sealed class PasswordSignIn(IUserAuthenticator users, IAttemptThrottle throttle, KeycardTelemetry? telemetry = null)
 {
     public const int MaxUserNameLength = 256;
     public const int MaxPasswordLength = 1024;
@@ -16,6 +17,13 @@ public sealed class PasswordSignIn(IUserAuthenticator users, IAttemptThrottle th
     public const string InvalidCredentials = "The username or password is incorrect.";
 
     public async Task<Result<int>> SignInAsync(string? userName, string? password, CancellationToken cancellationToken)
+    {
+        var result = await CheckAsync(userName, password, cancellationToken);
+        telemetry?.SignIn(userName, result);
+        return result;
+    }
+
+    private async Task<Result<int>> CheckAsync(string? userName, string? password, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password))
         {

@@ -1,3 +1,4 @@
+using Keycard.Core.Diagnostics;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -8,10 +9,12 @@ public sealed class StoreCache : IDisposable
 {
     private readonly MemoryCache _cache;
     private readonly TimeProvider _time;
+    private readonly KeycardTelemetry? _telemetry;
 
-    public StoreCache(IOptions<StoreCacheOptions> options, TimeProvider time)
+    public StoreCache(IOptions<StoreCacheOptions> options, TimeProvider time, KeycardTelemetry? telemetry = null)
     {
         _time = time;
+        _telemetry = telemetry;
         Duration = options.Value.Duration;
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.MaxEntries), CompactionPercentage = 0.25 });
     }
@@ -28,7 +31,14 @@ public sealed class StoreCache : IDisposable
             return false;
         }
 
-        return _cache.TryGetValue(key, out value);
+        var hit = _cache.TryGetValue(key, out value);
+        if (_telemetry is { } telemetry)
+        {
+            // keycard.cache.hits / (hits + misses) is the hit ratio, per kind of entry (StoredToken, Client, ...).
+            (hit ? telemetry.CacheHits : telemetry.CacheMisses).Add(1, new KeyValuePair<string, object?>("entry", EntryName<T>.Value));
+        }
+
+        return hit;
     }
 
     /// <summary>Caches for <see cref="Duration"/> (times <paramref name="durations"/>), never past <paramref name="notAfter"/>.</summary>
@@ -58,4 +68,9 @@ public sealed class StoreCache : IDisposable
     public void Remove(string key) => _cache.Remove(key);
 
     public void Dispose() => _cache.Dispose();
+
+    private static class EntryName<T>
+    {
+        public static readonly string Value = typeof(T).Name;
+    }
 }

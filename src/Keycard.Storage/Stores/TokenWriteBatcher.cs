@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using Keycard.Core.Diagnostics;
 using Keycard.Core.Tokens;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Keycard.Storage.Stores;
 
@@ -13,22 +16,27 @@ namespace Keycard.Storage.Stores;
 /// The writer runs on its own thread: SQLite's I/O is synchronous, and a flush on a thread-pool thread would starve
 /// the request pool (on one core the pool starts with a single thread).
 /// </summary>
-internal sealed class TokenWriteBatcher : IDisposable
+internal sealed partial class TokenWriteBatcher : IDisposable
 {
     public const int MaxBatch = 256;
 
     private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceScopeFactory _scopes;
+    private readonly KeycardTelemetry? _telemetry;
     private readonly Thread _writer;
     private IServiceScope? _scope;
     private EfTokenStore? _store;
 
-    public TokenWriteBatcher(IServiceScopeFactory scopes)
+    public TokenWriteBatcher(IServiceScopeFactory scopes, KeycardTelemetry? telemetry = null)
     {
         _scopes = scopes;
+        _telemetry = telemetry;
         _writer = new Thread(Run) { IsBackground = true, Name = "keycard-token-writer" };
         _writer.Start();
     }
+
+    /// <summary>False once the writer's thread has ended (disposed, or died): readiness reports it.</summary>
+    public bool IsRunning => _writer.IsAlive;
 
     public Task AddAsync(IReadOnlyList<StoredToken> tokens) => EnqueueAsync(new Operation(new TokenWrite(null, default, tokens)));
 
@@ -59,8 +67,13 @@ internal sealed class TokenWriteBatcher : IDisposable
                     batch[i].Succeeded = results[i];
                 }
             }
-            catch (Exception) when (batch.Count > 1)
+            catch (Exception ex) when (batch.Count > 1)
             {
+                if (_telemetry is { } telemetry)
+                {
+                    LogBatchFailed(telemetry.Log, batch.Count, ex.GetType().Name);
+                }
+
                 foreach (var operation in batch)
                 {
                     ApplyAlone(operation);
@@ -69,6 +82,10 @@ internal sealed class TokenWriteBatcher : IDisposable
             catch (Exception ex)
             {
                 batch[0].Failure = ex;
+                if (_telemetry is { } telemetry)
+                {
+                    LogWriteFailed(telemetry.Log, ex.GetType().Name);
+                }
             }
 
             // One pool work item resumes the whole batch's requests, one after another: a single thread wake-up per
@@ -87,6 +104,10 @@ internal sealed class TokenWriteBatcher : IDisposable
         catch (Exception ex)
         {
             operation.Failure = ex;
+            if (_telemetry is { } telemetry)
+            {
+                LogWriteFailed(telemetry.Log, ex.GetType().Name);
+            }
         }
     }
 
@@ -94,7 +115,15 @@ internal sealed class TokenWriteBatcher : IDisposable
     {
         try
         {
-            return Writer().ApplyBatch(batch.ConvertAll(o => o.Write));
+            var started = Stopwatch.GetTimestamp();
+            var results = Writer().ApplyBatch(batch.ConvertAll(o => o.Write));
+            if (_telemetry is { } telemetry)
+            {
+                telemetry.WriterBatchSize.Record(batch.Count);
+                telemetry.WriterCommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            }
+
+            return results;
         }
         catch
         {
@@ -133,6 +162,13 @@ internal sealed class TokenWriteBatcher : IDisposable
             CloseWriter();
         }
     }
+
+    // The exception type only: a provider's message can quote the statement's parameters.
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "A token writer batch of {Count} writes failed ({ExceptionType}); each write is retried alone")]
+    private static partial void LogBatchFailed(ILogger logger, int count, string exceptionType);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "A token write failed ({ExceptionType}); its request gets an error")]
+    private static partial void LogWriteFailed(ILogger logger, string exceptionType);
 
     private sealed record Operation(TokenWrite Write)
     {
