@@ -2,6 +2,7 @@ using System.Net;
 using Keycard.Core;
 using Keycard.Core.Errors;
 using Keycard.Core.Users;
+using Keycard.Server.Diagnostics;
 using Keycard.Server.Endpoints.Api;
 using Keycard.Server.Endpoints.Demo;
 using Keycard.Server.Endpoints.IOffice;
@@ -65,6 +66,7 @@ internal static partial class KeycardServer
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         ConfigureServices(builder.Services, builder.Configuration, serve);
+        builder.AddKeycardObservability();
 
         var app = builder.Build();
         ConfigurePipeline(app, serve);
@@ -148,6 +150,7 @@ internal static partial class KeycardServer
         app.MapGet("/", () => TypedResults.Redirect("/.well-known/keycard"));
         app.MapGet("/.well-known/keycard", () => TypedResults.Text("Keycard is running.\n"));
         app.MapKeycardHealth();
+        app.MapKeycardMetrics();
         app.MapLoginPage();
         app.MapIOfficeDialect();
         app.MapStandardOAuth();

@@ -62,4 +62,8 @@ public static partial class KeycardLog
     // 2200-2299: revocation.
     [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Client {ClientId} revoked a {TokenKind}")]
     public static partial void TokenRevoked(ILogger logger, string clientId, string tokenKind);
+
+    // 2300-2399: administration.
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Client {ClientId} was given a new secret; the old one no longer works")]
+    public static partial void ClientSecretRotated(ILogger logger, string clientId);
 }

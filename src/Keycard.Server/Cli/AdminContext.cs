@@ -1,4 +1,5 @@
 using Keycard.Core;
+using Keycard.Core.Diagnostics;
 using Keycard.Storage;
 
 namespace Keycard.Server.Cli;
@@ -21,7 +22,10 @@ internal sealed class AdminContext : IAsyncDisposable
     {
         var location = DatabaseLocation.FromSetting(database);
         var services = new ServiceCollection();
-        services.AddLogging();
+        // Keycard's own events (a rotated secret, ...) go to standard error, where they stay out of --json output.
+        services.AddLogging(logging => logging
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddFilter((category, level) => category == KeycardTelemetry.LogCategory && level >= LogLevel.Information));
         services.AddKeycardCore();
         services.AddKeycardStorage(location);
         var context = new AdminContext(services.BuildServiceProvider());

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Keycard.Core.Clients;
+using Keycard.Core.Diagnostics;
 using Keycard.Core.Security;
 using Keycard.Core.Storage;
 
@@ -218,6 +219,8 @@ internal static partial class ClientCommands
             var secret = SecureToken.Generate();
             var updated = c with { SecretHash = SecureToken.Hash(secret), UpdatedAt = admin.Services.GetRequiredService<TimeProvider>().GetUtcNow() };
             await store.UpdateAsync(updated, ct);
+            var log = admin.Services.GetRequiredService<KeycardTelemetry>().Log;
+            KeycardLog.ClientSecretRotated(log, c.ClientId);
             PrintCreated(updated, secret, parse.GetValue(json));
             return 0;
         });
