@@ -2,6 +2,7 @@ using System.Net;
 using Keycard.Core;
 using Keycard.Core.Errors;
 using Keycard.Core.Users;
+using Keycard.Server.Configuration;
 using Keycard.Server.Diagnostics;
 using Keycard.Server.Endpoints.Api;
 using Keycard.Server.Endpoints.Demo;
@@ -36,7 +37,7 @@ internal static partial class KeycardServer
         // up to it runs at once, and on one core they preempt each other mid-request, which stretched the latency
         // tail (docs/benchmarks.md measured floors of 1, 4 and 16).
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        var floor = builder.Configuration.GetValue("Keycard:MinPoolThreads", DefaultMinPoolThreads);
+        var floor = Math.Clamp(builder.Configuration.GetValue("Keycard:MinPoolThreads", DefaultMinPoolThreads), 1, KeycardSettings.MaxPoolThreads);
         ThreadPool.SetMinThreads(Math.Max(workers, floor), completionPorts);
         if (serve.Database is not null)
         {
@@ -81,6 +82,7 @@ internal static partial class KeycardServer
         services.AddOptions<LockoutOptions>().BindConfiguration("Keycard:Lockout");
         services.AddOptions<KeycardServerOptions>().BindConfiguration("Keycard");
         services.AddOptions<StoreCacheOptions>().BindConfiguration("Keycard:Cache");
+        services.AddKeycardSettingRules();
 
         var location = DatabaseLocation.FromSetting(configuration["Keycard:Database"]);
         services.AddSingleton(sp => DatabaseLocation.FromSetting(sp.GetRequiredService<IConfiguration>()["Keycard:Database"]));

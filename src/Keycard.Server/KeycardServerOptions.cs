@@ -11,4 +11,10 @@ public sealed class KeycardServerOptions
 
     /// <summary>How long after expiry or revocation a row is kept before pruning.</summary>
     public TimeSpan PruneRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long the login page's sign-in cookie lasts (read by Endpoints/Login/SignInSession).</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>The thread pool's minimum worker count (KeycardServer.Build explains the default).</summary>
+    public int MinPoolThreads { get; set; } = 4;
 }

@@ -20,6 +20,7 @@ internal static class KeycardCli
         ClientCommands.AddTo(root);
         UserCommands.AddTo(root);
         TokenCommands.AddTo(root);
+        ConfigCommands.AddTo(root);
         return root;
     }
 

@@ -69,7 +69,19 @@ internal static class ServeCommand
             }
         }
 
-        var app = KeycardServer.Build(options, hostArgs);
+        WebApplication app;
+        try
+        {
+            // Every setting is checked before the database is touched (Configuration/KeycardSettings).
+            app = KeycardServer.Build(options, hostArgs);
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception ex) when (ex is OptionsValidationException || IsUnreadableSetting(ex))
+        {
+            await Console.Error.WriteLineAsync($"keycard: cannot start: {ex.Message}");
+            return 1;
+        }
+
         try
         {
             await using (var scope = app.Services.CreateAsyncScope())
@@ -101,6 +113,10 @@ internal static class ServeCommand
         await app.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }
+
+    /// <summary>The configuration binder's "Failed to convert configuration value '…' at 'Keycard:…' to type '…'".</summary>
+    private static bool IsUnreadableSetting(Exception ex) =>
+        ex is InvalidOperationException && ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
 
     public static string FirstUrl(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0].TrimEnd('/');
 
