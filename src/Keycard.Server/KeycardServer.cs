@@ -13,6 +13,7 @@ using Keycard.Server.Health;
 using Keycard.Server.Http;
 using Keycard.Server.Json;
 using Keycard.Server.Logging;
+using Keycard.Server.OpenApi;
 using Keycard.Storage;
 using Keycard.Storage.Caching;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -115,6 +116,7 @@ internal static partial class KeycardServer
         services.AddStandardOAuth();
         services.AddHostedService<TokenPruningService>();
         services.AddKeycardHealthChecks();
+        services.AddKeycardOpenApi();
 
         if (serve.BehindProxy)
         {
@@ -153,6 +155,7 @@ internal static partial class KeycardServer
         app.MapGet("/.well-known/keycard", () => TypedResults.Text("Keycard is running.\n"));
         app.MapKeycardHealth();
         app.MapKeycardMetrics();
+        app.MapKeycardOpenApi(serve.Demo || app.Configuration.GetValue<bool>("Keycard:ApiReference"));
         app.MapLoginPage();
         app.MapIOfficeDialect();
         app.MapStandardOAuth();

@@ -15,6 +15,9 @@ public sealed class KeycardServerOptions
     /// <summary>How long the login page's sign-in cookie lasts (read by Endpoints/Login/SignInSession).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>Serve the Scalar API reference page at /reference (always on with --demo).</summary>
+    public bool ApiReference { get; set; }
+
     /// <summary>The thread pool's minimum worker count (KeycardServer.Build explains the default).</summary>
     public int MinPoolThreads { get; set; } = 4;
 }
