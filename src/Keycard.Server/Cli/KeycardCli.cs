@@ -21,6 +21,7 @@ internal static class KeycardCli
         UserCommands.AddTo(root);
         TokenCommands.AddTo(root);
         ConfigCommands.AddTo(root);
+        BackupCommands.AddTo(root);
         return root;
     }
 
