@@ -20,6 +20,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace Keycard.Server;
 
@@ -84,6 +85,10 @@ internal static partial class KeycardServer
         services.AddOptions<KeycardServerOptions>().BindConfiguration("Keycard");
         services.AddOptions<StoreCacheOptions>().BindConfiguration("Keycard:Cache");
         services.AddKeycardSettingRules();
+
+        // Graceful shutdown (docs/operations.md): Kestrel stops accepting, in-flight requests finish (each one's token
+        // write included) within this timeout, then disposing the container drains and closes the token writer.
+        services.AddOptions<HostOptions>().Configure<IOptions<KeycardServerOptions>>((host, keycard) => host.ShutdownTimeout = keycard.Value.ShutdownTimeout);
 
         var location = DatabaseLocation.FromSetting(configuration["Keycard:Database"]);
         services.AddSingleton(sp => DatabaseLocation.FromSetting(sp.GetRequiredService<IConfiguration>()["Keycard:Database"]));

@@ -111,6 +111,9 @@ internal static class ServeCommand
         }
 
         await app.WaitForShutdownAsync(CancellationToken.None);
+
+        // Disposing the services drains the token writer's queue and closes its connection (TokenWriteBatcher.Dispose).
+        await app.DisposeAsync();
         return 0;
     }
 
