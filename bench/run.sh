@@ -21,6 +21,8 @@
 #                                 local server on 127.0.0.1:5433 when none answers, each run gets a fresh database, and
 #                                 the PostgreSQL processes are pinned to the server's core beside Keycard
 #   BENCH_MEMORY=1                also run bench/memory.sh at the end
+#   BENCH_METRICS=1               Keycard with its Prometheus metrics on (Keycard:Telemetry:Metrics, docs/operations.md);
+#                                 compare with a run without it to measure the overhead of metrics
 #   BENCH_PROFILE="a b"           after the timed runs of these scenarios, two more runs under observation (their
 #                                 numbers are not in the table): perf stat on the server (CPU used, context
 #                                 switches, fsync/fdatasync, sleeps) with dotnet-counters beside it, then dotnet-trace
@@ -232,8 +234,11 @@ if wanted code_exchange; then
 fi
 
 # All load comes from 127.0.0.1, so the per-address password limit (30 a minute) would cap the sign-in scenario.
+METRICS_ARGS=()
+[[ "${BENCH_METRICS:-0}" != 1 ]] || METRICS_ARGS=(--Keycard:Telemetry:Metrics=true)
 start_keycard "$PORT" "$DB" "$RESULTS/keycard.log" --Keycard:AuthorizationCodeLifetime=00:30:00 \
-  --Keycard:RateLimit:PasswordPermitsPerMinute=100000000
+  --Keycard:RateLimit:PasswordPermitsPerMinute=100000000 "${METRICS_ARGS[@]}"
+[[ "${BENCH_METRICS:-0}" != 1 ]] || curl -sf "$BASE/metrics" >/dev/null || die "BENCH_METRICS=1 but $BASE/metrics does not answer"
 KEYCARD_PID=$SERVER_PID
 log "keycard pid $KEYCARD_PID on core $SERVER_CORE, $BASE"
 

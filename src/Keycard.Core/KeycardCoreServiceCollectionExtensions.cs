@@ -1,5 +1,6 @@
 using Keycard.Core.Authorization;
 using Keycard.Core.Clients;
+using Keycard.Core.Diagnostics;
 using Keycard.Core.Tokens;
 using Keycard.Core.Tokens.Grants;
 using Keycard.Core.Users;
@@ -14,6 +15,7 @@ public static class KeycardCoreServiceCollectionExtensions
     public static IServiceCollection AddKeycardCore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<KeycardTelemetry>();
         services.AddOptions<KeycardProtocolOptions>();
         services.AddOptions<LockoutOptions>();
         services.AddScoped<ClientAuthenticator>();

@@ -2,15 +2,19 @@ using System.Net;
 using Keycard.Core;
 using Keycard.Core.Errors;
 using Keycard.Core.Users;
+using Keycard.Server.Configuration;
+using Keycard.Server.Diagnostics;
 using Keycard.Server.Endpoints.Api;
 using Keycard.Server.Endpoints.Demo;
 using Keycard.Server.Endpoints.Home;
 using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Endpoints.Login;
 using Keycard.Server.Endpoints.OAuth;
+using Keycard.Server.Health;
 using Keycard.Server.Http;
 using Keycard.Server.Json;
 using Keycard.Server.Logging;
+using Keycard.Server.OpenApi;
 using Keycard.Storage;
 using Keycard.Storage.Caching;
 using Keycard.Storage.DataProtection;
@@ -39,7 +43,7 @@ internal static partial class KeycardServer
         // up to it runs at once, and on one core they preempt each other mid-request, which stretched the latency
         // tail (docs/benchmarks.md measured floors of 1, 4 and 16).
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        var floor = builder.Configuration.GetValue("Keycard:MinPoolThreads", DefaultMinPoolThreads);
+        var floor = Math.Clamp(builder.Configuration.GetValue("Keycard:MinPoolThreads", DefaultMinPoolThreads), 1, KeycardSettings.MaxPoolThreads);
         ThreadPool.SetMinThreads(Math.Max(workers, floor), completionPorts);
         if (serve.Database is not null)
         {
@@ -78,6 +82,7 @@ internal static partial class KeycardServer
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         ConfigureServices(builder.Services, builder.Configuration, serve);
+        builder.AddKeycardObservability();
 
         var app = builder.Build();
         ConfigurePipeline(app, serve);
@@ -111,6 +116,11 @@ internal static partial class KeycardServer
         services.AddOptions<LockoutOptions>().BindConfiguration("Keycard:Lockout");
         services.AddOptions<KeycardServerOptions>().BindConfiguration("Keycard");
         services.AddOptions<StoreCacheOptions>().BindConfiguration("Keycard:Cache");
+        services.AddKeycardSettingRules();
+
+        // Graceful shutdown (docs/operations.md): Kestrel stops accepting, in-flight requests finish (each one's token
+        // write included) within this timeout, then disposing the container drains and closes the token writer.
+        services.AddOptions<HostOptions>().Configure<IOptions<KeycardServerOptions>>((host, keycard) => host.ShutdownTimeout = keycard.Value.ShutdownTimeout);
 
         var location = DatabaseLocation.FromSetting(configuration["Keycard:Database"]);
         services.AddSingleton(sp =>
@@ -153,6 +163,8 @@ internal static partial class KeycardServer
         services.AddSignInSession(configuration);
         services.AddStandardOAuth();
         services.AddHostedService<TokenPruningService>();
+        services.AddKeycardHealthChecks();
+        services.AddKeycardOpenApi();
 
         if (serve.BehindProxy)
         {
@@ -198,7 +210,9 @@ internal static partial class KeycardServer
         app.UseRateLimiter();
 
         app.MapHome(serve.Demo);
-        app.MapGet("/healthz", () => TypedResults.Text("ok\n"));
+        app.MapKeycardHealth();
+        app.MapKeycardMetrics();
+        app.MapKeycardOpenApi(serve.Demo || app.Configuration.GetValue<bool>("Keycard:ApiReference"));
         app.MapLoginPage();
         app.MapIOfficeDialect();
         app.MapStandardOAuth();

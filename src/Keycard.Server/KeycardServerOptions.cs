@@ -11,4 +11,19 @@ public sealed class KeycardServerOptions
 
     /// <summary>How long after expiry or revocation a row is kept before pruning.</summary>
     public TimeSpan PruneRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long the login page's sign-in cookie lasts (read by Endpoints/Login/SignInSession).</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// On SIGTERM or Ctrl+C: how long Keycard waits for in-flight requests (and so their token writes) before it exits
+    /// anyway (HostOptions.ShutdownTimeout). A systemd unit's TimeoutStopSec should be longer.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Serve the Scalar API reference page at /reference (always on with --demo).</summary>
+    public bool ApiReference { get; set; }
+
+    /// <summary>The thread pool's minimum worker count (KeycardServer.Build explains the default).</summary>
+    public int MinPoolThreads { get; set; } = 4;
 }

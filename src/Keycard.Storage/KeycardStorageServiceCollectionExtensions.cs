@@ -1,3 +1,4 @@
+using Keycard.Core.Diagnostics;
 using Keycard.Core.Storage;
 using Keycard.Storage.Caching;
 using Keycard.Storage.Faults;
@@ -9,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Keycard.Storage;
 
@@ -38,6 +40,7 @@ public static class KeycardStorageServiceCollectionExtensions
         }
 
         // The hot read paths go through short-lived caches (Caching/StoreCacheOptions: 1 s by default).
+        services.TryAddSingleton<KeycardTelemetry>();
         services.AddOptions<StoreCacheOptions>();
         services.AddSingleton<StoreCache>();
         services.AddSingleton<DatabaseHealth>();

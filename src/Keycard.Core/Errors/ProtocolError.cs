@@ -9,6 +9,9 @@ public sealed record ProtocolError(string Code, string Description)
     /// <summary>Set when the caller must wait before trying again (lockout, throttling).</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>For the event log and metrics only (Diagnostics/KeycardTelemetry): the rule that refused the request.</summary>
+    public FailureReason Reason { get; init; }
+
     public static ProtocolError InvalidRequest(string description) => new(OAuthErrorCodes.InvalidRequest, description);
 
     public static ProtocolError InvalidClient(string description) => new(OAuthErrorCodes.InvalidClient, description);

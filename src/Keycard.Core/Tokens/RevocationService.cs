@@ -1,4 +1,5 @@
 using Keycard.Core.Clients;
+using Keycard.Core.Diagnostics;
 using Keycard.Core.Errors;
 using Keycard.Core.Security;
 using Keycard.Core.Storage;
@@ -6,7 +7,7 @@ using Keycard.Core.Storage;
 namespace Keycard.Core.Tokens;
 
 /// <summary>Token revocation (RFC 7009 §2).</summary>
-public sealed class RevocationService(ITokenStore tokens, ClientAuthenticator clients, TimeProvider time)
+public sealed class RevocationService(ITokenStore tokens, ClientAuthenticator clients, TimeProvider time, KeycardTelemetry? telemetry = null)
 {
     /// <summary>
     /// Revokes an access or refresh token. Revoking a refresh token ends every token of its authorization
@@ -56,6 +57,7 @@ public sealed class RevocationService(ITokenStore tokens, ClientAuthenticator cl
         }
 
         var now = time.GetUtcNow();
+        telemetry?.TokenRevoked(stored.ClientId, stored.Kind == TokenKind.RefreshToken ? "refresh_token" : "access_token");
         if (stored.Kind == TokenKind.RefreshToken)
         {
             return await tokens.RevokeFamilyAsync(stored.FamilyId, now, cancellationToken) > 0;

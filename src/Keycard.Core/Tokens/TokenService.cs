@@ -1,4 +1,5 @@
 using Keycard.Core.Clients;
+using Keycard.Core.Diagnostics;
 using Keycard.Core.Errors;
 using Keycard.Core.Tokens.Grants;
 
@@ -12,10 +13,12 @@ public sealed class TokenService
 {
     private readonly ClientAuthenticator _clients;
     private readonly Dictionary<string, IGrantHandler> _grants;
+    private readonly KeycardTelemetry? _telemetry;
 
-    public TokenService(ClientAuthenticator clients, IEnumerable<IGrantHandler> grants)
+    public TokenService(ClientAuthenticator clients, IEnumerable<IGrantHandler> grants, KeycardTelemetry? telemetry = null)
     {
         _clients = clients;
+        _telemetry = telemetry;
         _grants = grants.ToDictionary(g => g.GrantType, StringComparer.Ordinal);
     }
 
@@ -31,6 +34,7 @@ public sealed class TokenService
         var client = await _clients.AuthenticateAsync(request.ClientId, request.ClientSecret, request.SourceAddress, cancellationToken);
         if (!client.IsSuccess)
         {
+            _telemetry?.ClientAuthenticationFailed(request.ClientId, request.GrantType);
             return client.Error;
         }
 
@@ -42,6 +46,16 @@ public sealed class TokenService
                 "The grant type is not supported; use one of: " + string.Join(", ", _grants.Keys.Order(StringComparer.Ordinal)) + ".");
         }
 
-        return await handler.HandleAsync(request, client.Value, cancellationToken);
+        var result = await handler.HandleAsync(request, client.Value, cancellationToken);
+        if (result.IsSuccess)
+        {
+            _telemetry?.TokensIssued(request.GrantType, client.Value.ClientId);
+        }
+        else
+        {
+            _telemetry?.TokenRequestRejected(request.GrantType, client.Value.ClientId, result.Error);
+        }
+
+        return result;
     }
 }

@@ -1,3 +1,4 @@
+using Keycard.Core.Diagnostics;
 using Keycard.Core.Errors;
 using Keycard.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace Keycard.Core.Users;
 /// signed in recently is exempt from the per-account bound, so an attacker elsewhere cannot lock the user out of the
 /// device they normally use (OWASP: "lockout as a denial-of-service weapon").
 /// </remarks>
-public sealed class PasswordSignIn(IUserAuthenticator users, IAttemptThrottle throttle, IOptions<LockoutOptions> options)
+public sealed class PasswordSignIn(IUserAuthenticator users, IAttemptThrottle throttle, IOptions<LockoutOptions> options, KeycardTelemetry? telemetry = null)
 {
     public const int MaxUserNameLength = 256;
     public const int MaxPasswordLength = 1024;
@@ -26,6 +27,13 @@ public sealed class PasswordSignIn(IUserAuthenticator users, IAttemptThrottle th
     private const string Locked = "Too many failed sign-ins for this account; try again later.";
 
     public async Task<Result<int>> SignInAsync(string? userName, string? password, string? sourceAddress, CancellationToken cancellationToken)
+    {
+        var result = await CheckAsync(userName, password, sourceAddress, cancellationToken);
+        telemetry?.SignIn(userName, result);
+        return result;
+    }
+
+    private async Task<Result<int>> CheckAsync(string? userName, string? password, string? sourceAddress, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password))
         {

@@ -1,4 +1,5 @@
 using Keycard.Core;
+using Keycard.Core.Diagnostics;
 using Keycard.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -58,8 +59,11 @@ internal sealed class AdminContext : IAsyncDisposable
     private static AdminContext Create(DatabaseLocation location)
     {
         var services = new ServiceCollection();
-        // Warnings (such as waiting for another process's migration lock) go to standard error, never silently nowhere.
-        services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+        // Warnings (such as waiting for another process's migration lock) and Keycard's own events (a rotated secret, ...)
+        // go to standard error, never silently nowhere, and stay out of --json output.
+        services.AddLogging(logging => logging
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddFilter((category, level) => level >= LogLevel.Warning || (category == KeycardTelemetry.LogCategory && level >= LogLevel.Information)));
         services.AddKeycardCore();
         services.AddKeycardStorage(location);
         return new AdminContext(services.BuildServiceProvider());

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Keycard.Core.Clients;
+using Keycard.Core.Diagnostics;
 using Keycard.Core.Security;
 using Keycard.Core.Storage;
 
@@ -165,6 +166,8 @@ internal static class ClientCommands
             var secret = SecureToken.Generate();
             var updated = c with { SecretHash = SecureToken.Hash(secret), UpdatedAt = admin.Services.GetRequiredService<TimeProvider>().GetUtcNow() };
             await store.UpdateAsync(updated, ct);
+            var log = admin.Services.GetRequiredService<KeycardTelemetry>().Log;
+            KeycardLog.ClientSecretRotated(log, c.ClientId);
             PrintCreated(updated, secret, parse.GetValue(json));
             return 0;
         });

@@ -25,6 +25,8 @@ internal static class KeycardCli
         ClientCommands.AddTo(root);
         UserCommands.AddTo(root);
         TokenCommands.AddTo(root);
+        ConfigCommands.AddTo(root);
+        BackupCommands.AddTo(root);
         return root;
     }
 

@@ -76,7 +76,19 @@ internal static class ServeCommand
             return 2;
         }
 
-        var app = KeycardServer.Build(options, hostArgs);
+        WebApplication app;
+        try
+        {
+            // Every setting is checked before the database is touched (Configuration/KeycardSettings).
+            app = KeycardServer.Build(options, hostArgs);
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception ex) when (ex is OptionsValidationException || IsUnreadableSetting(ex))
+        {
+            await Console.Error.WriteLineAsync($"keycard: cannot start: {ex.Message}");
+            return 1;
+        }
+
         var issuer = app.Services.GetRequiredService<IOptions<Endpoints.OAuth.StandardOAuthOptions>>();
         if (ListenAddresses.FindProblem(ListenAddresses.Configured(options.Urls, app.Configuration), options.BehindProxy, app.Configuration["Keycard:Issuer"]) is { } configured)
         {
@@ -123,8 +135,15 @@ internal static class ServeCommand
         }
 
         await app.WaitForShutdownAsync(CancellationToken.None);
+
+        // Disposing the services drains the token writer's queue and closes its connection (TokenWriteBatcher.Dispose).
+        await app.DisposeAsync();
         return 0;
     }
+
+    /// <summary>The configuration binder's "Failed to convert configuration value '…' at 'Keycard:…' to type '…'".</summary>
+    private static bool IsUnreadableSetting(Exception ex) =>
+        ex is InvalidOperationException && ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
 
     /// <summary>A one-line explanation when an --urls entry is not an absolute http(s) URL, which Kestrel would report with a stack trace.</summary>
     internal static string? FindMalformedUrl(string? urls)

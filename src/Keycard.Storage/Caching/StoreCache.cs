@@ -1,3 +1,4 @@
+using Keycard.Core.Diagnostics;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -11,10 +12,12 @@ public sealed class StoreCache : IDisposable
 {
     private readonly MemoryCache _cache;
     private readonly TimeProvider _time;
+    private readonly KeycardTelemetry? _telemetry;
 
-    public StoreCache(IOptions<StoreCacheOptions> options, TimeProvider time)
+    public StoreCache(IOptions<StoreCacheOptions> options, TimeProvider time, KeycardTelemetry? telemetry = null)
     {
         _time = time;
+        _telemetry = telemetry;
         Duration = options.Value.Duration;
         _cache = new MemoryCache(new MemoryCacheOptions
         {
@@ -36,7 +39,14 @@ public sealed class StoreCache : IDisposable
             return false;
         }
 
-        return _cache.TryGetValue(key, out value);
+        var hit = _cache.TryGetValue(key, out value);
+        if (_telemetry is { } telemetry)
+        {
+            // keycard.cache.hits / (hits + misses) is the hit ratio, per kind of entry (StoredToken, Client, ...).
+            (hit ? telemetry.CacheHits : telemetry.CacheMisses).Add(1, new KeyValuePair<string, object?>("entry", EntryName<T>.Value));
+        }
+
+        return hit;
     }
 
     /// <summary>Caches for <see cref="Duration"/> (times <paramref name="durations"/>), never past <paramref name="notAfter"/>.</summary>
@@ -69,5 +79,10 @@ public sealed class StoreCache : IDisposable
     private sealed class TimeProviderClock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
     {
         public DateTimeOffset UtcNow => time.GetUtcNow();
+    }
+
+    private static class EntryName<T>
+    {
+        public static readonly string Value = typeof(T).Name;
     }
 }

@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using Keycard.Core.Diagnostics;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Faults;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Keycard.Storage.Tokens;
 
@@ -18,7 +21,7 @@ namespace Keycard.Storage.Tokens;
 /// yet started is then withdrawn, so the 503 is true; one already under way may still commit, as after a crash. While
 /// a batch has run past the deadline (a frozen disk or database), new writes fail at once instead of queueing behind it.
 /// </summary>
-internal sealed class TokenWriteBatcher : IDisposable
+internal sealed partial class TokenWriteBatcher : IDisposable
 {
     public const int MaxBatch = 256;
 
@@ -27,6 +30,7 @@ internal sealed class TokenWriteBatcher : IDisposable
     private readonly TimeProvider _time;
     private readonly TimeSpan _deadline;
     private readonly DatabaseHealth? _health;
+    private readonly KeycardTelemetry? _telemetry;
     private readonly Thread _writer;
     private IServiceScope? _scope;
     private EfTokenStore? _store;
@@ -34,18 +38,22 @@ internal sealed class TokenWriteBatcher : IDisposable
     // When the batch under way started (TimeProvider timestamp), 0 while the writer waits for work.
     private long _batchStarted;
 
-    public TokenWriteBatcher(IServiceScopeFactory scopes, DatabaseLocation location, TimeProvider time, DatabaseHealth? health = null)
+    public TokenWriteBatcher(IServiceScopeFactory scopes, DatabaseLocation location, TimeProvider time, DatabaseHealth? health = null, KeycardTelemetry? telemetry = null)
     {
         _scopes = scopes;
         _time = time;
         _deadline = location.Timeout;
         _health = health;
+        _telemetry = telemetry;
         _writer = new Thread(Run) { IsBackground = true, Name = "keycard-token-writer" };
         _writer.Start();
     }
 
     /// <summary>Whether a batch is being applied now (for tests that stall the database).</summary>
     internal bool BatchInProgress => Volatile.Read(ref _batchStarted) != 0;
+
+    /// <summary>False once the writer's thread has ended (disposed, or died): readiness reports it.</summary>
+    public bool IsRunning => _writer.IsAlive;
 
     public Task AddAsync(IReadOnlyList<StoredToken> tokens) => EnqueueAsync(new Operation(new TokenWrite(null, default, tokens)));
 
@@ -104,6 +112,11 @@ internal sealed class TokenWriteBatcher : IDisposable
             }
             catch (Exception ex) when (batch.Count > 1 && DatabaseFault.FindUnavailable(ex) is null)
             {
+                if (_telemetry is { } telemetry)
+                {
+                    LogBatchFailed(telemetry.Log, batch.Count, ex.GetType().Name);
+                }
+
                 foreach (var operation in batch)
                 {
                     ApplyAlone(operation);
@@ -114,6 +127,10 @@ internal sealed class TokenWriteBatcher : IDisposable
                 // One write failed, or the database is unavailable: then retrying each write alone would only hold
                 // the writer for one more deadline per write.
                 batch.ForEach(o => o.Failure = ex);
+                if (_telemetry is { } telemetry)
+                {
+                    LogWriteFailed(telemetry.Log, ex.GetType().Name);
+                }
             }
             finally
             {
@@ -141,6 +158,10 @@ internal sealed class TokenWriteBatcher : IDisposable
         catch (Exception ex)
         {
             operation.Failure = ex;
+            if (_telemetry is { } telemetry)
+            {
+                LogWriteFailed(telemetry.Log, ex.GetType().Name);
+            }
         }
     }
 
@@ -148,7 +169,15 @@ internal sealed class TokenWriteBatcher : IDisposable
     {
         try
         {
-            return Writer().ApplyBatch(batch.ConvertAll(o => o.Write));
+            var started = Stopwatch.GetTimestamp();
+            var results = Writer().ApplyBatch(batch.ConvertAll(o => o.Write));
+            if (_telemetry is { } telemetry)
+            {
+                telemetry.WriterBatchSize.Record(batch.Count);
+                telemetry.WriterCommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            }
+
+            return results;
         }
         catch
         {
@@ -187,6 +216,13 @@ internal sealed class TokenWriteBatcher : IDisposable
             CloseWriter();
         }
     }
+
+    // The exception type only: a provider's message can quote the statement's parameters.
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "A token writer batch of {Count} writes failed ({ExceptionType}); each write is retried alone")]
+    private static partial void LogBatchFailed(ILogger logger, int count, string exceptionType);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "A token write failed ({ExceptionType}); its request gets an error")]
+    private static partial void LogWriteFailed(ILogger logger, string exceptionType);
 
     private sealed record Operation(TokenWrite Write)
     {

@@ -96,7 +96,7 @@ public sealed class CliTests : IDisposable
 
         var (_, list, _) = await KeycardProcess.RunAsync(null, "client", "list", "--database", Db);
         var (_, show, _) = await KeycardProcess.RunAsync(null, "client", "show", "web", "--database", Db);
-        var (rotateCode, rotated, _) = await KeycardProcess.RunAsync(null, "client", "rotate-secret", "web", "--json", "--database", Db);
+        var (rotateCode, rotated, rotateLog) = await KeycardProcess.RunAsync(null, "client", "rotate-secret", "web", "--json", "--database", Db);
         var newSecret = JsonDocument.Parse(rotated).RootElement.GetProperty("client_secret").GetString()!;
 
         Assert.Contains("web\tconfidential", list, StringComparison.Ordinal);
@@ -104,6 +104,8 @@ public sealed class CliTests : IDisposable
         Assert.DoesNotContain(oldSecret, show, StringComparison.Ordinal);
         Assert.Equal(0, rotateCode);
         Assert.NotEqual(oldSecret, newSecret);
+        Assert.Contains("Keycard[2301]", rotateLog, StringComparison.Ordinal);
+        Assert.DoesNotContain(newSecret, rotateLog, StringComparison.Ordinal);
         Assert.Equal(SecureToken.Hash(newSecret), (await FindClientAsync("web"))!.SecretHash);
 
         var (removeCode, _, _) = await KeycardProcess.RunAsync(null, "client", "remove", "web", "--database", Db);

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Keycard.Core.Security;
 using Keycard.Server.Tests.Infrastructure;
 
@@ -66,6 +68,68 @@ public sealed class LogSecrecyTests
         var requestLines = logs.Entries.Where(e => e.StartsWith("Information Keycard.Requests[", StringComparison.Ordinal)).ToList();
         Assert.Contains(requestLines, e => e.Contains("GET /external/api/rest/v2/users/me -> 200", StringComparison.Ordinal));
         Assert.All(requestLines, e => Assert.DoesNotContain("?", e, StringComparison.Ordinal));
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Uri.EscapeDataString(secret), text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Logs_EveryProtocolDecisionEvent_ContainNoSecret()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var factory = new KeycardFactory { Logs = logs };
+        await factory.SeedAsync();
+        var api = new IOfficeClient(factory.CreateClient());
+        var secrets = new List<string> { KeycardFactory.Password, factory.ConfidentialSecret };
+
+        // Replay (2011), PKCE failure (2012), redirect mismatch (2013), expiry (2010).
+        var replayed = await api.GetCodeAsync();
+        (await api.ExchangeAsync(replayed)).Dispose();
+        (await api.ExchangeAsync(replayed)).Dispose();
+        var verifier = SecureToken.Generate() + "-verifier";
+        using var pkceAuth = await api.AuthAsync(KeycardFactory.UserName, KeycardFactory.Password, KeycardFactory.PublicClientId,
+            extra: new Dictionary<string, string> { ["x-code-challenge"] = Pkce.ComputeChallenge(verifier), ["x-code-challenge-method"] = "S256" });
+        var pkceCode = (await pkceAuth.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!;
+        (await api.ExchangeAsync(pkceCode, extra: new Dictionary<string, string> { ["x-code-verifier"] = verifier + "-wrong" })).Dispose();
+        var misdirected = await api.GetCodeAsync();
+        (await api.ExchangeAsync(misdirected, redirectUri: "https://attacker.example.com/cb")).Dispose();
+        var expired = await api.GetCodeAsync();
+        factory.Time.Advance(TimeSpan.FromMinutes(6));
+        (await api.ExchangeAsync(expired)).Dispose();
+
+        // Refresh reuse (2021), revocation (2201), a wrong client secret (2002).
+        var tokens = await api.SignInAsync();
+        using var rotated = await api.RefreshAsync(tokens.RefreshToken);
+        var next = await TokenSet.ReadAsync(rotated);
+        factory.Time.Advance(TimeSpan.FromMinutes(1));
+        (await api.RefreshAsync(tokens.RefreshToken)).Dispose();
+        var fresh = await api.SignInAsync();
+        (await api.RevokeAsync(fresh.RefreshToken)).Dispose();
+        const string WrongSecret = "wrong-client-secret-0123456789abcdef";
+        (await api.ExchangeAsync(null, KeycardFactory.ConfidentialClientId, secret: WrongSecret,
+            extra: new Dictionary<string, string> { ["x-grant-type"] = "client_credentials" })).Dispose();
+
+        // Sign-in failures (2102) then the lock (2103).
+        const string WrongPassword = "Tr0ub4dor&3-wrong";
+        for (var i = 0; i < 5; i++)
+        {
+            (await api.AuthAsync(KeycardFactory.UserName, WrongPassword, KeycardFactory.PublicClientId)).Dispose();
+        }
+
+        (await api.AuthAsync(KeycardFactory.UserName, KeycardFactory.Password, KeycardFactory.PublicClientId)).Dispose();
+        secrets.AddRange([replayed, verifier, pkceCode, misdirected, expired, tokens.AccessToken, tokens.RefreshToken!, next.AccessToken,
+            next.RefreshToken!, fresh.AccessToken, fresh.RefreshToken!, WrongSecret, WrongPassword]);
+
+        var text = logs.AllText;
+
+        // Every decision was logged, so a secret in any of them would have been caught.
+        foreach (var id in new[] { 2001, 2002, 2010, 2011, 2012, 2013, 2021, 2101, 2102, 2103, 2201 })
+        {
+            Assert.Contains(" Keycard[" + id + "] ", text, StringComparison.Ordinal);
+        }
+
         foreach (var secret in secrets)
         {
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);

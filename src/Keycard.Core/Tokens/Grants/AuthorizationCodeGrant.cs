@@ -25,17 +25,17 @@ public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory fact
         {
             // RFC 6749 §4.1.2 and RFC 9700 §4.5: a code used twice revokes every token issued from it.
             await tokens.RevokeFamilyAsync(code.FamilyId, now, cancellationToken);
-            return ProtocolError.InvalidGrant("The authorization code was already used; the tokens issued from it are revoked.");
+            return ProtocolError.InvalidGrant("The authorization code was already used; the tokens issued from it are revoked.") with { Reason = FailureReason.CodeReplayed };
         }
 
         if (code.IsExpired(now))
         {
-            return ProtocolError.InvalidGrant("The authorization code has expired.");
+            return ProtocolError.InvalidGrant("The authorization code has expired.") with { Reason = FailureReason.CodeExpired };
         }
 
         if (CheckRedirectUri(code, client, request.RedirectUri) is { } redirectError)
         {
-            return redirectError;
+            return redirectError with { Reason = FailureReason.RedirectMismatch };
         }
 
         var scope = code.Scope;
@@ -51,14 +51,14 @@ public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory fact
         else if (request.Scope is not null && !string.Equals(request.Scope, code.Scope, StringComparison.Ordinal))
         {
             // The guide: x-scope is "the same scope used to get the auth-code"; the code is bound to it.
-            return ProtocolError.InvalidGrant("The scope differs from the one the authorization code was issued with.");
+            return ProtocolError.InvalidGrant("The scope differs from the one the authorization code was issued with.") with { Reason = FailureReason.ScopeMismatch };
         }
 
         if (CheckPkce(code, client, request.CodeVerifier) is { } pkceError)
         {
             // RFC 9700 §4.8 / RFC 7636 §4.6: a failed verifier burns the code so it cannot be guessed at.
             await tokens.ExchangeAsync(hash, now, [], cancellationToken);
-            return pkceError;
+            return pkceError with { Reason = FailureReason.PkceFailed };
         }
 
         var (response, stored) = factory.CreatePair(client.ClientId, code.UserId, scope, scope, code.FamilyId, withRefresh: true, now);
@@ -66,7 +66,7 @@ public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory fact
         {
             // A concurrent request redeemed it first: that is a replay too (RFC 6749 §4.1.2).
             await tokens.RevokeFamilyAsync(code.FamilyId, now, cancellationToken);
-            return ProtocolError.InvalidGrant("The authorization code was already used; the tokens issued from it are revoked.");
+            return ProtocolError.InvalidGrant("The authorization code was already used; the tokens issued from it are revoked.") with { Reason = FailureReason.CodeReplayed };
         }
 
         return response;

@@ -22,24 +22,24 @@ internal sealed record PresentedGrant(byte[] Hash, StoredToken Token)
 
         if (value.Length > SecureToken.MaxPresentedLength)
         {
-            return ProtocolError.InvalidGrant($"The {name} is invalid.");
+            return ProtocolError.InvalidGrant($"The {name} is invalid.") with { Reason = FailureReason.GrantUnknown };
         }
 
         var hash = SecureToken.StorageKey(value);
         var token = await tokens.FindAsync(hash, cancellationToken);
         if (token is null || token.Kind != kind)
         {
-            return ProtocolError.InvalidGrant($"The {name} is invalid.");
+            return ProtocolError.InvalidGrant($"The {name} is invalid.") with { Reason = FailureReason.GrantUnknown };
         }
 
         if (!string.Equals(token.ClientId, client.ClientId, StringComparison.Ordinal))
         {
-            return ProtocolError.InvalidGrant($"The {name} was issued to another client.");
+            return ProtocolError.InvalidGrant($"The {name} was issued to another client.") with { Reason = FailureReason.GrantOfAnotherClient };
         }
 
         if (token.RevokedAt is not null)
         {
-            return ProtocolError.InvalidGrant($"The {name} was revoked.");
+            return ProtocolError.InvalidGrant($"The {name} was revoked.") with { Reason = FailureReason.GrantRevoked };
         }
 
         return new PresentedGrant(hash, token);

@@ -23,7 +23,7 @@ public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory) 
         var now = factory.Time.GetUtcNow();
         if (current.IsExpired(now))
         {
-            return ProtocolError.InvalidGrant("The refresh token has expired.");
+            return ProtocolError.InvalidGrant("The refresh token has expired.") with { Reason = FailureReason.RefreshExpired };
         }
 
         // RFC 6749 §6: the new scope must not include any scope not originally granted.
@@ -57,6 +57,6 @@ public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory) 
 
         // RFC 9700 §4.14.2: a rotated refresh token presented again means it leaked; revoke the whole family.
         await tokens.RevokeFamilyAsync(current.FamilyId, now, cancellationToken);
-        return ProtocolError.InvalidGrant("The refresh token was already used; every token of this authorization is revoked.");
+        return ProtocolError.InvalidGrant("The refresh token was already used; every token of this authorization is revoked.") with { Reason = FailureReason.RefreshReused };
     }
 }

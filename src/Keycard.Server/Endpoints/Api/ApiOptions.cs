@@ -1,0 +1,8 @@
+namespace Keycard.Server.Endpoints.Api;
+
+/// <summary>The REST API's settings, bound from "Keycard:Api" (ranges in Configuration/KeycardSettings).</summary>
+public sealed class ApiOptions
+{
+    /// <summary>The scope <c>GET /external/api/rest/v2/users/me</c> requires; none by default (the guide's behaviour).</summary>
+    public string? UsersMeScope { get; set; }
+}

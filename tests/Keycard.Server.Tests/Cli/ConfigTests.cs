@@ -1,0 +1,62 @@
+namespace Keycard.Server.Tests.Cli;
+
+/// <summary>Settings are checked at start (one line naming the setting and its range) and shown by <c>keycard config show</c>.</summary>
+public sealed class ConfigTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "keycard-config-tests", Guid.NewGuid().ToString("N"));
+
+    public ConfigTests() => Directory.CreateDirectory(_folder);
+
+    private string Db => Path.Combine(_folder, "config.db");
+
+    [Theory]
+    [InlineData("--Keycard:AccessTokenLifetime=00:00:00", "Keycard:AccessTokenLifetime is 00:00:00; it must be between 00:00:01 and 1.00:00:00")]
+    [InlineData("--Keycard:Lockout:MaxFailedAttempts=0", "Keycard:Lockout:MaxFailedAttempts is 0; it must be between 1 and 1000")]
+    [InlineData("--Keycard:Cache:Duration=00:10:00", "Keycard:Cache:Duration is 00:10:00; it must be between 00:00:00 and 00:01:00")]
+    [InlineData("--Keycard:MinPoolThreads=0", "Keycard:MinPoolThreads is 0; it must be between 1 and 1024")]
+    [InlineData("--Keycard:Telemetry:MetricsUrl=metrics-port", "Keycard:Telemetry:MetricsUrl is 'metrics-port'; it must be an absolute http(s) URL")]
+    [InlineData("--Keycard:RefreshTokenLifetime=forever", "'Keycard:RefreshTokenLifetime'")]
+    public async Task Serve_SettingOutOfRange_StopsWithOneLineNamingIt(string setting, string expected)
+    {
+        var (code, output, err) = await KeycardProcess.RunAsync(null, "serve", "--urls", "http://127.0.0.1:0", "--database", Db, setting);
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("keycard: cannot start: ", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + err, StringComparison.Ordinal);
+
+        // Checked before the database is touched.
+        Assert.False(File.Exists(Db));
+    }
+
+    [Fact]
+    public async Task ConfigShow_PostgresWithPassword_PrintsEffectiveSettingsWithPasswordMasked()
+    {
+        var (code, output, err) = await KeycardProcess.RunAsync(null, "config", "show",
+            "--database", "postgres://keycard:s3cret-pa55word@db.example.com:5432/keycard", "--Keycard:AccessTokenLifetime=00:10:00",
+            "--Keycard:Telemetry:OtlpEndpoint=http://collector:4317", "--Keycard:Clientsecret=hunter2-hunter2", "--Keycard:AccesTokenLifetime=00:01:00");
+
+        Assert.True(code == 0, err);
+        Assert.Contains("Keycard:Database = PostgreSQL ", output, StringComparison.Ordinal);
+        Assert.Contains("Password=********", output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:AccessTokenLifetime = 00:10:00", output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:RefreshTokenLifetime = 30.00:00:00", output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:Lockout:MaxFailedAttempts = 5", output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:Telemetry:OtlpEndpoint = http://collector:4317", output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:AccesTokenLifetime = 00:01:00   (not a setting of this build", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pa55word", output + err, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-hunter2", output + err, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
