@@ -155,5 +155,5 @@ public sealed class KeycardTelemetry
     }
 
     // A client id or user name as presented may be anything: a long value is cut short before it reaches a log.
-    private static string Label(string? value) => string.IsNullOrEmpty(value) ? "(none)" : value.Length <= 64 ? value : value[..64] + "…";
+    private static string Label(string? value) => string.IsNullOrEmpty(value) ? "(none)" : value.Length <= 64 ? value : value[..64] + "...";
 }
