@@ -24,7 +24,7 @@ import {
   supportsS256,
 } from './protocol.js';
 import { type CryptoLike, createCodeChallenge, createCodeVerifier, randomToken } from './random.js';
-import { type KeycardStorage, browserStorage, readJson } from './storage.js';
+import { type KeycardStorage, browserStorage, createMemoryStorage, readJson } from './storage.js';
 
 export interface KeycardClientOptions {
   /** The Keycard server, e.g. "https://auth.example.com". */
@@ -33,8 +33,13 @@ export interface KeycardClientOptions {
   /** Must be registered for the client; sent on login, exchange and refresh. */
   redirectUri: string;
   scope: string;
-  /** Where tokens live. Default `localStorage` (shared by the tabs of the origin). */
-  storage?: KeycardStorage;
+  /**
+   * Where tokens live. Default `localStorage`: shared by the tabs of the origin and kept across reloads, but
+   * readable by any script that runs on the origin (an XSS flaw can steal the refresh token). `'memory'` keeps them
+   * only in this page: nothing is written to Web Storage, each tab signs in on its own (Keycard's sign-in session
+   * makes that a redirect without the form) and a reload signs in again. See docs/security.md.
+   */
+  storage?: KeycardStorage | 'memory';
   /** Where the state and PKCE verifier of a sign-in in progress live. Default `sessionStorage`. */
   sessionStorage?: KeycardStorage;
   fetch?: FetchLike;
@@ -123,7 +128,9 @@ export function createKeycardClient(options: KeycardClientOptions): KeycardClien
     }
   }
 
-  const storage = options.storage ?? browserStorage('localStorage');
+  const inMemory = options.storage === 'memory';
+  const storage =
+    options.storage === 'memory' ? createMemoryStorage() : (options.storage ?? browserStorage('localStorage'));
   const sessionStore = options.sessionStorage ?? browserStorage('sessionStorage');
   const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const now = options.now ?? Date.now;
@@ -140,8 +147,13 @@ export function createKeycardClient(options: KeycardClientOptions): KeycardClien
 
   const coordinator = new TabCoordinator(
     `keycard:${site}:${clientId}:tokens`,
-    options.locks === undefined ? defaultLocks() : options.locks,
-    options.broadcastChannel === undefined ? defaultChannel(`keycard:${clientId}`) : options.broadcastChannel,
+    // In memory, tabs share no tokens, so there is nothing to coordinate between them.
+    options.locks === undefined ? (inMemory ? null : defaultLocks()) : options.locks,
+    options.broadcastChannel === undefined
+      ? inMemory
+        ? null
+        : defaultChannel(`keycard:${clientId}`)
+      : options.broadcastChannel,
     options.crossTabWaitMs ?? 10_000,
   );
 

@@ -3,7 +3,7 @@ import { TabCoordinator, defaultChannel, defaultLocks, } from './coordination.js
 import { KeycardError, SdkErrorCodes, errorFromResponse } from './errors.js';
 import { buildLoginUrl, exchangeCode, fetchMetadata, normalizeSite, parseRedirectUrl, refreshTokens, revokeToken, send, stripRedirectParameters, supportsS256, } from './protocol.js';
 import { createCodeChallenge, createCodeVerifier, randomToken } from './random.js';
-import { browserStorage, readJson } from './storage.js';
+import { browserStorage, createMemoryStorage, readJson } from './storage.js';
 const defaultRefreshMarginMs = 30_000;
 export function createKeycardClient(options) {
     const site = normalizeSite(options.site);
@@ -13,7 +13,8 @@ export function createKeycardClient(options) {
             throw new KeycardError({ error: SdkErrorCodes.invalidRequest, errorDescription: `${name} is required` });
         }
     }
-    const storage = options.storage ?? browserStorage('localStorage');
+    const inMemory = options.storage === 'memory';
+    const storage = options.storage === 'memory' ? createMemoryStorage() : (options.storage ?? browserStorage('localStorage'));
     const sessionStore = options.sessionStorage ?? browserStorage('sessionStorage');
     const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     const now = options.now ?? Date.now;
@@ -26,7 +27,13 @@ export function createKeycardClient(options) {
     const pendingKey = `keycard:${clientId}:login`;
     const apiBase = `${site}/external/api/rest/v2`;
     const context = { fetch: fetchFn, site, clientId, redirectUri, now };
-    const coordinator = new TabCoordinator(`keycard:${site}:${clientId}:tokens`, options.locks === undefined ? defaultLocks() : options.locks, options.broadcastChannel === undefined ? defaultChannel(`keycard:${clientId}`) : options.broadcastChannel, options.crossTabWaitMs ?? 10_000);
+    const coordinator = new TabCoordinator(`keycard:${site}:${clientId}:tokens`, 
+    // In memory, tabs share no tokens, so there is nothing to coordinate between them.
+    options.locks === undefined ? (inMemory ? null : defaultLocks()) : options.locks, options.broadcastChannel === undefined
+        ? inMemory
+            ? null
+            : defaultChannel(`keycard:${clientId}`)
+        : options.broadcastChannel, options.crossTabWaitMs ?? 10_000);
     const listeners = new Set();
     const redirectsInFlight = new Map();
     let refreshInFlight = null;
