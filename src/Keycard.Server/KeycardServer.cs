@@ -132,6 +132,7 @@ internal static partial class KeycardServer
         services.AddSignInSession(configuration);
         services.AddStandardOAuth();
         services.AddHostedService<TokenPruningService>();
+        services.AddHostedService<RevocationListener>();
 
         if (serve.BehindProxy)
         {

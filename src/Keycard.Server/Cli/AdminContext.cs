@@ -19,7 +19,8 @@ internal sealed class AdminContext : IAsyncDisposable
 
     public static async Task<AdminContext> OpenAsync(string? database, CancellationToken cancellationToken)
     {
-        var location = DatabaseLocation.FromSetting(database);
+        // Admin commands write too (clients, users, revocations): durably on PostgreSQL, as the server does.
+        var location = DatabaseLocation.FromSetting(database).WithSynchronousCommit();
         var services = new ServiceCollection();
         // Warnings (such as waiting for another process's migration lock) go to standard error, never silently nowhere.
         services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
