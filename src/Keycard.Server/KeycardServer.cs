@@ -165,6 +165,7 @@ internal static partial class KeycardServer
         services.AddHostedService<TokenPruningService>();
         services.AddKeycardHealthChecks();
         services.AddKeycardOpenApi();
+        services.AddHostedService<RevocationListener>();
 
         if (serve.BehindProxy)
         {

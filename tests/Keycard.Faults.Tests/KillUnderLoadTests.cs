@@ -33,7 +33,8 @@ public sealed class KillUnderLoadTests(ITestOutputHelper output)
         {
             using var stop = new CancellationTokenSource();
             var running = load.RunAsync(serve, Workers, stop.Token);
-            await Task.Delay(1500);
+            await WarmUpAsync(load, 0);
+            await Task.Delay(1000);
             exitCode = await serve.TerminateAsync(TimeSpan.FromSeconds(30));
             await stop.CancelAsync();
             await running;
@@ -57,8 +58,10 @@ public sealed class KillUnderLoadTests(ITestOutputHelper output)
         {
             await using var serve = await KeycardServe.StartAsync(database.Argument);
             using var stop = new CancellationTokenSource();
+            var answeredBefore = load.Answered.Count;
             var running = load.RunAsync(serve, Workers, stop.Token);
-            await Task.Delay(random.Next(1000, 2500));
+            await WarmUpAsync(load, answeredBefore);
+            await Task.Delay(random.Next(500, 2000));
             await serve.KillAsync();
             await stop.CancelAsync();
             await running;
@@ -70,5 +73,18 @@ public sealed class KillUnderLoadTests(ITestOutputHelper output)
         FaultRun.Report(output, $"kill -9 under load ({name}): {FaultRun.LoadKills} kills, {load.Answered.Count} answered tokens, {lost.Count} lost");
         Assert.NotEmpty(load.Answered);
         Assert.Empty(lost);
+    }
+
+    /// <summary>
+    /// The first requests of a fresh process are slow (JIT, connections) and on a loaded machine can take seconds:
+    /// the fault lands only once the load is flowing.
+    /// </summary>
+    private static async Task WarmUpAsync(TokenLoad load, int answeredBefore)
+    {
+        var timer = System.Diagnostics.Stopwatch.StartNew();
+        while (load.Answered.Count < answeredBefore + Workers && timer.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(20);
+        }
     }
 }

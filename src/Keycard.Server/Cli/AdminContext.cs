@@ -58,6 +58,8 @@ internal sealed class AdminContext : IAsyncDisposable
 
     private static AdminContext Create(DatabaseLocation location)
     {
+        // Admin commands write too (clients, users, revocations): durably on PostgreSQL, as the server does.
+        location = location.WithSynchronousCommit();
         var services = new ServiceCollection();
         // Warnings (such as waiting for another process's migration lock) and Keycard's own events (a rotated secret, ...)
         // go to standard error, never silently nowhere, and stay out of --json output.

@@ -10,7 +10,8 @@ namespace Keycard.Storage.Tokens;
 /// issuances share one durable transaction). Reads serve access-token lookups from memory for at most <see cref="StoreCache.Duration"/>. Only live access tokens are
 /// cached, and the validator still checks expiry on every use. Revoking a token or a family through this node leaves
 /// a marker, kept twice as long as any entry, that every cache hit checks: a revocation here takes effect at once,
-/// even against a lookup that raced it. Through another node or the CLI it takes effect within the cache duration.
+/// even against a lookup that raced it. Through another node it takes effect at once on PostgreSQL (<see cref="RevocationBroadcast"/>),
+/// otherwise (SQLite, the CLI, a listener reconnecting) within the cache duration.
 /// </summary>
 internal sealed class CachingTokenStore(TokenReader reader, TokenWriteBatcher writes, EfTokenStore inner, StoreCache cache) : ITokenStore
 {
@@ -40,24 +41,36 @@ internal sealed class CachingTokenStore(TokenReader reader, TokenWriteBatcher wr
 
     public Task<bool> RevokeAsync(byte[] hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var key = TokenKey(hash);
-        cache.Set(RevokedKey(key), true, durations: 2);
-        cache.Remove(key);
+        MarkRevoked(cache, TokenKey(hash));
         return inner.RevokeAsync(hash, now, cancellationToken);
     }
 
     public Task<int> RevokeFamilyAsync(string familyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        cache.Set(FamilyKey(familyId), true, durations: 2);
+        MarkRevoked(cache, FamilyKey(familyId));
         return inner.RevokeFamilyAsync(familyId, now, cancellationToken);
+    }
+
+    /// <summary>Marks a token key ("t:…") or a family key ("f:…") revoked in this node's cache.</summary>
+    internal static void MarkRevoked(StoreCache cache, string key)
+    {
+        if (key.StartsWith("t:", StringComparison.Ordinal))
+        {
+            cache.Set(RevokedKey(key), true, durations: 2);
+            cache.Remove(key);
+        }
+        else if (key.StartsWith("f:", StringComparison.Ordinal))
+        {
+            cache.Set(key, true, durations: 2);
+        }
     }
 
     public Task<int> PruneAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
         inner.PruneAsync(cutoff, batchSize, cancellationToken);
 
-    private static string TokenKey(byte[] hash) => "t:" + Convert.ToBase64String(hash);
+    internal static string TokenKey(byte[] hash) => "t:" + Convert.ToBase64String(hash);
 
     private static string RevokedKey(string tokenKey) => "r" + tokenKey;
 
-    private static string FamilyKey(string familyId) => "f:" + familyId;
+    internal static string FamilyKey(string familyId) => "f:" + familyId;
 }

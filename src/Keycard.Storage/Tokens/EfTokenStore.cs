@@ -1,6 +1,7 @@
 using Keycard.Core.Tokens;
 using Keycard.Storage.Stores;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Keycard.Storage.Tokens;
 
@@ -37,6 +38,11 @@ internal sealed class EfTokenStore(KeycardDbContext db)
         try
         {
             var connection = db.Database.GetDbConnection();
+            if (connection is NpgsqlConnection postgres)
+            {
+                return ApplyInOneRoundTrip(sql, postgres, writes);
+            }
+
             using var transaction = connection.BeginTransaction();
             using var consume = sql.CreateConsume(connection, transaction);
             using var insert = sql.CreateInsert(connection, transaction);
@@ -65,21 +71,66 @@ internal sealed class EfTokenStore(KeycardDbContext db)
         }
     }
 
+    /// <summary>
+    /// PostgreSQL: the batch's statements sent together. Without an explicit transaction Npgsql runs a batch as one
+    /// implicit transaction, so it commits (durably, one WAL flush) or rolls back as a whole, as the SQLite path does,
+    /// and each statement sees the ones before it (two exchanges of one refresh token: only the first spends it).
+    /// Issue 14 item 8: one round trip per batch instead of one per statement.
+    /// </summary>
+    private static bool[] ApplyInOneRoundTrip(TokenSql sql, NpgsqlConnection connection, IReadOnlyList<TokenWrite> writes)
+    {
+        var commands = new NpgsqlBatchCommand?[writes.Count];
+        using var batch = new NpgsqlBatch(connection);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            commands[i] = TokenSql.CreateWrite(sql, writes[i]);
+            if (commands[i] is { } command)
+            {
+                batch.BatchCommands.Add(command);
+            }
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            batch.ExecuteNonQuery();
+        }
+
+        var results = new bool[writes.Count];
+        for (var i = 0; i < writes.Count; i++)
+        {
+            results[i] = TokenSql.Applied(commands[i]);
+        }
+
+        return results;
+    }
+
     public async Task<bool> RevokeAsync(byte[] hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowMs = TimeMapping.ToMs(now);
         var revoked = await db.Tokens
             .Where(t => t.Hash == hash && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, nowMs), cancellationToken);
+        await NotifyAsync(RevocationBroadcast.TokenPayload(hash), cancellationToken);
         return revoked > 0;
     }
 
-    public Task<int> RevokeFamilyAsync(string familyId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> RevokeFamilyAsync(string familyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowMs = TimeMapping.ToMs(now);
-        return db.Tokens
+        var revoked = await db.Tokens
             .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, nowMs), cancellationToken);
+        await NotifyAsync(RevocationBroadcast.FamilyPayload(familyId), cancellationToken);
+        return revoked;
+    }
+
+    /// <summary>PostgreSQL: tells every node's cache, after the revocation committed (<see cref="RevocationBroadcast"/>).</summary>
+    private async Task NotifyAsync(string payload, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({RevocationBroadcast.Channel}, {payload})", cancellationToken);
+        }
     }
 
     public async Task<int> PruneAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)

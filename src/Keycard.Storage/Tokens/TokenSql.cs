@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Keycard.Storage.Tokens;
 
@@ -47,6 +48,10 @@ internal sealed class TokenSql
     private readonly string _find;
     private readonly string _consume;
     private readonly string _insert;
+    private readonly string _table;
+    private readonly string _columns;
+    private readonly string _consumeByPosition;
+    private readonly ConcurrentDictionary<(bool Exchange, int Tokens), string> _writes = new();
 
     private TokenSql(IEntityType tokens, ISqlGenerationHelper sql)
     {
@@ -71,6 +76,66 @@ internal sealed class TokenSql
             $"AND {Column(nameof(TokenEntity.RevokedAt))} IS NULL";
         _insert = $"INSERT INTO {name} ({columns}) " +
             $"VALUES ({string.Join(", ", Columns.Select(c => "@" + c.Property))})";
+
+        _table = name;
+        _columns = columns;
+        _consumeByPosition = $"UPDATE {name} SET {Column(nameof(TokenEntity.ConsumedAt))} = $1 " +
+            $"WHERE {Column(nameof(TokenEntity.Hash))} = $2 AND {Column(nameof(TokenEntity.ConsumedAt))} IS NULL " +
+            $"AND {Column(nameof(TokenEntity.RevokedAt))} IS NULL";
+    }
+
+    /// <summary>
+    /// PostgreSQL: one token write as one statement, so a whole batch goes to the server in one round trip
+    /// (<see cref="NpgsqlBatch"/>) instead of one per statement. An exchange is the conditional update and the insert
+    /// of its successors in one statement (a data-modifying CTE): the successors are inserted only if the update
+    /// spent the code or refresh token. The statement's row count tells whether it did. Null when there is nothing to
+    /// write (a flush marker).
+    /// </summary>
+    public static NpgsqlBatchCommand? CreateWrite(TokenSql sql, TokenWrite write)
+    {
+        var exchange = write.ConsumedHash is not null;
+        if (!exchange && write.Issued.Count == 0)
+        {
+            return null;
+        }
+
+        var command = new NpgsqlBatchCommand(sql._writes.GetOrAdd((exchange, write.Issued.Count), sql.WriteText));
+        if (exchange)
+        {
+            command.Parameters.Add(new NpgsqlParameter { DbType = DbType.Int64, Value = TimeMapping.ToMs(write.Now) });
+            command.Parameters.Add(new NpgsqlParameter { DbType = DbType.Binary, Value = write.ConsumedHash });
+        }
+
+        foreach (var token in write.Issued)
+        {
+            foreach (var (_, type, value) in Columns)
+            {
+                command.Parameters.Add(new NpgsqlParameter { DbType = type, Value = value(token) });
+            }
+        }
+
+        return command;
+    }
+
+    /// <summary>Whether the write executed as <paramref name="command"/> (null: nothing to write) was applied.</summary>
+    public static bool Applied(NpgsqlBatchCommand? command) =>
+        command is null || command.RecordsAffected > 0;
+
+    private string WriteText((bool Exchange, int Tokens) shape)
+    {
+        var first = shape.Exchange ? 3 : 1;
+        var rows = Enumerable.Range(0, shape.Tokens).Select(t =>
+            "(" + string.Join(", ", Enumerable.Range(0, Columns.Length).Select(c => "$" + (first + (t * Columns.Length) + c))) + ")");
+        var values = string.Join(", ", rows);
+        if (!shape.Exchange)
+        {
+            return $"INSERT INTO {_table} ({_columns}) VALUES {values}";
+        }
+
+        return shape.Tokens == 0
+            ? _consumeByPosition
+            : $"WITH consumed AS ({_consumeByPosition} RETURNING 1) " +
+              $"INSERT INTO {_table} ({_columns}) SELECT * FROM (VALUES {values}) AS issued WHERE EXISTS (SELECT 1 FROM consumed)";
     }
 
     public static TokenSql For(KeycardDbContext db) =>

@@ -10,7 +10,7 @@ public static class FaultRun
 {
     public static bool LongRun { get; } = Environment.GetEnvironmentVariable("KEYCARD_FAULTS_LONG") is "1" or "true";
 
-    public static int StartupKills => LongRun ? 50 : 6;
+    public static int StartupKills => LongRun ? 50 : 4;
 
     public static int LoadKills => LongRun ? 15 : 1;
 

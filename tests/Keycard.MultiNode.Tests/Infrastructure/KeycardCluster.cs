@@ -9,7 +9,7 @@ namespace Keycard.MultiNode.Tests.Infrastructure;
 /// they migrate it concurrently, as two nodes of a cluster would; users and clients are then added with the CLI.
 /// Node A is given a postgres:// URL and node B an Npgsql key-value string: both forms of <c>--database</c>.
 /// </summary>
-public sealed class KeycardCluster : IAsyncLifetime
+public class KeycardCluster : IAsyncLifetime
 {
     public const string Password = "correct horse battery staple";
     public const string ClientId = "spa";
@@ -31,6 +31,12 @@ public sealed class KeycardCluster : IAsyncLifetime
 
     public string? Unavailable => PostgresServer.SkipReason;
 
+    /// <summary>
+    /// What both nodes are started with. No refresh-reuse grace: a replayed refresh token must revoke its family at
+    /// once, whichever node sees it.
+    /// </summary>
+    protected virtual IReadOnlyList<string> Settings => ["--Keycard:RefreshReuseGrace=00:00:00"];
+
     public async Task InitializeAsync()
     {
         if (Unavailable is not null)
@@ -44,8 +50,7 @@ public sealed class KeycardCluster : IAsyncLifetime
         ConnectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = _databaseName }.ConnectionString;
         DatabaseUrl = $"postgres://{Uri.EscapeDataString(server.Username!)}:{Uri.EscapeDataString(server.Password ?? "")}@{server.Host}:{server.Port}/{_databaseName}";
 
-        // No refresh-reuse grace: a replayed refresh token must revoke its family at once, whichever node sees it.
-        string[] settings = ["--Keycard:RefreshReuseGrace=00:00:00"];
+        var settings = Settings;
         var starting = new[] { KeycardNode.StartAsync(DatabaseUrl, settings), KeycardNode.StartAsync(ConnectionString, settings) };
         try
         {
