@@ -51,6 +51,21 @@ public sealed partial class MetricsTests
         Assert.True(Value(text, "http_server_request_duration_seconds_count", "http_route=\"/external/api/oauth2/token\"") >= 4);
     }
 
+    [Fact]
+    public async Task Metrics_OnSeparateUrl_AnsweredOnlyOnThatPort()
+    {
+        using var factory = new KeycardFactory();
+        factory.Settings["Keycard:Telemetry:Metrics"] = "true";
+        factory.Settings["Keycard:Telemetry:MetricsUrl"] = "http://127.0.0.1:9464";
+        await factory.SeedAsync();
+
+        using var onPublic = await factory.CreateClient(new() { BaseAddress = new Uri("http://localhost") }).GetAsync("/metrics");
+        using var onMetricsPort = await factory.CreateClient(new() { BaseAddress = new Uri("http://localhost:9464") }).GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.NotFound, onPublic.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, onMetricsPort.StatusCode);
+    }
+
     /// <summary>The sum of every sample of <paramref name="name"/> whose labels include each of <paramref name="labels"/>.</summary>
     private static double Value(string exposition, string name, params string[] labels) =>
         Sample().Matches(exposition)
