@@ -13,19 +13,17 @@ internal static class ConfigCommands
 {
     public const string Mask = "********";
 
-    public static void AddTo(RootCommand root)
+    /// <param name="settings">The same configuration arguments <c>serve</c> takes (<see cref="HostSettingArguments"/>).</param>
+    public static void AddTo(RootCommand root, IReadOnlyList<string> settings)
     {
         var config = new Command("config", "Inspect Keycard's configuration.");
-        var show = new Command("show", "Print every Keycard setting with its effective value (appsettings, KEYCARD_ environment, command line, defaults); secrets masked.")
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
+        var show = new Command("show", "Print every Keycard setting with its effective value (appsettings, KEYCARD_ environment, command line, defaults); secrets masked.");
         show.SetAction(parse =>
         {
             var serve = new ServeOptions { Database = parse.GetValue(KeycardCli.Database) };
             try
             {
-                using var app = KeycardServer.Build(serve, [.. parse.UnmatchedTokens]);
+                using var app = KeycardServer.Build(serve, [.. settings]);
                 foreach (var line in Describe(app.Services, app.Configuration))
                 {
                     Console.WriteLine(line);

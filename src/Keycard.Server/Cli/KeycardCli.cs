@@ -25,7 +25,7 @@ internal static class KeycardCli
         ClientCommands.AddTo(root);
         UserCommands.AddTo(root);
         TokenCommands.AddTo(root);
-        ConfigCommands.AddTo(root);
+        ConfigCommands.AddTo(root, settings ?? []);
         BackupCommands.AddTo(root);
         return root;
     }
@@ -83,7 +83,7 @@ internal static class KeycardCli
         }
 
         return settings.Count > 0 && !ServeCommand.TakesSettings(command)
-            ? $"{name}: '{settings[0]}' is a server setting; only 'keycard serve' takes settings."
+            ? $"{name}: '{settings[0]}' is a server setting; only 'keycard serve' and 'keycard config show' take settings."
             : null;
     }
 

@@ -162,8 +162,10 @@ internal static class ServeCommand
         return null;
     }
 
-    /// <summary>Whether a command runs the server, and so takes configuration arguments.</summary>
-    public static bool TakesSettings(Command command) => command is RootCommand || command.Name == "serve";
+    /// <summary>Whether a command runs the server (or shows its configuration), and so takes configuration arguments.</summary>
+    public static bool TakesSettings(Command command) =>
+        command is RootCommand || command.Name == "serve" ||
+        (command.Name == "show" && command.Parents.OfType<Command>().Any(p => p.Name == "config"));
 
     public static string FirstUrl(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0].TrimEnd('/');
 

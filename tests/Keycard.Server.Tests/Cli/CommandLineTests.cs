@@ -37,7 +37,7 @@ public sealed class CommandLineTests : IDisposable
     [Theory]
     [InlineData("unknown argument 'extra'", "client", "show", "a", "extra")]
     [InlineData("Option '--email' is required.", "user", "add", "bob")]
-    [InlineData("'--Keycard:Issuer=https://x.example.com' is a server setting; only 'keycard serve' takes settings.", "client", "list", "--Keycard:Issuer=https://x.example.com")]
+    [InlineData("'--Keycard:Issuer=https://x.example.com' is a server setting; only 'keycard serve' and 'keycard config show' take settings.", "client", "list", "--Keycard:Issuer=https://x.example.com")]
     [InlineData("Cannot parse argument 'soon' for option '--retention'", "tokens", "prune", "--retention", "soon")]
     [InlineData("--urls '5057' is not an http or https URL: write it like http://127.0.0.1:5057.", "serve", "--urls", "5057")]
     [InlineData("--known-proxy 'proxy.local' is not an IP address.", "serve", "--behind-proxy", "--known-proxy", "proxy.local")]
