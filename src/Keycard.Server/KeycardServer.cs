@@ -126,6 +126,9 @@ internal static partial class KeycardServer
 
         services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         services.AddPasswordRateLimit();
+
+        // Paths no dialect maps answer errors in the guide's shape, as they always have.
+        services.AddSingleton<IErrorDialect>(IOfficeErrorDialect.Instance);
     }
 
     private static void ConfigurePipeline(WebApplication app, ServeOptions serve)
@@ -138,8 +141,9 @@ internal static partial class KeycardServer
 
         // RFC 6797: HSTS on https responses (never on loopback hosts, which browsers share across ports).
         app.UseHsts();
-        app.UseMiddleware<RequestGuardMiddleware>();
+        // Routing first, so the guard's errors take the shape of the dialect the route belongs to (ErrorWriter).
         app.UseRouting();
+        app.UseMiddleware<RequestGuardMiddleware>();
         app.UseCors();
         app.UseRateLimiter();
 
@@ -159,7 +163,8 @@ internal static partial class KeycardServer
     /// <summary>Never a stack trace: a JSON error with a stable code, 400 for malformed HTTP, 500 otherwise.</summary>
     private static Task WriteUnhandledErrorAsync(HttpContext context)
     {
-        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var feature = context.Features.Get<IExceptionHandlerFeature>();
+        var exception = feature?.Error;
         var (status, error) = exception is BadHttpRequestException bad
             ? (bad.StatusCode, ProtocolError.InvalidRequest("The request is malformed."))
             : (StatusCodes.Status500InternalServerError, new ProtocolError(OAuthErrorCodes.ServerError, "The server failed to handle the request."));
@@ -169,9 +174,8 @@ internal static partial class KeycardServer
             LogUnhandled(logger, exception?.GetType().Name ?? "unknown", context.Request.Path);
         }
 
-        context.Response.StatusCode = status;
-        context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsJsonAsync(new IOfficeError(status, error.Code, error.Description), KeycardJsonContext.Default.IOfficeError);
+        // The exception handler clears the endpoint before it runs; the feature keeps the one the request matched.
+        return ErrorWriter.WriteAsync(context, error, status, feature?.Endpoint);
     }
 
     // Logs the exception type and path only: exception messages can quote input, which may hold a secret.
