@@ -183,6 +183,9 @@ internal static partial class KeycardServer
 
         services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         services.AddPasswordRateLimit();
+
+        // Paths no dialect maps answer errors in the guide's shape, as they always have.
+        services.AddSingleton<IErrorDialect>(IOfficeErrorDialect.Instance);
     }
 
     private static void ConfigurePipeline(WebApplication app, ServeOptions serve)
@@ -205,8 +208,10 @@ internal static partial class KeycardServer
         // Named here so the host does not put authentication first, where it would read the session cookie before
         // HostPrefixCookieMiddleware has renamed it.
         app.UseAuthentication();
-        app.UseMiddleware<RequestGuardMiddleware>();
+
+        // Routing first, so the guard's errors take the shape of the dialect the route belongs to (ErrorWriter).
         app.UseRouting();
+        app.UseMiddleware<RequestGuardMiddleware>();
         app.UseCors();
         app.UseRateLimiter();
 
@@ -228,22 +233,21 @@ internal static partial class KeycardServer
     /// unavailable (Http/DatabaseFaults), 500 otherwise.</summary>
     private static Task WriteUnhandledErrorAsync(HttpContext context)
     {
-        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var feature = context.Features.Get<IExceptionHandlerFeature>();
+        var exception = feature?.Error;
         var (status, error) = DatabaseFaults.Classify(context, exception) is { } unavailable
             ? (StatusCodes.Status503ServiceUnavailable, unavailable)
             : exception is BadHttpRequestException bad
             ? (bad.StatusCode, ProtocolError.InvalidRequest("The request is malformed."))
             : (StatusCodes.Status500InternalServerError, new ProtocolError(OAuthErrorCodes.ServerError, "The server failed to handle the request."));
-        ErrorStatus.AddRetryAfter(context.Response, error);
         if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
         {
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Keycard.Server");
             LogUnhandled(logger, exception?.GetType().Name ?? "unknown", context.Request.Path);
         }
 
-        context.Response.StatusCode = status;
-        context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsJsonAsync(new IOfficeError(status, error.Code, error.Description), KeycardJsonContext.Default.IOfficeError);
+        // The exception handler clears the endpoint before it runs; the feature keeps the one the request matched.
+        return ErrorWriter.WriteAsync(context, error, status, feature?.Endpoint);
     }
 
     // Logs the exception type and path only: exception messages can quote input, which may hold a secret.

@@ -3,9 +3,6 @@ namespace Keycard.Server;
 /// <summary>Server settings bound from the "Keycard" configuration section (appsettings, KEYCARD_ env, command line).</summary>
 public sealed class KeycardServerOptions
 {
-    /// <summary>SQLite file path, postgres:// URL or Npgsql connection string. Default keycard.db.</summary>
-    public string? Database { get; set; }
-
     /// <summary>Background pruning of expired and revoked tokens.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(5);
 

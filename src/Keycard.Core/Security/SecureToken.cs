@@ -107,8 +107,4 @@ public static class SecureToken
     /// <summary>Constant-time comparison (STYLE habit 6; RFC 9700 §4.1 timing side channels).</summary>
     public static bool FixedTimeEquals(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right) =>
         CryptographicOperations.FixedTimeEquals(left, right);
-
-    /// <summary>Constant-time comparison of two strings by their UTF-8 SHA-256, so lengths leak nothing either.</summary>
-    public static bool FixedTimeEquals(string left, string right) =>
-        CryptographicOperations.FixedTimeEquals(Hash(left), Hash(right));
 }

@@ -11,6 +11,9 @@ namespace Keycard.Server.Http;
 /// </summary>
 internal sealed class ClientOriginCorsPolicyProvider(IMemoryCache cache) : ICorsPolicyProvider
 {
+    /// <summary>The policy name the routes browser apps call require (<c>RequireCors</c>).</summary>
+    public const string PolicyName = "registered-origins";
+
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
     public static readonly string[] AllowedHeaders =

@@ -23,7 +23,7 @@ internal static class ErrorStatus
     {
         if (error.RetryAfter is { } wait)
         {
-            response.Headers.RetryAfter = ((long)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ResponseHeaders.RetryAfter(response, wait);
         }
     }
 }

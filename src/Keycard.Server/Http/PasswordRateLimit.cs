@@ -3,8 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Keycard.Core.Errors;
-using Keycard.Server.Endpoints.IOffice;
-using Keycard.Server.Endpoints.Login;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -69,27 +67,13 @@ internal static class PasswordRateLimit
         return address.ToString();
     }
 
-    /// <summary>429 with Retry-After (RFC 6585 §4); a plain page for a browser, the iOFFICE JSON error for the API.</summary>
+    /// <summary>429 with Retry-After (RFC 6585 §4), in the shape of the route's dialect (a page on the sign-in form).</summary>
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
         var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
         var seconds = (long)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers.CacheControl = "no-store";
-
-        var description = $"Too many password attempts from this address; try again in {seconds} seconds.";
-        if (context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
-        {
-            SecurityHeaders.ApplyHtml(context, formActionSource: null);
-            context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.WriteAsync(HtmlPages.Error("Too many attempts", description, null), cancellationToken);
-            return;
-        }
-
-        var error = new ProtocolError(OAuthErrorCodes.TooManyAttempts, description);
-        var body = new IOfficeError(StatusCodes.Status429TooManyRequests, error.Code, error.Description);
-        await context.Response.WriteAsJsonAsync(body, Json.KeycardJsonContext.Default.IOfficeError, contentType: null, cancellationToken);
+        var error = ProtocolError.TooManyAttempts($"Too many password attempts from this address; try again in {seconds} seconds.", wait);
+        await ErrorWriter.WriteAsync(context, error, StatusCodes.Status429TooManyRequests);
     }
 }

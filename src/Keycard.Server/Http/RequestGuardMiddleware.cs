@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Unicode;
 using Keycard.Core.Errors;
-using Keycard.Server.Endpoints.IOffice;
 
 namespace Keycard.Server.Http;
 
@@ -151,12 +150,6 @@ internal sealed class RequestGuardMiddleware(RequestDelegate next)
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64];
 
-    private static Task RejectAsync(HttpContext context, string description)
-    {
-        var error = ProtocolError.InvalidRequest(description);
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        context.Response.Headers.CacheControl = "no-store";
-        var body = new IOfficeError(StatusCodes.Status400BadRequest, error.Code, error.Description);
-        return context.Response.WriteAsJsonAsync(body, Json.KeycardJsonContext.Default.IOfficeError);
-    }
+    private static Task RejectAsync(HttpContext context, string description) =>
+        ErrorWriter.WriteAsync(context, ProtocolError.InvalidRequest(description), StatusCodes.Status400BadRequest);
 }

@@ -9,8 +9,7 @@ internal static class SecurityHeaders
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
-        headers.CacheControl = "no-store";
-        headers.Pragma = "no-cache";
+        ResponseHeaders.NoStore(context.Response);
         var formAction = formActionSource is null ? "'self'" : "'self' " + formActionSource;
         headers.ContentSecurityPolicy =
             "default-src 'none'; style-src 'self'; img-src 'self'; form-action " + formAction +

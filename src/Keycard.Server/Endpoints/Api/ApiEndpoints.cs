@@ -16,7 +16,8 @@ internal static class ApiEndpoints
     public static IEndpointRouteBuilder MapRestApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/external/api/rest/v2")
-            .RequireCors(IOfficeEndpoints.CorsPolicy)
+            .RequireCors(ClientOriginCorsPolicyProvider.PolicyName)
+            .WithMetadata(IOfficeErrorDialect.Instance)
             .AddEndpointFilter(RequireAccessTokenAsync);
         var me = api.MapGet("/users/me", UsersMeAsync);
 
@@ -46,7 +47,7 @@ internal static class ApiEndpoints
         }
 
         var name = string.Join(' ', new[] { user.FirstName, user.LastName }.Where(s => s.Length > 0));
-        context.Response.Headers.CacheControl = "no-store";
+        ResponseHeaders.NoStore(context.Response);
         return TypedResults.Ok(new UserMeResponse(
             user.Id,
             user.UserName,

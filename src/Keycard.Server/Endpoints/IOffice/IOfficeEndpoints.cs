@@ -16,11 +16,11 @@ namespace Keycard.Server.Endpoints.IOffice;
 /// </summary>
 internal static class IOfficeEndpoints
 {
-    public const string CorsPolicy = "registered-origins";
-
     public static IEndpointRouteBuilder MapIOfficeDialect(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/external/api/oauth2").RequireCors(CorsPolicy);
+        var group = routes.MapGroup("/external/api/oauth2")
+            .RequireCors(ClientOriginCorsPolicyProvider.PolicyName)
+            .WithMetadata(IOfficeErrorDialect.Instance);
         group.MapPost("/auth", AuthAsync).RequireRateLimiting(PasswordRateLimit.PolicyName);
         group.MapPost("/token", TokenAsync);
         group.MapPost("/revoke", RevokeAsync);

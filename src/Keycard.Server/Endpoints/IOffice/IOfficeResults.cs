@@ -11,14 +11,10 @@ internal static class IOfficeResults
     {
         var status = statusOverride ?? ErrorStatus.For(error);
         ErrorStatus.AddRetryAfter(context.Response, error);
-        NoStore(context);
+        ResponseHeaders.NoStore(context.Response);
         return TypedResults.Json(new IOfficeError(status, error.Code, error.Description), Json.KeycardJsonContext.Default.IOfficeError, statusCode: status);
     }
 
-    /// <summary>RFC 6749 §5.1: token responses carry Cache-Control: no-store (and Pragma: no-cache for HTTP/1.0 caches).</summary>
-    public static void NoStore(HttpContext context)
-    {
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.Pragma = "no-cache";
-    }
+    /// <summary>RFC 6749 §5.1: token responses carry Cache-Control: no-store.</summary>
+    public static void NoStore(HttpContext context) => ResponseHeaders.NoStore(context.Response);
 }

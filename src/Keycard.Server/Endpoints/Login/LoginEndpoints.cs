@@ -25,10 +25,12 @@ internal static class LoginEndpoints
         });
 
         routes.MapGet("/login.html", (HttpContext context, AuthorizationService authorization, IAntiforgery antiforgery, CancellationToken ct) =>
-            LoginFlow.ShowAsync(context, IOfficeLogin, authorization, antiforgery, ct));
+            LoginFlow.ShowAsync(context, IOfficeLogin, authorization, antiforgery, ct))
+            .WithMetadata(HtmlErrorDialect.Instance);
         routes.MapPost("/login.html", (HttpContext context, AuthorizationService authorization, IAntiforgery antiforgery, CancellationToken ct) =>
             LoginFlow.SubmitAsync(context, IOfficeLogin, authorization, antiforgery, ct))
-            .RequireRateLimiting(PasswordRateLimit.PolicyName);
+            .RequireRateLimiting(PasswordRateLimit.PolicyName)
+            .WithMetadata(HtmlErrorDialect.Instance);
         return routes;
     }
 

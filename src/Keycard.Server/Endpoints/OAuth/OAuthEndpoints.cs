@@ -4,7 +4,6 @@ using Keycard.Core.Clients;
 using Keycard.Core.Scopes;
 using Keycard.Core.Security;
 using Keycard.Core.Tokens;
-using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Endpoints.Login;
 using Keycard.Server.Http;
 using Microsoft.AspNetCore.Antiforgery;
@@ -31,15 +30,19 @@ internal static class OAuthEndpoints
 
     public static IEndpointRouteBuilder MapStandardOAuth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet(MetadataPath, Metadata).RequireCors(IOfficeEndpoints.CorsPolicy);
+        routes.MapGet(MetadataPath, Metadata).RequireCors(ClientOriginCorsPolicyProvider.PolicyName).WithMetadata(OAuthErrorDialect.Instance);
 
         routes.MapGet(AuthorizePath, (HttpContext context, AuthorizationService authorization, IAntiforgery antiforgery, CancellationToken ct) =>
-            LoginFlow.ShowAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), authorization, antiforgery, ct));
+            LoginFlow.ShowAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), authorization, antiforgery, ct))
+            .WithMetadata(HtmlErrorDialect.Instance);
         routes.MapPost(AuthorizePath, (HttpContext context, AuthorizationService authorization, IAntiforgery antiforgery, CancellationToken ct) =>
             LoginFlow.SubmitAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), authorization, antiforgery, ct))
-            .RequireRateLimiting(PasswordRateLimit.PolicyName);
+            .RequireRateLimiting(PasswordRateLimit.PolicyName)
+            .WithMetadata(HtmlErrorDialect.Instance);
 
-        var backChannel = routes.MapGroup("/oauth2").RequireCors(IOfficeEndpoints.CorsPolicy);
+        var backChannel = routes.MapGroup("/oauth2")
+            .RequireCors(ClientOriginCorsPolicyProvider.PolicyName)
+            .WithMetadata(OAuthErrorDialect.Instance);
         backChannel.MapPost("/token", TokenAsync);
         backChannel.MapPost("/revoke", RevokeAsync);
         backChannel.MapPost("/introspect", IntrospectAsync);

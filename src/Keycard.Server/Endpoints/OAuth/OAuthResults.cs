@@ -7,9 +7,9 @@ namespace Keycard.Server.Endpoints.OAuth;
 /// <summary>Maps core results to the standard dialect's responses (RFC 6749 §5.1, §5.2).</summary>
 internal static class OAuthResults
 {
-    public static JsonHttpResult<OAuthError> Error(HttpContext context, ProtocolError error)
+    public static JsonHttpResult<OAuthError> Error(HttpContext context, ProtocolError error, int? statusOverride = null)
     {
-        var status = ErrorStatus.For(error);
+        var status = statusOverride ?? ErrorStatus.For(error);
         if (status == StatusCodes.Status401Unauthorized)
         {
             // RFC 6749 §5.2: a 401 invalid_client MUST carry WWW-Authenticate matching the scheme the client used;
@@ -18,14 +18,10 @@ internal static class OAuthResults
         }
 
         ErrorStatus.AddRetryAfter(context.Response, error);
-        NoStore(context);
+        ResponseHeaders.NoStore(context.Response);
         return TypedResults.Json(new OAuthError(error.Code, error.Description), OAuthJsonContext.Default.OAuthError, statusCode: status);
     }
 
-    /// <summary>RFC 6749 §5.1: Cache-Control: no-store, and Pragma: no-cache for HTTP/1.0 caches.</summary>
-    public static void NoStore(HttpContext context)
-    {
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.Pragma = "no-cache";
-    }
+    /// <summary>RFC 6749 §5.1: token responses carry Cache-Control: no-store.</summary>
+    public static void NoStore(HttpContext context) => ResponseHeaders.NoStore(context.Response);
 }
