@@ -7,6 +7,7 @@ using Keycard.Server.Endpoints.Demo;
 using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Endpoints.Login;
 using Keycard.Server.Endpoints.OAuth;
+using Keycard.Server.Gateway;
 using Keycard.Server.Http;
 using Keycard.Server.Json;
 using Keycard.Server.Logging;
@@ -126,6 +127,7 @@ internal static partial class KeycardServer
 
         services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         services.AddPasswordRateLimit();
+        services.AddKeycardGateway(serve.Upstream);
     }
 
     private static void ConfigurePipeline(WebApplication app, ServeOptions serve)
@@ -150,6 +152,7 @@ internal static partial class KeycardServer
         app.MapIOfficeDialect();
         app.MapStandardOAuth();
         app.MapRestApi();
+        app.MapKeycardGateway();
         if (serve.Demo)
         {
             app.MapDemoApp();

@@ -32,6 +32,8 @@ internal static class ServeCommand
         command.Options.Add(demo);
         command.Options.Add(behindProxy);
         command.Options.Add(knownProxy);
+        var upstream = new Option<string>("--upstream") { Description = "Proxy /external/api/rest/v2/ to this API after checking the caller's access token (gateway mode, docs/gateway.md)." };
+        command.Options.Add(upstream);
 
         // Anything else (--Keycard:AccessTokenLifetime=00:10:00, --environment=…) is host configuration,
         // passed to ASP.NET Core as is. WebApplicationFactory starts the server this way too.
@@ -45,6 +47,7 @@ internal static class ServeCommand
                 Demo = parse.GetValue(demo),
                 BehindProxy = parse.GetValue(behindProxy),
                 KnownProxies = parse.GetValue(knownProxy) ?? [],
+                Upstream = parse.GetValue(upstream),
             };
             return await RunAsync(options, [.. parse.UnmatchedTokens], cancellationToken);
         });

@@ -52,7 +52,7 @@ internal readonly record struct PresentedToken(TokenTransport Transport, string?
 
         if (found.Count > 1)
         {
-            return new PresentedToken(found[0].Item1, null, ProtocolError.InvalidRequest("The access token was sent in more than one way (RFC 6750 §2)."));
+            return new PresentedToken(found[0].Item1, null, ProtocolError.InvalidRequest("The access token was sent in more than one way (RFC 6750 section 2)."));
         }
 
         var (transport, token) = found[0];
