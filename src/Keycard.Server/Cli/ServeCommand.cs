@@ -72,6 +72,13 @@ internal static class ServeCommand
             }
         }
 
+        if (options.Upstream is { } upstream &&
+            (!Uri.TryCreate(upstream, UriKind.Absolute, out var upstreamUri) || (upstreamUri.Scheme != Uri.UriSchemeHttp && upstreamUri.Scheme != Uri.UriSchemeHttps)))
+        {
+            await Console.Error.WriteLineAsync($"keycard: --upstream '{upstream}' is not an absolute http or https URL.");
+            return 2;
+        }
+
         var app = KeycardServer.Build(options, hostArgs);
         try
         {

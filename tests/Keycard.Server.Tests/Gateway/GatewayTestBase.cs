@@ -20,7 +20,7 @@ public abstract class GatewayTestBase : IAsyncLifetime
 {
     public const string Prefix = "/external/api/rest/v2";
 
-    protected KeycardFactory Factory { get; } = new();
+    protected KeycardFactory Factory { get; } = new() { Logs = new CapturingLoggerProvider() };
 
     protected RecordingUpstream Upstream { get; private set; } = null!;
 

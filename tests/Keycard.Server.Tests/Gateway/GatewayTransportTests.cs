@@ -73,6 +73,8 @@ public sealed class GatewayTransportTests : GatewayTestBase
         using var response = await GetAsync(Prefix + "/down/1", tokens.AccessToken);
 
         await ResponseAssert.ErrorAsync(response, HttpStatusCode.BadGateway, "upstream_unavailable");
+        Assert.Contains(Factory.Logs!.Entries, e => e.Contains("Gateway route down: upstream failed", StringComparison.Ordinal));
+        Assert.DoesNotContain(tokens.AccessToken, Factory.Logs!.AllText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,6 +85,7 @@ public sealed class GatewayTransportTests : GatewayTestBase
         using var response = await GetAsync(Prefix + "/slow/slow", tokens.AccessToken);
 
         await ResponseAssert.ErrorAsync(response, HttpStatusCode.GatewayTimeout, "upstream_timeout");
+        Assert.Contains(Factory.Logs!.Entries, e => e.Contains("Gateway route slow: upstream failed (RequestTimedOut)", StringComparison.Ordinal));
     }
 
     [Fact]
