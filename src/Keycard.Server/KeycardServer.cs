@@ -11,6 +11,7 @@ using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Endpoints.Login;
 using Keycard.Server.Endpoints.OAuth;
 using Keycard.Server.Health;
+using Keycard.Server.Gateway;
 using Keycard.Server.Http;
 using Keycard.Server.Json;
 using Keycard.Server.Logging;
@@ -186,6 +187,7 @@ internal static partial class KeycardServer
 
         // Paths no dialect maps answer errors in the guide's shape, as they always have.
         services.AddSingleton<IErrorDialect>(IOfficeErrorDialect.Instance);
+        services.AddKeycardGateway(serve.Upstream);
     }
 
     private static void ConfigurePipeline(WebApplication app, ServeOptions serve)
@@ -223,6 +225,7 @@ internal static partial class KeycardServer
         app.MapIOfficeDialect();
         app.MapStandardOAuth();
         app.MapRestApi();
+        app.MapKeycardGateway();
         if (serve.Demo)
         {
             app.MapDemoApp();

@@ -15,4 +15,7 @@ internal sealed record ServeOptions
     public bool BehindProxy { get; init; }
 
     public IReadOnlyList<string> KnownProxies { get; init; } = [];
+
+    /// <summary>One upstream API proxied under /external/api/rest/v2/ (gateway mode, docs/gateway.md).</summary>
+    public string? Upstream { get; init; }
 }

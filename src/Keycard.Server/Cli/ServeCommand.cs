@@ -50,6 +50,8 @@ internal static class ServeCommand
         command.Options.Add(demo);
         command.Options.Add(behindProxy);
         command.Options.Add(knownProxy);
+        var upstream = new Option<string>("--upstream") { Description = "Proxy /external/api/rest/v2/ to this API after checking the caller's access token (gateway mode, docs/gateway.md)." };
+        command.Options.Add(upstream);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -60,6 +62,7 @@ internal static class ServeCommand
                 Demo = parse.GetValue(demo),
                 BehindProxy = parse.GetValue(behindProxy),
                 KnownProxies = parse.GetValue(knownProxy) ?? [],
+                Upstream = parse.GetValue(upstream),
             };
 
             // Configuration arguments (--Keycard:AccessTokenLifetime=00:10:00, --environment=…) go to ASP.NET Core as
@@ -73,6 +76,13 @@ internal static class ServeCommand
         if (FindInsecureUrl(options) is { } insecure)
         {
             await Console.Error.WriteLineAsync("keycard: " + ListenAddresses.FindProblem([insecure], options.BehindProxy, issuer: null));
+            return 2;
+        }
+
+        if (options.Upstream is { } upstream &&
+            (!Uri.TryCreate(upstream, UriKind.Absolute, out var upstreamUri) || (upstreamUri.Scheme != Uri.UriSchemeHttp && upstreamUri.Scheme != Uri.UriSchemeHttps)))
+        {
+            await Console.Error.WriteLineAsync($"keycard: --upstream '{upstream}' is not an absolute http or https URL.");
             return 2;
         }
 

@@ -64,7 +64,7 @@ internal static class ApiEndpoints
     /// An expired token sent the guide's way is 403, because iOFFICE's client library refreshes on 403 and discards
     /// the token on 401; sent as a Bearer token it is 401 with an RFC 6750 §3 challenge.
     /// </summary>
-    private static async ValueTask<object?> RequireAccessTokenAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> RequireAccessTokenAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
         var presented = PresentedToken.From(context.Request);

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Keycard.Server.Gateway;
+
+/// <summary>
+/// Turns <see cref="GatewayOptions"/> into YARP routes and clusters: one cluster per route (its own timeout), one
+/// route matching the prefix for any method, and one more per method with its own scope. Method-specific routes
+/// win over the any-method route (routing prefers endpoints with HTTP method metadata), and Keycard's own literal
+/// endpoints such as <c>users/me</c> win over every catch-all prefix (routing prefers literal segments).
+/// </summary>
+internal static class GatewayRoutes
+{
+    public const string RouteNameKey = "keycard.route";
+    public const string ScopeKey = "keycard.scope";
+
+    public static IReadOnlyDictionary<string, GatewayRouteOptions> Effective(GatewayOptions options)
+    {
+        var routes = new Dictionary<string, GatewayRouteOptions>(options.Routes, StringComparer.OrdinalIgnoreCase);
+        if (!string.IsNullOrEmpty(options.Upstream) && !routes.ContainsKey(GatewayOptions.UpstreamRouteName))
+        {
+            routes[GatewayOptions.UpstreamRouteName] = new GatewayRouteOptions
+            {
+                PathPrefix = GatewayOptions.DefaultPrefix,
+                Upstream = options.Upstream,
+            };
+        }
+
+        foreach (var (name, route) in routes)
+        {
+            route.PathPrefix = route.PathPrefix.TrimEnd('/');
+            Validate(name, route);
+        }
+
+        return routes;
+    }
+
+    public static InMemoryConfigProvider Build(IOptions<GatewayOptions> options)
+    {
+        var routes = new List<RouteConfig>();
+        var clusters = new List<ClusterConfig>();
+        foreach (var (name, route) in Effective(options.Value))
+        {
+            clusters.Add(new ClusterConfig
+            {
+                ClusterId = name,
+                Destinations = new Dictionary<string, DestinationConfig> { ["upstream"] = new() { Address = route.Upstream } },
+                HttpRequest = new ForwarderRequestConfig { ActivityTimeout = route.Timeout },
+            });
+            routes.Add(Route(name, name, route, method: null, route.Scope));
+            foreach (var (method, scope) in route.MethodScopes)
+            {
+                routes.Add(Route(name + ":" + method.ToUpperInvariant(), name, route, method.ToUpperInvariant(), scope));
+            }
+        }
+
+        return new InMemoryConfigProvider(routes, clusters);
+    }
+
+    private static RouteConfig Route(string id, string name, GatewayRouteOptions route, string? method, string? scope) => new()
+    {
+        RouteId = id,
+        ClusterId = name,
+        Match = new RouteMatch
+        {
+            Path = route.PathPrefix + "/{**keycardRest}",
+            Methods = method is null ? null : [method],
+        },
+        MaxRequestBodySize = route.MaxRequestBodySize ?? -1,
+        Metadata = new Dictionary<string, string>
+        {
+            [RouteNameKey] = name,
+            [ScopeKey] = scope?.Trim() ?? "",
+        },
+    };
+
+    private static void Validate(string name, GatewayRouteOptions route)
+    {
+        var problems = new List<string>();
+        if (!route.PathPrefix.StartsWith('/') || route.PathPrefix.Length < 2 || route.PathPrefix.Contains('%', StringComparison.Ordinal) ||
+            route.PathPrefix.Contains("/.", StringComparison.Ordinal) || route.PathPrefix.Contains("//", StringComparison.Ordinal) ||
+            route.PathPrefix.Contains('{', StringComparison.Ordinal))
+        {
+            problems.Add($"Keycard:Gateway:Routes:{name}:PathPrefix must be a plain absolute path such as /external/api/rest/v2/orders.");
+        }
+
+        if (!Uri.TryCreate(route.Upstream, UriKind.Absolute, out var upstream) || (upstream.Scheme != Uri.UriSchemeHttp && upstream.Scheme != Uri.UriSchemeHttps) ||
+            !string.IsNullOrEmpty(upstream.Query) || !string.IsNullOrEmpty(upstream.Fragment))
+        {
+            problems.Add($"Keycard:Gateway:Routes:{name}:Upstream must be an absolute http or https URL without query or fragment.");
+        }
+
+        if (route.Timeout <= TimeSpan.Zero)
+        {
+            problems.Add($"Keycard:Gateway:Routes:{name}:Timeout must be positive.");
+        }
+
+        if (route.RequestsPerSecond < 0)
+        {
+            problems.Add($"Keycard:Gateway:Routes:{name}:RequestsPerSecond must be 0 (no limit) or more.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(name, typeof(GatewayRouteOptions), problems);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Keycard.Server.Endpoints.Api;
+using Keycard.Server.Endpoints.IOffice;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Keycard.Server.Gateway;
+
+/// <summary>Registers gateway mode (YARP with Keycard's token check in front) and maps its routes.</summary>
+internal static class GatewayServices
+{
+    public static IServiceCollection AddKeycardGateway(this IServiceCollection services, string? upstream)
+    {
+        services.AddOptions<GatewayOptions>().BindConfiguration("Keycard:Gateway").PostConfigure(o =>
+        {
+            // keycard serve --upstream URL
+            if (!string.IsNullOrEmpty(upstream))
+            {
+                o.Upstream = upstream;
+            }
+        });
+        services.AddSingleton<GatewayRateLimiter>();
+        services.AddSingleton<IProxyConfigProvider>(sp => GatewayRoutes.Build(sp.GetRequiredService<IOptions<GatewayOptions>>()));
+        services.AddReverseProxy().AddTransforms(builder =>
+        {
+            var routes = GatewayRoutes.Effective(builder.Services.GetRequiredService<IOptions<GatewayOptions>>().Value);
+            builder.AddRequestTransform(transform => GatewayTransform.ApplyAsync(transform, routes));
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapKeycardGateway(this IEndpointRouteBuilder routes)
+    {
+        routes.MapReverseProxy(proxy => proxy.UseMiddleware<GatewayMiddleware>())
+            .ConfigureEndpoints((endpoint, route) =>
+            {
+                // CORS for registered client origins, as on Keycard's own endpoints. Named in endpoint metadata, not in
+                // YARP's route config, because the policy comes from ClientOriginCorsPolicyProvider, not CorsOptions.
+                endpoint.RequireCors(IOfficeEndpoints.CorsPolicy);
+
+                // The scope the REST API's token check demands of this route (and method).
+                if (route.Metadata?.GetValueOrDefault(GatewayRoutes.ScopeKey) is { Length: > 0 } scope)
+                {
+                    endpoint.WithMetadata(new RequiredScope(scope));
+                }
+            });
+        return routes;
+    }
+}

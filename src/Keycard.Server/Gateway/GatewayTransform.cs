@@ -1,0 +1,82 @@
+using System.Globalization;
+using Keycard.Core.Tokens;
+using Keycard.Server.Endpoints.Api;
+using Keycard.Server.Endpoints.Login;
+using Yarp.ReverseProxy.Model;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Keycard.Server.Gateway;
+
+/// <summary>
+/// What the upstream receives: the path below the route's prefix, never the caller's access token (query, header or
+/// Authorization), never Keycard's own cookies, and never an <c>X-Keycard-*</c> header a client made up. Routes with
+/// <see cref="GatewayRouteOptions.ForwardIdentity"/> get the caller's identity as <c>X-Keycard-*</c> headers.
+/// <c>Host</c> and <c>X-Forwarded-*</c> are YARP's defaults (destination host; X-Forwarded-For/Proto/Host/Prefix).
+/// </summary>
+internal static class GatewayTransform
+{
+    public const string UserIdHeader = "X-Keycard-User-Id";
+    public const string ClientIdHeader = "X-Keycard-Client-Id";
+    public const string ScopeHeader = "X-Keycard-Scope";
+
+    public static ValueTask ApplyAsync(RequestTransformContext transform, IReadOnlyDictionary<string, GatewayRouteOptions> routes)
+    {
+        var context = transform.HttpContext;
+        var name = context.GetReverseProxyFeature().Route.Config.Metadata![GatewayRoutes.RouteNameKey];
+        var route = routes[name];
+
+        // The route matched the prefix on whole segments, and GatewayPath refused dot segments and encoded slashes,
+        // so what remains is a plain path below the upstream's base.
+        context.Request.Path.StartsWithSegments(route.PathPrefix, StringComparison.OrdinalIgnoreCase, out var rest);
+        transform.Path = rest;
+
+        foreach (var key in transform.Query.Collection.Keys.Where(k => k.Equals("access_token", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            transform.Query.Collection.Remove(key);
+        }
+
+        var headers = transform.ProxyRequest.Headers;
+
+        // The Authorization header is where the signed identity assertion of the OpenID Connect issue will go.
+        headers.Remove("Authorization");
+        headers.Remove("x-access-token");
+        foreach (var header in headers.Select(h => h.Key).Where(k => k.StartsWith("X-Keycard-", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            headers.Remove(header);
+        }
+
+        StripKeycardCookies(transform);
+
+        if (route.ForwardIdentity && context.Items[ApiEndpoints.TokenItem] is StoredToken token)
+        {
+            if (token.UserId is { } userId)
+            {
+                headers.TryAddWithoutValidation(UserIdHeader, userId.ToString(CultureInfo.InvariantCulture));
+            }
+
+            headers.TryAddWithoutValidation(ClientIdHeader, token.ClientId);
+            headers.TryAddWithoutValidation(ScopeHeader, token.Scope);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Keycard's sign-in session and anti-forgery cookies are Keycard's alone; the upstream never sees them.</summary>
+    private static void StripKeycardCookies(RequestTransformContext transform)
+    {
+        if (!transform.ProxyRequest.Headers.TryGetValues("Cookie", out var values))
+        {
+            return;
+        }
+
+        var kept = values
+            .SelectMany(v => v.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Where(c => !c.StartsWith("keycard.", StringComparison.OrdinalIgnoreCase) && !c.StartsWith(SignInSession.CookieName, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        transform.ProxyRequest.Headers.Remove("Cookie");
+        if (kept.Count > 0)
+        {
+            transform.ProxyRequest.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", kept));
+        }
+    }
+}
