@@ -1,5 +1,6 @@
 using Keycard.Server.Endpoints.Api;
 using Keycard.Server.Endpoints.IOffice;
+using Keycard.Server.Http;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Transforms;
@@ -36,7 +37,7 @@ internal static class GatewayServices
             {
                 // CORS for registered client origins, as on Keycard's own endpoints. Named in endpoint metadata, not in
                 // YARP's route config, because the policy comes from ClientOriginCorsPolicyProvider, not CorsOptions.
-                endpoint.RequireCors(IOfficeEndpoints.CorsPolicy);
+                endpoint.RequireCors(ClientOriginCorsPolicyProvider.PolicyName);
 
                 // The scope the REST API's token check demands of this route (and method).
                 if (route.Metadata?.GetValueOrDefault(GatewayRoutes.ScopeKey) is { Length: > 0 } scope)
