@@ -32,7 +32,7 @@ internal static class ConfigCommands
                 app.Services.GetService<IStartupValidator>()?.Validate();
                 return 0;
             }
-            catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException)
+            catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or Storage.DataProtection.KeyEncryptionKeyException)
             {
                 return ClientCommands.Fail(ex.Message);
             }

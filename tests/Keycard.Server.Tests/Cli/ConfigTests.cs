@@ -30,12 +30,16 @@ public sealed class ConfigTests : IDisposable
         Assert.False(File.Exists(Db));
     }
 
+    // 32 bytes of base64: a key-encryption key as an operator would pass it, which config show must never print.
+    private const string KeyEncryptionKey = "q2Yx0o3Vn8VYb3m2l0K4lW7p5f1t9Zq8c6r0a2e4g6I=";
+
     [Fact]
     public async Task ConfigShow_PostgresWithPassword_PrintsEffectiveSettingsWithPasswordMasked()
     {
         var (code, output, err) = await KeycardProcess.RunAsync(null, "config", "show",
             "--database", "postgres://keycard:s3cret-pa55word@db.example.com:5432/keycard", "--Keycard:AccessTokenLifetime=00:10:00",
-            "--Keycard:Telemetry:OtlpEndpoint=http://collector:4317", "--Keycard:Clientsecret=hunter2-hunter2", "--Keycard:AccesTokenLifetime=00:01:00");
+            "--Keycard:Telemetry:OtlpEndpoint=http://collector:4317", "--Keycard:Clientsecret=hunter2-hunter2", "--Keycard:AccesTokenLifetime=00:01:00",
+            "--Keycard:KeyEncryptionKey=" + KeyEncryptionKey);
 
         Assert.True(code == 0, err);
         Assert.Contains("Keycard:Database = PostgreSQL ", output, StringComparison.Ordinal);
@@ -47,6 +51,18 @@ public sealed class ConfigTests : IDisposable
         Assert.Contains("Keycard:AccesTokenLifetime = 00:01:00   (not a setting of this build", output, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret-pa55word", output + err, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2-hunter2", output + err, StringComparison.Ordinal);
+        Assert.DoesNotContain(KeyEncryptionKey, output + err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigShow_PostgresWithoutKeyEncryptionKey_IsOneLineWithoutStackTrace()
+    {
+        // PostgreSQL nodes must share a key-encryption key (docs/deployment.md): its absence is a setting mistake.
+        var (code, output, err) = await KeycardProcess.RunAsync(null, "config", "show", "--database", "postgres://keycard:pw@db.example.com:5432/keycard");
+
+        Assert.Equal(1, code);
+        Assert.Contains("KEYCARD_KEY_ENCRYPTION_KEY", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + err, StringComparison.Ordinal);
     }
 
     public void Dispose()
