@@ -34,10 +34,10 @@ internal static class KeyCommands
                 return 0;
             }
 
-            Console.WriteLine($"{"KID",-24} {"ALG",-6} {"STATE",-10} {"SIGNS FROM",-20} {"RETIRES",-20} {"UNPUBLISHED",-20}");
+            Console.WriteLine($"{"KID",-32} {"ALG",-6} {"STATE",-10} {"SIGNS FROM",-20} {"RETIRES",-20} {"UNPUBLISHED",-20}");
             foreach (var row in rows)
             {
-                Console.WriteLine($"{row.KeyId,-24} {row.Algorithm,-6} {State(row, now),-10} {Time(row.ActivatesAt),-20} {Time(row.RetiresAt),-20} {Time(row.ExpiresAt),-20}");
+                Console.WriteLine($"{row.KeyId,-32} {row.Algorithm,-6} {State(row, now),-10} {Time(row.ActivatesAt),-20} {Time(row.RetiresAt),-20} {Time(row.ExpiresAt),-20}");
             }
 
             return 0;
@@ -87,7 +87,7 @@ internal static class KeyCommands
 
     private static string State(SigningKeyEntity row, long now) =>
         now >= row.ExpiresAt ? "expired"
-        : now < row.ActivatesAt ? "next"
+        : now < row.ActivatesAt ? (row.RetiresAt <= row.ActivatesAt ? "cancelled" : "next")
         : now < row.RetiresAt ? "signing"
         : "retired";
 

@@ -50,14 +50,15 @@ public sealed class SigningKeyAdministration(KeycardDbContext db, KeyEncryptionK
 
     /// <summary>
     /// Starts a new key: at once (<paramref name="now"/>, e.g. after a leak) or after
-    /// <see cref="SigningKeyOptions.PublishAhead"/> (so caches of the JWKS have it first). The keys signing until
+    /// <see cref="SigningKeyOptions.PublishAhead"/> (so caches of the JWKS have it first; at once when none signs yet). The keys signing until
     /// then stop then and stay published for <see cref="SigningKeyOptions.RetainAfterRetire"/>.
     /// </summary>
     public async Task<SigningKeyEntity> RotateAsync(bool now, string? algorithm, CancellationToken cancellationToken)
     {
         var made = await InLockAsync((keys, at) =>
         {
-            var activatesAt = now ? at : at + Options.PublishAhead;
+            // With no key signing yet there is no cached JWKS to wait for: the new key signs at once.
+            var activatesAt = now || Current(keys, at) is null ? at : at + Options.PublishAhead;
             var activates = activatesAt.ToUnixTimeSeconds();
             foreach (var key in keys.Where(k => k.RetiresAt > activates))
             {

@@ -14,7 +14,8 @@ internal static class SigningKeyMaterial
 
     public static SigningKeyEntity Create(string algorithm, KeyEncryptionKey kek, DateTimeOffset createdAt, DateTimeOffset activatesAt, DateTimeOffset retiresAt, DateTimeOffset expiresAt)
     {
-        var keyId = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
+        // Hex, so a kid never starts with "-" and passes as a command-line argument.
+        var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         byte[] pkcs8;
         JsonObject jwk;
         if (algorithm == SigningAlgorithms.ES256)
