@@ -85,6 +85,29 @@ public sealed class JwksTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RotationService_OnSchedule_PublishesNextKeyAheadThenSignsWithIt()
+    {
+        var defaults = new SigningKeyOptions();
+        var ring = _factory.Services.GetRequiredService<ISigningKeyRing>();
+        var first = await ring.GetCurrentAsync(CancellationToken.None);
+
+        // Into the publish-ahead window, then one check interval at a time until the service has run its check.
+        _factory.Time.Advance(defaults.RotationPeriod - defaults.PublishAhead);
+        var published = 1;
+        for (var i = 0; i < 40 && published < 2; i++)
+        {
+            _factory.Time.Advance(defaults.CheckInterval);
+            await Task.Delay(100);
+            published = (await FetchKeySetAsync()).Keys.Count;
+        }
+
+        Assert.Equal(2, published);
+        Assert.Equal(first.KeyId, (await ring.GetCurrentAsync(CancellationToken.None)).KeyId);
+        _factory.Time.SetUtcNow(first.RetiresAt);
+        Assert.NotEqual(first.KeyId, (await ring.GetCurrentAsync(CancellationToken.None)).KeyId);
+    }
+
+    [Fact]
     public async Task Readyz_SigningKeyLoaded_ReportsTheSigningKeysCheckHealthy()
     {
         var response = await _factory.CreateClient().GetAsync("/readyz");
