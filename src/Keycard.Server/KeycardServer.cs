@@ -16,9 +16,11 @@ using Keycard.Server.Http;
 using Keycard.Server.Json;
 using Keycard.Server.Logging;
 using Keycard.Server.OpenApi;
+using Keycard.Server.Signing;
 using Keycard.Storage;
 using Keycard.Storage.Caching;
 using Keycard.Storage.DataProtection;
+using Keycard.Storage.SigningKeys;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -164,6 +166,8 @@ internal static partial class KeycardServer
         services.AddSignInSession(configuration);
         services.AddStandardOAuth();
         services.AddHostedService<TokenPruningService>();
+        services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.Section);
+        services.AddHostedService<SigningKeyRotationService>();
         services.AddKeycardHealthChecks();
         services.AddKeycardOpenApi();
         services.AddHostedService<RevocationListener>();
@@ -224,6 +228,7 @@ internal static partial class KeycardServer
         app.MapLoginPage();
         app.MapIOfficeDialect();
         app.MapStandardOAuth();
+        app.MapJwks();
         app.MapRestApi();
         app.MapKeycardGateway();
         if (serve.Demo)

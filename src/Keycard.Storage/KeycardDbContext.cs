@@ -1,5 +1,6 @@
 using Keycard.Storage.Configurations;
 using Keycard.Storage.Entities;
+using Keycard.Storage.SigningKeys;
 using Keycard.Storage.Tokens;
 using Keycard.Storage.Users;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -23,6 +24,8 @@ public abstract class KeycardDbContext(DbContextOptions options)
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<SigningKeyEntity> SigningKeys => Set<SigningKeyEntity>();
+
     /// <summary>Statements run once on the token writer's connection when it opens; null when the provider needs none.</summary>
     internal virtual string? TokenWriterSetup => null;
 
@@ -35,6 +38,7 @@ public abstract class KeycardDbContext(DbContextOptions options)
         builder.ApplyConfiguration(new ClientConfiguration());
         builder.ApplyConfiguration(new TokenConfiguration());
         builder.ApplyConfiguration(new AttemptCounterConfiguration());
+        builder.ApplyConfiguration(new SigningKeyConfiguration());
         builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
     }
 }

@@ -1,7 +1,9 @@
 using Keycard.Core.Diagnostics;
+using Keycard.Core.Signing;
 using Keycard.Core.Storage;
 using Keycard.Storage.Caching;
 using Keycard.Storage.Faults;
+using Keycard.Storage.SigningKeys;
 using Keycard.Storage.Stores;
 using Keycard.Storage.Tokens;
 using Keycard.Storage.Users;
@@ -58,6 +60,13 @@ public static class KeycardStorageServiceCollectionExtensions
         services.AddScoped<UserAdministration>();
         services.AddScoped<TokenAdministration>();
         services.AddScoped<KeycardDatabase>();
+
+        // Signing keys (issue 16): encrypted with the key-encryption key, which the host registers.
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<SigningKeyOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<SigningKeyAdministration>();
+        services.AddSingleton<DatabaseSigningKeyRing>();
+        services.AddSingleton<ISigningKeyRing>(sp => sp.GetRequiredService<DatabaseSigningKeyRing>());
 
         services.AddIdentityCore<KeycardUser>(o =>
             {

@@ -1,6 +1,7 @@
 using Keycard.Core;
 using Keycard.Core.Diagnostics;
 using Keycard.Storage;
+using Keycard.Storage.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -68,6 +69,11 @@ internal sealed class AdminContext : IAsyncDisposable
             .AddFilter((category, level) => level >= LogLevel.Warning || (category == KeycardTelemetry.LogCategory && level >= LogLevel.Information)));
         services.AddKeycardCore();
         services.AddKeycardStorage(location);
+
+        // The signing-key commands open the private keys with the same key-encryption key the server uses.
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton(sp => KeyEncryptionKey.Load(configuration, location));
         return new AdminContext(services.BuildServiceProvider());
     }
 }

@@ -27,6 +27,7 @@ internal static class KeycardCli
         TokenCommands.AddTo(root);
         ConfigCommands.AddTo(root, settings ?? []);
         BackupCommands.AddTo(root);
+        KeyCommands.AddTo(root);
         return root;
     }
 

@@ -59,8 +59,8 @@ public sealed class MetadataTests : IAsyncLifetime
         Assert.Equal(["client_secret_basic", "client_secret_post"], Strings(body, "introspection_endpoint_auth_methods_supported"));
         Assert.True(body.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
 
-        // Opaque tokens, no signing keys, no scopes configured: none of these may be claimed.
-        Assert.False(body.TryGetProperty("jwks_uri", out _));
+        // RFC 8414 §2: the signing keys' JWK Set (issue 16); no scopes configured, no OpenID Connect yet.
+        Assert.Equal("http://localhost/.well-known/jwks.json", body.GetProperty("jwks_uri").GetString());
         Assert.False(body.TryGetProperty("scopes_supported", out _));
         Assert.False(body.TryGetProperty("userinfo_endpoint", out _));
     }

@@ -1,5 +1,6 @@
 using Keycard.Core;
 using Keycard.Storage;
+using Keycard.Storage.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,6 +13,9 @@ namespace Keycard.Storage.Tests.Infrastructure;
 public abstract class TestDatabase : IAsyncLifetime
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The key-encryption key of every test database (signing keys are stored encrypted with it).</summary>
+    public static readonly KeyEncryptionKey TestKeyEncryptionKey = KeyEncryptionKey.FromBytes(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), "test");
 
     private ServiceProvider? _services;
 
@@ -48,6 +52,7 @@ public abstract class TestDatabase : IAsyncLifetime
         services.AddSingleton(time);
         services.AddKeycardCore();
         services.AddKeycardStorage(location);
+        services.AddSingleton(TestKeyEncryptionKey);
         return services.BuildServiceProvider();
     }
 

@@ -1,6 +1,6 @@
 namespace Keycard.Server.Endpoints.OAuth;
 
-/// <summary>RFC 8414 §2 metadata: exactly what this server does, nothing it does not (so no jwks_uri: tokens are opaque).</summary>
+/// <summary>RFC 8414 §2 metadata: exactly what this server does, nothing it does not.</summary>
 public sealed record AuthorizationServerMetadata
 {
     public required string Issuer { get; init; }
@@ -12,6 +12,9 @@ public sealed record AuthorizationServerMetadata
     public required string RevocationEndpoint { get; init; }
 
     public required string IntrospectionEndpoint { get; init; }
+
+    /// <summary>RFC 8414 §2: the JWK Set (RFC 7517) of the keys Keycard signs with.</summary>
+    public required string JwksUri { get; init; }
 
     public string[]? ScopesSupported { get; init; }
 

@@ -62,6 +62,7 @@ internal static class OAuthEndpoints
             TokenEndpoint = issuer + TokenPath,
             RevocationEndpoint = issuer + RevokePath,
             IntrospectionEndpoint = issuer + IntrospectPath,
+            JwksUri = issuer + Signing.JwksEndpoint.Path,
             ScopesSupported = scopes.Length > 0 ? scopes : null,
             ResponseTypesSupported = ["code"],
             ResponseModesSupported = ["query"],

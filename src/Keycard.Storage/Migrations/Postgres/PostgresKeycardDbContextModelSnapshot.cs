@@ -98,7 +98,51 @@ namespace Keycard.Storage.Migrations.Postgres
                     b.ToTable("clients", (string)null);
                 });
 
-            modelBuilder.Entity("Keycard.Storage.Entities.TokenEntity", b =>
+            modelBuilder.Entity("Keycard.Storage.SigningKeys.SigningKeyEntity", b =>
+                {
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("ActivatesAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("EncryptedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("KeyEncryptionKeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PublicJwk")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<long>("RetiresAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("KeyId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("signing_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Keycard.Storage.Tokens.TokenEntity", b =>
                 {
                     b.Property<byte[]>("Hash")
                         .HasMaxLength(38)
