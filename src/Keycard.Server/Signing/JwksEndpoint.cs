@@ -1,6 +1,6 @@
 using System.Text;
 using Keycard.Core.Signing;
-using Keycard.Server.Endpoints.IOffice;
+using Keycard.Server.Http;
 
 namespace Keycard.Server.Signing;
 
@@ -32,7 +32,7 @@ internal static class JwksEndpoint
             body.Append("]}");
             context.Response.Headers.CacheControl = $"public, max-age={(int)MaxAge.TotalSeconds}";
             return Results.Text(body.ToString(), "application/json", Encoding.UTF8);
-        }).RequireCors(IOfficeEndpoints.CorsPolicy);
+        }).RequireCors(ClientOriginCorsPolicyProvider.PolicyName);
         return routes;
     }
 }
