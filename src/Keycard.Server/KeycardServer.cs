@@ -33,7 +33,9 @@ namespace Keycard.Server;
 /// <summary>Composes the web application: services, middleware, and both dialects' endpoints.</summary>
 internal static partial class KeycardServer
 {
-    private const int DefaultMinPoolThreads = 4;
+    /// <summary>The database location (--database, Keycard:Database, KEYCARD_DATABASE): see DatabaseLocation.</summary>
+    public const string DatabaseSetting = "Keycard:Database";
+
     private const string AntiforgeryCookieName = "keycard.antiforgery";
 
     public static WebApplication Build(ServeOptions serve, string[] args)
@@ -46,11 +48,13 @@ internal static partial class KeycardServer
         // up to it runs at once, and on one core they preempt each other mid-request, which stretched the latency
         // tail (docs/benchmarks.md measured floors of 1, 4 and 16).
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        var floor = Math.Clamp(builder.Configuration.GetValue("Keycard:MinPoolThreads", DefaultMinPoolThreads), 1, KeycardSettings.MaxPoolThreads);
+        // Read before the container exists, so bound here by hand; the same value is range-checked at start (KeycardSettings).
+        var server = builder.Configuration.GetSection("Keycard").Get<KeycardServerOptions>() ?? new KeycardServerOptions();
+        var floor = Math.Clamp(server.MinPoolThreads, 1, KeycardSettings.MaxPoolThreads);
         ThreadPool.SetMinThreads(Math.Max(workers, floor), completionPorts);
         if (serve.Database is not null)
         {
-            builder.Configuration.AddInMemoryCollection([new("Keycard:Database", serve.Database)]);
+            builder.Configuration.AddInMemoryCollection([new(DatabaseSetting, serve.Database)]);
         }
 
         builder.WebHost.UseUrls(serve.Urls);
@@ -125,13 +129,14 @@ internal static partial class KeycardServer
         // write included) within this timeout, then disposing the container drains and closes the token writer.
         services.AddOptions<HostOptions>().Configure<IOptions<KeycardServerOptions>>((host, keycard) => host.ShutdownTimeout = keycard.Value.ShutdownTimeout);
 
-        var location = DatabaseLocation.FromSetting(configuration["Keycard:Database"]);
+        // The provider decides which services are registered, so the database setting is read before the container
+        // exists; it stays a raw read because DatabaseLocation (Keycard.Storage) parses it, falling back to KEYCARD_DATABASE.
+        var location = DatabaseLocation.FromSetting(configuration[DatabaseSetting]);
         services.AddSingleton(sp =>
         {
-            var settings = sp.GetRequiredService<IConfiguration>();
-            var location = DatabaseLocation.FromSetting(settings["Keycard:Database"])
-                .WithTimeout(settings.GetValue("Keycard:DatabaseTimeout", DatabaseLocation.DefaultTimeout));
-            return settings.GetValue("Keycard:AllowAsyncCommit", false) ? location : location.WithSynchronousCommit();
+            var server = sp.GetRequiredService<IOptions<KeycardServerOptions>>().Value;
+            var location = DatabaseLocation.FromSetting(sp.GetRequiredService<IConfiguration>()[DatabaseSetting]).WithTimeout(server.DatabaseTimeout);
+            return server.AllowAsyncCommit ? location : location.WithSynchronousCommit();
         });
         services.AddKeycardStorage(location.Provider);
 
@@ -163,7 +168,7 @@ internal static partial class KeycardServer
         services.AddSingleton<ICorsPolicyProvider, ClientOriginCorsPolicyProvider>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, KeycardJsonContext.Default));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OAuthJsonContext.Default));
-        services.AddSignInSession(configuration);
+        services.AddSignInSession();
         services.AddStandardOAuth();
         services.AddHostedService<TokenPruningService>();
         services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.Section);
@@ -224,7 +229,7 @@ internal static partial class KeycardServer
         app.MapHome(serve.Demo);
         app.MapKeycardHealth();
         app.MapKeycardMetrics();
-        app.MapKeycardOpenApi(serve.Demo || app.Configuration.GetValue<bool>("Keycard:ApiReference"));
+        app.MapKeycardOpenApi(serve.Demo || app.Services.GetRequiredService<IOptions<KeycardServerOptions>>().Value.ApiReference);
         app.MapLoginPage();
         app.MapIOfficeDialect();
         app.MapStandardOAuth();

@@ -1,3 +1,5 @@
+using Keycard.Storage;
+
 namespace Keycard.Server;
 
 /// <summary>Server settings bound from the "Keycard" configuration section (appsettings, KEYCARD_ env, command line).</summary>
@@ -23,4 +25,10 @@ public sealed class KeycardServerOptions
 
     /// <summary>The thread pool's minimum worker count (KeycardServer.Build explains the default).</summary>
     public int MinPoolThreads { get; set; } = 4;
+
+    /// <summary>The deadline of every database operation (DatabaseLocation.Timeout; docs/reliability.md).</summary>
+    public TimeSpan DatabaseTimeout { get; set; } = DatabaseLocation.DefaultTimeout;
+
+    /// <summary>On PostgreSQL, keep the server's synchronous_commit instead of forcing it on (DatabaseLocation.WithSynchronousCommit).</summary>
+    public bool AllowAsyncCommit { get; set; }
 }

@@ -83,11 +83,6 @@ public sealed class PasswordSignIn(IUserAuthenticator users, IAttemptThrottle th
             return userId;
         }
 
-        if (check.Outcome == PasswordCheckOutcome.LockedOut)
-        {
-            return ProtocolError.TooManyAttempts(Locked, check.RetryAfter ?? TimeSpan.FromMinutes(1));
-        }
-
         // The failure was counted when it was reserved.
         return ProtocolError.InvalidGrant(InvalidCredentials);
     }

@@ -45,8 +45,8 @@ internal static class ConfigCommands
     internal static IEnumerable<string> Describe(IServiceProvider services, IConfiguration configuration)
     {
         var location = services.GetRequiredService<DatabaseLocation>();
-        var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Keycard:Database" };
-        yield return $"Keycard:Database = {MaskDatabase(location)}";
+        var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { KeycardServer.DatabaseSetting };
+        yield return $"{KeycardServer.DatabaseSetting} = {MaskDatabase(location)}";
         foreach (var (section, type) in KeycardSettings.Sections)
         {
             var options = services.GetRequiredService(typeof(IOptions<>).MakeGenericType(type));

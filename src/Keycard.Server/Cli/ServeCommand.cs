@@ -100,7 +100,7 @@ internal static class ServeCommand
         }
 
         var issuer = app.Services.GetRequiredService<IOptions<Endpoints.OAuth.StandardOAuthOptions>>();
-        if (ListenAddresses.FindProblem(ListenAddresses.Configured(options.Urls, app.Configuration), options.BehindProxy, app.Configuration["Keycard:Issuer"]) is { } configured)
+        if (ListenAddresses.FindProblem(ListenAddresses.Configured(options.Urls, app.Configuration), options.BehindProxy, issuer.Value.Issuer) is { } configured)
         {
             await Console.Error.WriteLineAsync("keycard: " + configured);
             return 2;

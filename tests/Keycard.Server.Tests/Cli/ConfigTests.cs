@@ -15,6 +15,7 @@ public sealed class ConfigTests : IDisposable
     [InlineData("--Keycard:Cache:Duration=00:10:00", "Keycard:Cache:Duration is 00:10:00; it must be between 00:00:00 and 00:01:00")]
     [InlineData("--Keycard:MinPoolThreads=0", "Keycard:MinPoolThreads is 0; it must be between 1 and 1024")]
     [InlineData("--Keycard:Telemetry:MetricsUrl=metrics-port", "Keycard:Telemetry:MetricsUrl is 'metrics-port'; it must be an absolute http(s) URL")]
+    [InlineData("--Keycard:DatabaseTimeout=00:00:00", "Keycard:DatabaseTimeout is 00:00:00; it must be between 00:00:01 and 00:10:00")]
     [InlineData("--Keycard:RefreshTokenLifetime=forever", "'Keycard:RefreshTokenLifetime'")]
     public async Task Serve_SettingOutOfRange_StopsWithOneLineNamingIt(string setting, string expected)
     {
@@ -63,6 +64,18 @@ public sealed class ConfigTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("KEYCARD_KEY_ENCRYPTION_KEY", err, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output + err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigShow_DatabaseSettings_AreShownAsSettingsNotAsMisspellings()
+    {
+        var (code, output, err) = await KeycardProcess.RunAsync(null, "config", "show",
+            "--database", Db, "--Keycard:DatabaseTimeout=00:00:09", "--Keycard:AllowAsyncCommit=true");
+
+        Assert.True(code == 0, err);
+        Assert.Contains("Keycard:DatabaseTimeout = 00:00:09" + Environment.NewLine, output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:AllowAsyncCommit = True" + Environment.NewLine, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not a setting", output, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -5,6 +5,7 @@ using Keycard.Core.Tokens;
 using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Keycard.Server.Endpoints.Api;
 
@@ -22,7 +23,7 @@ internal static class ApiEndpoints
         var me = api.MapGet("/users/me", UsersMeAsync);
 
         // users/me is open to any valid token unless a deployment names a scope for it.
-        var meScope = routes.ServiceProvider.GetRequiredService<IConfiguration>()["Keycard:Api:UsersMeScope"];
+        var meScope = routes.ServiceProvider.GetRequiredService<IOptions<ApiOptions>>().Value.UsersMeScope;
         if (!string.IsNullOrEmpty(meScope))
         {
             me.WithMetadata(new RequiredScope(meScope));

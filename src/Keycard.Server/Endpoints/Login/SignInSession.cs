@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Keycard.Core.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 
 namespace Keycard.Server.Endpoints.Login;
 
@@ -21,8 +22,10 @@ internal static class SignInSession
     /// <summary>The user record's version (Identity's concurrency stamp): a password change, disable or edit ends every session.</summary>
     private const string StampClaim = "keycard:stamp";
 
-    public static IServiceCollection AddSignInSession(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSignInSession(this IServiceCollection services)
     {
+        services.AddOptions<CookieAuthenticationOptions>(Scheme)
+            .Configure<IOptions<KeycardServerOptions>>((o, server) => o.ExpireTimeSpan = server.Value.SessionLifetime);
         services.AddAuthentication().AddCookie(Scheme, o =>
         {
             o.Cookie.Name = CookieName;
@@ -34,7 +37,6 @@ internal static class SignInSession
             // Lax: the cookie must travel on the top-level GET a client's redirect to /oauth2/authorize makes.
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.ExpireTimeSpan = configuration.GetValue("Keycard:SessionLifetime", TimeSpan.FromHours(8));
             o.SlidingExpiration = false;
         });
         return services;
