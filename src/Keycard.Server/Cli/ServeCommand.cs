@@ -93,7 +93,7 @@ internal static class ServeCommand
             app = KeycardServer.Build(options, hostArgs);
             app.Services.GetService<IStartupValidator>()?.Validate();
         }
-        catch (Exception ex) when (ex is OptionsValidationException || IsUnreadableSetting(ex))
+        catch (Exception ex) when (ex is OptionsValidationException or Storage.DataProtection.KeyEncryptionKeyException || IsUnreadableSetting(ex))
         {
             await Console.Error.WriteLineAsync($"keycard: cannot start: {ex.Message}");
             return 1;

@@ -41,11 +41,16 @@ public sealed class KeycardServe : IAsyncDisposable
         }
     }
 
+    /// <summary>One key-encryption key for every process of the run, so a restarted node reads what the last one wrote.</summary>
+    private static readonly string KeyEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     /// <summary>Starts the process and returns at once, before it is ready (so a test can kill it mid-start).</summary>
     public static KeycardServe Launch(string database, IEnumerable<string>? settings = null, int? port = null)
     {
         var address = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
         var start = KeycardProcess.StartInfo(new[] { "serve", "--urls", address.ToString().TrimEnd('/'), "--database", database }.Concat(settings ?? []));
+        // PostgreSQL nodes refuse to start without a key-encryption key (docs/deployment.md); SQLite ignores it here.
+        start.Environment["KEYCARD_KEY_ENCRYPTION_KEY"] = KeyEncryptionKey;
         var process = Process.Start(start) ?? throw new InvalidOperationException("keycard serve did not start.");
         process.StandardInput.Close();
         var serve = new KeycardServe(process, address);

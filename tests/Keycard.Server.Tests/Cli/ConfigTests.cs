@@ -56,6 +56,19 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_PostgresWithoutKeyEncryptionKey_IsOneLineWithoutStackTrace()
+    {
+        // Building the gateway's routes resolves Data Protection, and so the key-encryption key, before the database is
+        // touched: the refusal must still be the one line an operator can act on (exit 1), never a crash.
+        var (code, output, err) = await KeycardProcess.RunAsync(null, "serve", "--urls", "http://127.0.0.1:1", "--database", "postgres://keycard:pw@127.0.0.1:1/keycard");
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("keycard: cannot start: ", err, StringComparison.Ordinal);
+        Assert.Contains("KEYCARD_KEY_ENCRYPTION_KEY", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConfigShow_PostgresWithoutKeyEncryptionKey_IsOneLineWithoutStackTrace()
     {
         // PostgreSQL nodes must share a key-encryption key (docs/deployment.md): its absence is a setting mistake.
