@@ -63,6 +63,11 @@ public sealed class BackupTests
     public async Task Restore_WhileServerRuns_RefusesAndLeavesDatabase()
     {
         using var factory = await new KeycardFactory().SeedAsync();
+
+        // A server that has answered a token request holds its token writer's own connection open, which no other
+        // test's SqliteConnection.ClearAllPools (process-wide) can close; idle pooled connections alone could be.
+        await new IOfficeClient(factory.CreateClient()).SignInAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var copy = Path.Combine(Path.GetDirectoryName(factory.DatabasePath)!, "backup.db");
         var (backupCode, _, backupErr) = await KeycardProcess.RunAsync(null, "backup", "--to", copy, "--database", factory.DatabasePath);
         Assert.True(backupCode == 0, backupErr);
