@@ -51,27 +51,9 @@ internal sealed class EfAttemptThrottle(KeycardDbContext db, TimeProvider time, 
             }
 
             var first = options.Value.LockoutFor(1);
-            db.AttemptCounters.Add(new AttemptCounterEntity
+            if (await TryInsertFirstAsync(transaction, key, nowMs, first, mayRetry: attempt < 3, cancellationToken))
             {
-                Key = key,
-                Failures = 1,
-                LastFailureAt = nowMs,
-                LockedUntil = first is { } f ? nowMs + (long)f.TotalMilliseconds : null,
-            });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
                 return first;
-            }
-            catch (DbUpdateException) when (attempt < 3)
-            {
-                // Another node inserted the first failure for this key at the same moment: count ours as an update.
-                await transaction.RollbackAsync(cancellationToken);
-            }
-            finally
-            {
-                db.ChangeTracker.Clear();
             }
         }
     }
@@ -119,29 +101,41 @@ internal sealed class EfAttemptThrottle(KeycardDbContext db, TimeProvider time, 
                 return TimeSpan.FromMilliseconds(Math.Max(lockedTo - nowMs, 1));
             }
 
-            var first = options.Value.LockoutFor(1, threshold);
-            db.AttemptCounters.Add(new AttemptCounterEntity
+            if (await TryInsertFirstAsync(transaction, key, nowMs, options.Value.LockoutFor(1, threshold), mayRetry: attempt < 3, cancellationToken))
             {
-                Key = key,
-                Failures = 1,
-                LastFailureAt = nowMs,
-                LockedUntil = first is { } f ? nowMs + (long)f.TotalMilliseconds : null,
-            });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
                 return null;
             }
-            catch (DbUpdateException) when (attempt < 3)
-            {
-                // Another node reserved the first attempt for this key at the same moment: count ours as an update.
-                await transaction.RollbackAsync(cancellationToken);
-            }
-            finally
-            {
-                db.ChangeTracker.Clear();
-            }
+        }
+    }
+
+    /// <summary>
+    /// Inserts the key's first counted attempt and commits. False when another node inserted it at the same moment
+    /// (and <paramref name="mayRetry"/>): the transaction is rolled back and the caller counts its attempt as an update.
+    /// </summary>
+    private async Task<bool> TryInsertFirstAsync(
+        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, string key, long nowMs, TimeSpan? lockout, bool mayRetry, CancellationToken cancellationToken)
+    {
+        db.AttemptCounters.Add(new AttemptCounterEntity
+        {
+            Key = key,
+            Failures = 1,
+            LastFailureAt = nowMs,
+            LockedUntil = lockout is { } l ? nowMs + (long)l.TotalMilliseconds : null,
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException) when (mayRetry)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
         }
     }
 
