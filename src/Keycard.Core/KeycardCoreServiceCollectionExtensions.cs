@@ -1,6 +1,7 @@
 using Keycard.Core.Authorization;
 using Keycard.Core.Clients;
 using Keycard.Core.Diagnostics;
+using Keycard.Core.Signing;
 using Keycard.Core.Tokens;
 using Keycard.Core.Tokens.Grants;
 using Keycard.Core.Users;
@@ -32,6 +33,7 @@ public static class KeycardCoreServiceCollectionExtensions
         services.AddScoped<AccessTokenValidator>();
         services.AddScoped<RevocationService>();
         services.AddScoped<IntrospectionService>();
+        services.AddSingleton<JwtSigner>();
         return services;
     }
 }

@@ -26,6 +26,10 @@ public abstract class KeycardDbContext(DbContextOptions options)
 
     public DbSet<SigningKeyEntity> SigningKeys => Set<SigningKeyEntity>();
 
+    public DbSet<ConsentEntity> Consents => Set<ConsentEntity>();
+
+    public DbSet<SignInSessionEntity> SignInSessions => Set<SignInSessionEntity>();
+
     /// <summary>Statements run once on the token writer's connection when it opens; null when the provider needs none.</summary>
     internal virtual string? TokenWriterSetup => null;
 
@@ -39,6 +43,8 @@ public abstract class KeycardDbContext(DbContextOptions options)
         builder.ApplyConfiguration(new TokenConfiguration());
         builder.ApplyConfiguration(new AttemptCounterConfiguration());
         builder.ApplyConfiguration(new SigningKeyConfiguration());
+        builder.ApplyConfiguration(new ConsentConfiguration());
+        builder.ApplyConfiguration(new SignInSessionConfiguration());
         builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
     }
 }

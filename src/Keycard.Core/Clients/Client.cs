@@ -33,6 +33,21 @@ public sealed record Client
     /// <summary>RFC 6749 §4.4: the client credentials grant, for confidential clients that opt in.</summary>
     public bool AllowClientCredentials { get; init; }
 
+    /// <summary>A third-party client: users are asked to consent to what it requests (issue 16). First-party clients are not.</summary>
+    public bool IsThirdParty { get; init; }
+
+    /// <summary>Where RP-initiated logout may send the browser back to (OpenID Connect RP-Initiated Logout 1.0 §3), matched exactly.</summary>
+    public IReadOnlyList<string> PostLogoutRedirectUris { get; init; } = [];
+
+    /// <summary>The access token format this client gets: <see cref="AccessTokenFormats.Opaque"/> (the default) or <see cref="AccessTokenFormats.Jwt"/> (RFC 9068).</summary>
+    public string AccessTokenFormat { get; init; } = AccessTokenFormats.Opaque;
+
+    /// <summary>Resource indicators (RFC 8707) this client may ask tokens for; the audience of its JWT access tokens.</summary>
+    public IReadOnlyList<string> Resources { get; init; } = [];
+
+    /// <summary>The JWS algorithm for this client's ID tokens and JWT access tokens; null means the default (RS256).</summary>
+    public string? SigningAlgorithm { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }

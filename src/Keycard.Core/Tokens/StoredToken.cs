@@ -37,5 +37,17 @@ public sealed record StoredToken
 
     public DateTimeOffset? RevokedAt { get; init; }
 
+    /// <summary>For codes (and the tokens they lead to) of an OpenID Connect request: the request's <c>nonce</c>, echoed in the ID token (OpenID Connect Core §3.1.2.1).</summary>
+    public string? Nonce { get; init; }
+
+    /// <summary>When the user last entered their password for this authorization (the ID token's <c>auth_time</c>); null for client-credentials tokens.</summary>
+    public DateTimeOffset? AuthTime { get; init; }
+
+    /// <summary>The resource indicator (RFC 8707) the authorization is bound to, or null for none.</summary>
+    public string? Resource { get; init; }
+
+    /// <summary>The browser sign-in session the authorization came from (the ID token's <c>sid</c>), or null.</summary>
+    public string? SessionId { get; init; }
+
     public bool IsExpired(DateTimeOffset now) => now >= ExpiresAt;
 }

@@ -14,5 +14,7 @@ internal sealed class ClientConfiguration : IEntityTypeConfiguration<ClientEntit
         builder.Property(c => c.Name).HasMaxLength(200);
         builder.Property(c => c.AppCode).HasMaxLength(200);
         builder.Property(c => c.SecretHash).HasMaxLength(32);
+        builder.Property(c => c.AccessTokenFormat).HasMaxLength(20).HasDefaultValue("opaque");
+        builder.Property(c => c.SigningAlgorithm).HasMaxLength(20);
     }
 }

@@ -24,6 +24,16 @@ public sealed class ClientEntity
 
     public bool AllowClientCredentials { get; set; }
 
+    public bool IsThirdParty { get; set; }
+
+    public List<string> PostLogoutRedirectUris { get; set; } = [];
+
+    public string AccessTokenFormat { get; set; } = "opaque";
+
+    public List<string> Resources { get; set; } = [];
+
+    public string? SigningAlgorithm { get; set; }
+
     public long CreatedAt { get; set; }
 
     public long UpdatedAt { get; set; }

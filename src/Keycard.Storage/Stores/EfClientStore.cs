@@ -88,6 +88,11 @@ internal sealed class EfClientStore(KeycardDbContext db) : IClientStore
         RequirePkce = e.RequirePkce,
         AllowPasswordCodeEndpoint = e.AllowPasswordCodeEndpoint,
         AllowClientCredentials = e.AllowClientCredentials,
+        IsThirdParty = e.IsThirdParty,
+        PostLogoutRedirectUris = e.PostLogoutRedirectUris,
+        AccessTokenFormat = e.AccessTokenFormat,
+        Resources = e.Resources,
+        SigningAlgorithm = e.SigningAlgorithm,
         CreatedAt = TimeMapping.FromMs(e.CreatedAt),
         UpdatedAt = TimeMapping.FromMs(e.UpdatedAt),
     };
@@ -111,6 +116,11 @@ internal sealed class EfClientStore(KeycardDbContext db) : IClientStore
         e.RequirePkce = c.RequirePkce;
         e.AllowPasswordCodeEndpoint = c.AllowPasswordCodeEndpoint;
         e.AllowClientCredentials = c.AllowClientCredentials;
+        e.IsThirdParty = c.IsThirdParty;
+        e.PostLogoutRedirectUris = [.. c.PostLogoutRedirectUris];
+        e.AccessTokenFormat = c.AccessTokenFormat;
+        e.Resources = [.. c.Resources];
+        e.SigningAlgorithm = c.SigningAlgorithm;
         e.CreatedAt = TimeMapping.ToMs(c.CreatedAt);
         e.UpdatedAt = TimeMapping.ToMs(c.UpdatedAt);
     }

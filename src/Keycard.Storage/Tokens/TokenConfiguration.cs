@@ -17,6 +17,9 @@ internal sealed class TokenConfiguration : IEntityTypeConfiguration<TokenEntity>
         builder.Property(t => t.Scope).HasMaxLength(1000);
         builder.Property(t => t.RedirectUri).HasMaxLength(2000);
         builder.Property(t => t.CodeChallenge).HasMaxLength(64);
+        builder.Property(t => t.Nonce).HasMaxLength(500);
+        builder.Property(t => t.Resource).HasMaxLength(2000);
+        builder.Property(t => t.SessionId).HasMaxLength(64);
 
         // Family revocation (RFC 9700 §4.14.2) and pruning use an index, never a scan: pruning looks for rows that
         // expired or were revoked before the cutoff, one index for each side of the OR.

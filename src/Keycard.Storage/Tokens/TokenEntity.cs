@@ -28,4 +28,12 @@ public sealed class TokenEntity
     public long? ConsumedAt { get; set; }
 
     public long? RevokedAt { get; set; }
+
+    public string? Nonce { get; set; }
+
+    public long? AuthTime { get; set; }
+
+    public string? Resource { get; set; }
+
+    public string? SessionId { get; set; }
 }

@@ -43,6 +43,10 @@ internal sealed class TokenSql
         (nameof(TokenEntity.ExpiresAt), DbType.Int64, t => TimeMapping.ToMs(t.ExpiresAt)),
         (nameof(TokenEntity.ConsumedAt), DbType.Int64, t => t.ConsumedAt is { } consumed ? TimeMapping.ToMs(consumed) : DBNull.Value),
         (nameof(TokenEntity.RevokedAt), DbType.Int64, t => t.RevokedAt is { } revoked ? TimeMapping.ToMs(revoked) : DBNull.Value),
+        (nameof(TokenEntity.Nonce), DbType.String, t => (object?)t.Nonce ?? DBNull.Value),
+        (nameof(TokenEntity.AuthTime), DbType.Int64, t => t.AuthTime is { } authTime ? TimeMapping.ToMs(authTime) : DBNull.Value),
+        (nameof(TokenEntity.Resource), DbType.String, t => (object?)t.Resource ?? DBNull.Value),
+        (nameof(TokenEntity.SessionId), DbType.String, t => (object?)t.SessionId ?? DBNull.Value),
     ];
 
     private readonly string _find;
@@ -175,6 +179,10 @@ internal sealed class TokenSql
             ExpiresAt = TimeMapping.FromMs(reader.GetInt64(10)),
             ConsumedAt = reader.IsDBNull(11) ? null : TimeMapping.FromMs(reader.GetInt64(11)),
             RevokedAt = reader.IsDBNull(12) ? null : TimeMapping.FromMs(reader.GetInt64(12)),
+            Nonce = reader.IsDBNull(13) ? null : reader.GetString(13),
+            AuthTime = reader.IsDBNull(14) ? null : TimeMapping.FromMs(reader.GetInt64(14)),
+            Resource = reader.IsDBNull(15) ? null : reader.GetString(15),
+            SessionId = reader.IsDBNull(16) ? null : reader.GetString(16),
         };
     }
 

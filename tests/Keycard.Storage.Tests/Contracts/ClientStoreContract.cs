@@ -24,6 +24,11 @@ public abstract class ClientStoreContract<TDatabase>(TDatabase database) : Store
             RequirePkce = true,
             AllowPasswordCodeEndpoint = false,
             AllowClientCredentials = true,
+            IsThirdParty = true,
+            PostLogoutRedirectUris = ["https://app.example.com/signed-out"],
+            AccessTokenFormat = AccessTokenFormats.Jwt,
+            Resources = ["https://api.example.com/"],
+            SigningAlgorithm = "ES256",
         };
 
         Assert.True(await Store(s => s.AddAsync(client, CancellationToken.None)));
@@ -40,6 +45,11 @@ public abstract class ClientStoreContract<TDatabase>(TDatabase database) : Store
         Assert.True(found.RequirePkce);
         Assert.False(found.AllowPasswordCodeEndpoint);
         Assert.True(found.AllowClientCredentials);
+        Assert.True(found.IsThirdParty);
+        Assert.Equal(client.PostLogoutRedirectUris, found.PostLogoutRedirectUris);
+        Assert.Equal(AccessTokenFormats.Jwt, found.AccessTokenFormat);
+        Assert.Equal(client.Resources, found.Resources);
+        Assert.Equal("ES256", found.SigningAlgorithm);
         Assert.Equal(client.CreatedAt, found.CreatedAt);
         Assert.Equal(client.UpdatedAt, found.UpdatedAt);
     }

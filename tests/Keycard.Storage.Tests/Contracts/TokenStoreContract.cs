@@ -22,6 +22,10 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
             RedirectUri = "https://app.example.com/callback",
             CodeChallenge = new string('c', 43),
             ScopeOpen = true,
+            Nonce = "n-0S6_WzA2Mj",
+            AuthTime = Now.AddMinutes(-3),
+            Resource = "https://api.example.com/",
+            SessionId = "s1d",
         };
         await AddAsync(code);
 
@@ -37,6 +41,10 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         Assert.Equal(code.RedirectUri, found.RedirectUri);
         Assert.Equal(code.CodeChallenge, found.CodeChallenge);
         Assert.True(found.ScopeOpen);
+        Assert.Equal("n-0S6_WzA2Mj", found.Nonce);
+        Assert.Equal(Now.AddMinutes(-3), found.AuthTime);
+        Assert.Equal("https://api.example.com/", found.Resource);
+        Assert.Equal("s1d", found.SessionId);
         Assert.Equal(code.CreatedAt, found.CreatedAt);
         Assert.Equal(code.ExpiresAt, found.ExpiresAt);
         Assert.Null(found.ConsumedAt);

@@ -49,6 +49,13 @@ namespace Keycard.Storage.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("AccessTokenFormat")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("opaque");
+
                     b.Property<bool>("AllowClientCredentials")
                         .HasColumnType("boolean");
 
@@ -74,10 +81,17 @@ namespace Keycard.Storage.Migrations.Postgres
                     b.Property<bool>("IsConfidential")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("IsThirdParty")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.PrimitiveCollection<List<string>>("PostLogoutRedirectUris")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.PrimitiveCollection<List<string>>("RedirectUris")
                         .IsRequired()
@@ -86,9 +100,17 @@ namespace Keycard.Storage.Migrations.Postgres
                     b.Property<bool>("RequirePkce")
                         .HasColumnType("boolean");
 
+                    b.PrimitiveCollection<List<string>>("Resources")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<byte[]>("SecretHash")
                         .HasMaxLength(32)
                         .HasColumnType("bytea");
+
+                    b.Property<string>("SigningAlgorithm")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint");
@@ -96,6 +118,56 @@ namespace Keycard.Storage.Migrations.Postgres
                     b.HasKey("ClientId");
 
                     b.ToTable("clients", (string)null);
+                });
+
+            modelBuilder.Entity("Keycard.Storage.Entities.ConsentEntity", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("GrantedAt")
+                        .HasColumnType("bigint");
+
+                    b.PrimitiveCollection<List<string>>("Scopes")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.HasKey("UserId", "ClientId");
+
+                    b.HasIndex("ClientId");
+
+                    b.ToTable("consents", (string)null);
+                });
+
+            modelBuilder.Entity("Keycard.Storage.Entities.SignInSessionEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("AuthTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("sign_in_sessions", (string)null);
                 });
 
             modelBuilder.Entity("Keycard.Storage.SigningKeys.SigningKeyEntity", b =>
@@ -148,6 +220,9 @@ namespace Keycard.Storage.Migrations.Postgres
                         .HasMaxLength(38)
                         .HasColumnType("bytea");
 
+                    b.Property<long?>("AuthTime")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -174,7 +249,15 @@ namespace Keycard.Storage.Migrations.Postgres
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("RedirectUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Resource")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
@@ -188,6 +271,10 @@ namespace Keycard.Storage.Migrations.Postgres
 
                     b.Property<bool>("ScopeOpen")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int?>("UserId")
                         .HasColumnType("integer");

@@ -43,6 +43,13 @@ namespace Keycard.Storage.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AccessTokenFormat")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("opaque");
+
                     b.Property<bool>("AllowClientCredentials")
                         .HasColumnType("INTEGER");
 
@@ -68,9 +75,16 @@ namespace Keycard.Storage.Migrations.Sqlite
                     b.Property<bool>("IsConfidential")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsThirdParty")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("PostLogoutRedirectUris")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("RedirectUris")
@@ -80,9 +94,17 @@ namespace Keycard.Storage.Migrations.Sqlite
                     b.Property<bool>("RequirePkce")
                         .HasColumnType("INTEGER");
 
+                    b.PrimitiveCollection<string>("Resources")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("SecretHash")
                         .HasMaxLength(32)
                         .HasColumnType("BLOB");
+
+                    b.Property<string>("SigningAlgorithm")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
@@ -90,6 +112,56 @@ namespace Keycard.Storage.Migrations.Sqlite
                     b.HasKey("ClientId");
 
                     b.ToTable("clients", (string)null);
+                });
+
+            modelBuilder.Entity("Keycard.Storage.Entities.ConsentEntity", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("GrantedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Scopes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "ClientId");
+
+                    b.HasIndex("ClientId");
+
+                    b.ToTable("consents", (string)null);
+                });
+
+            modelBuilder.Entity("Keycard.Storage.Entities.SignInSessionEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AuthTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("sign_in_sessions", (string)null);
                 });
 
             modelBuilder.Entity("Keycard.Storage.SigningKeys.SigningKeyEntity", b =>
@@ -142,6 +214,9 @@ namespace Keycard.Storage.Migrations.Sqlite
                         .HasMaxLength(38)
                         .HasColumnType("BLOB");
 
+                    b.Property<long?>("AuthTime")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -168,7 +243,15 @@ namespace Keycard.Storage.Migrations.Sqlite
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RedirectUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resource")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
@@ -182,6 +265,10 @@ namespace Keycard.Storage.Migrations.Sqlite
 
                     b.Property<bool>("ScopeOpen")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<int?>("UserId")
                         .HasColumnType("INTEGER");
