@@ -3,6 +3,9 @@ namespace Keycard.Core;
 /// <summary>Lifetimes and switches of the protocol core; bound from the "Keycard" configuration section.</summary>
 public sealed class KeycardProtocolOptions
 {
+    /// <summary>The configuration section this class is bound from (Configuration/KeycardSettings lists it for <c>config show</c>).</summary>
+    public const string Section = "Keycard";
+
     /// <summary>The iOFFICE guide: "The authorization code expires after 5 minutes."</summary>
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -40,6 +40,14 @@ internal static partial class KeycardServer
 
     public static WebApplication Build(ServeOptions serve, string[] args)
     {
+        var app = CreateBuilder(serve, args).Build();
+        ConfigurePipeline(app, serve);
+        return app;
+    }
+
+    /// <summary>The host builder with every service registered, before it is built (tests read its service list).</summary>
+    internal static WebApplicationBuilder CreateBuilder(ServeOptions serve, string[] args)
+    {
         var builder = WebApplication.CreateBuilder(args);
 
         // SQLite's ADO.NET provider is synchronous: its async calls hold a pool thread for the whole I/O, busy-waits
@@ -90,10 +98,7 @@ internal static partial class KeycardServer
 
         ConfigureServices(builder.Services, builder.Configuration, serve);
         builder.AddKeycardObservability();
-
-        var app = builder.Build();
-        ConfigurePipeline(app, serve);
-        return app;
+        return builder;
     }
 
     /// <summary>

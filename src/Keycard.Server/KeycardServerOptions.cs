@@ -5,6 +5,9 @@ namespace Keycard.Server;
 /// <summary>Server settings bound from the "Keycard" configuration section (appsettings, KEYCARD_ env, command line).</summary>
 public sealed class KeycardServerOptions
 {
+    /// <summary>The configuration section this class is bound from (Configuration/KeycardSettings lists it for <c>config show</c>).</summary>
+    public const string Section = "Keycard";
+
     /// <summary>Background pruning of expired and revoked tokens.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(5);
 

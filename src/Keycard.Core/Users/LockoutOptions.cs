@@ -10,6 +10,9 @@ namespace Keycard.Core.Users;
 /// </summary>
 public sealed class LockoutOptions
 {
+    /// <summary>The configuration section this class is bound from (Configuration/KeycardSettings lists it for <c>config show</c>).</summary>
+    public const string Section = "Keycard:Lockout";
+
     public int MaxFailedAttempts { get; set; } = 5;
 
     /// <summary>Failures of one account from every address together before the account locks for unknown addresses.</summary>

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Keycard.Core;
 using Keycard.Core.Users;
 using Keycard.Server.Diagnostics;
@@ -5,6 +6,7 @@ using Keycard.Server.Endpoints.Api;
 using Keycard.Server.Endpoints.OAuth;
 using Keycard.Server.Http;
 using Keycard.Storage.Caching;
+using Keycard.Storage.DataProtection;
 using Microsoft.Extensions.Options;
 
 namespace Keycard.Server.Configuration;
@@ -17,18 +19,29 @@ internal static class KeycardSettings
 {
     public const int MaxPoolThreads = 1024;
 
-    /// <summary>Each options class with the configuration section it is bound from.</summary>
-    public static readonly IReadOnlyList<(string Section, Type Options)> Sections =
-    [
-        ("Keycard", typeof(KeycardProtocolOptions)),
-        ("Keycard", typeof(KeycardServerOptions)),
-        ("Keycard", typeof(StandardOAuthOptions)),
-        ("Keycard:Lockout", typeof(LockoutOptions)),
-        ("Keycard:Cache", typeof(StoreCacheOptions)),
-        ("Keycard:RateLimit", typeof(PasswordRateLimitOptions)),
-        ("Keycard:Api", typeof(ApiOptions)),
-        (TelemetryOptions.Section, typeof(TelemetryOptions)),
-    ];
+    /// <summary>
+    /// Each options class with the configuration section it is bound from, derived from the classes themselves: every
+    /// <c>*Options</c> class of Keycard's assemblies that declares <c>public const string Section</c> under "Keycard".
+    /// A new options class is listed by <c>config show</c> as soon as it declares its section; a test checks that every
+    /// options class the server binds under "Keycard" is here, with the section it is really bound from.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Section, Type Options)> Sections = Discover(
+        typeof(KeycardProtocolOptions).Assembly, typeof(StoreCacheOptions).Assembly, typeof(KeycardSettings).Assembly);
+
+    /// <summary>
+    /// Settings read before the container exists, so no options class binds them (KeycardServer, KeyEncryptionKey);
+    /// <c>config show</c> prints them itself, the key-encryption key masked.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RawSettings = [KeycardServer.DatabaseSetting, KeyEncryptionKey.Setting, KeyEncryptionKey.FileSetting];
+
+    private static List<(string Section, Type Options)> Discover(params Assembly[] assemblies) =>
+        [.. assemblies.Distinct()
+            .SelectMany(a => a.GetTypes())
+            .Where(t => t.IsClass && t.Name.EndsWith("Options", StringComparison.Ordinal))
+            .Select(t => (Section: t.GetField("Section", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string, Options: t))
+            .Where(p => p.Section is not null && (p.Section == "Keycard" || p.Section.StartsWith("Keycard:", StringComparison.Ordinal)))
+            .Select(p => (p.Section!, p.Options))
+            .OrderBy(p => p.Item1 != "Keycard").ThenBy(p => p.Item1, StringComparer.Ordinal).ThenBy(p => p.Options.Name, StringComparer.Ordinal)];
 
     public static IServiceCollection AddKeycardSettingRules(this IServiceCollection services)
     {

@@ -6,6 +6,9 @@ namespace Keycard.Server.Gateway;
 /// </summary>
 public sealed class GatewayOptions
 {
+    /// <summary>The configuration section this class is bound from (Configuration/KeycardSettings lists it for <c>config show</c>).</summary>
+    public const string Section = "Keycard:Gateway";
+
     /// <summary>The routes by name; the name appears in logs and is the audience the upstream sees.</summary>
     public Dictionary<string, GatewayRouteOptions> Routes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

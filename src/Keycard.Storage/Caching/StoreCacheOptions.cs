@@ -6,6 +6,9 @@ namespace Keycard.Storage.Caching;
 /// </summary>
 public sealed class StoreCacheOptions
 {
+    /// <summary>The configuration section this class is bound from (Configuration/KeycardSettings lists it for <c>config show</c>).</summary>
+    public const string Section = "Keycard:Cache";
+
     public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Most entries the cache holds; beyond it the oldest are compacted away.</summary>

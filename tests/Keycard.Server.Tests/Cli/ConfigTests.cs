@@ -91,6 +91,31 @@ public sealed class ConfigTests : IDisposable
         Assert.DoesNotContain("not a setting", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ConfigShow_GatewaySigningKeysAndKeyEncryptionKey_AreSettingsShownReadablyAndMasked()
+    {
+        var (code, output, err) = await KeycardProcess.RunAsync(null, "config", "show", "--database", Db,
+            "--Keycard:Gateway:Routes:orders:PathPrefix=/external/api/rest/v2/orders", "--Keycard:Gateway:Routes:orders:Upstream=http://127.0.0.1:9/",
+            "--Keycard:Gateway:Routes:orders:MethodScopes:DELETE=orders.write", "--Keycard:Gateway:Routes:orders:Upstrem=http://typo/",
+            "--Keycard:SigningKeys:RefreshInterval=00:00:05", "--Keycard:KeyEncryptionKey=" + KeyEncryptionKey);
+
+        Assert.True(code == 0, err);
+        Assert.Contains("Keycard:Gateway:Routes:orders:PathPrefix = /external/api/rest/v2/orders" + Environment.NewLine, output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:Gateway:Routes:orders:Upstream = http://127.0.0.1:9/" + Environment.NewLine, output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:Gateway:Routes:orders:MethodScopes:DELETE = orders.write" + Environment.NewLine, output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:Gateway:Routes:orders:Timeout = 00:01:40" + Environment.NewLine, output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:Gateway:Upstream = (not set)" + Environment.NewLine, output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:SigningKeys:RefreshInterval = 00:00:05" + Environment.NewLine, output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:SigningKeys:RotationPeriod = 90.00:00:00" + Environment.NewLine, output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:KeyEncryptionKey = ********" + Environment.NewLine, output, StringComparison.Ordinal);
+        Assert.Contains("Keycard:KeyEncryptionKeyFile = (not set)" + Environment.NewLine, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(KeyEncryptionKey, output + err, StringComparison.Ordinal);
+
+        // A misspelled property of a route is still caught; nothing else is called unknown.
+        var unknown = output.Split(Environment.NewLine).Where(l => l.Contains("not a setting", StringComparison.Ordinal)).ToList();
+        Assert.StartsWith("Keycard:Gateway:Routes:orders:Upstrem = ", Assert.Single(unknown), StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try

@@ -5,6 +5,9 @@ namespace Keycard.Server.Endpoints.OAuth;
 /// <summary>Settings of the standard OAuth dialect, bound from the "Keycard" configuration section.</summary>
 public sealed class StandardOAuthOptions
 {
+    /// <summary>The configuration section this class is bound from (Configuration/KeycardSettings lists it for <c>config show</c>).</summary>
+    public const string Section = "Keycard";
+
     /// <summary>
     /// The issuer identifier (RFC 8414 §2): https, no query or fragment; plain http only on loopback.
     /// Unset, it is the base URL of each request made to a loopback host or a host on <see cref="IssuerHosts"/>;
