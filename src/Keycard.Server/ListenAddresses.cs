@@ -1,4 +1,5 @@
 using Keycard.Server.Endpoints.OAuth;
+using Microsoft.AspNetCore.Http;
 
 namespace Keycard.Server;
 
@@ -52,14 +53,54 @@ internal static class ListenAddresses
     public static string? FindInsecure(IEnumerable<string> addresses, bool behindProxy) =>
         behindProxy ? null : addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !IsLoopback(a));
 
+    /// <summary>The entries of a ';'-separated --urls value, as the host splits them.</summary>
     public static IEnumerable<string> Split(string urls) =>
         urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static bool IsLoopback(string url)
+    /// <summary>
+    /// A one-line explanation when an --urls entry is not an http(s) address Kestrel can bind, which Kestrel itself
+    /// would report with a stack trace; null when every entry parses. Parsed by Kestrel's own parser
+    /// (<see cref="BindingAddress.Parse"/>), so what passes here is exactly what the server will accept.
+    /// </summary>
+    public static string? FindMalformed(string? urls)
     {
-        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        var host = (schemeEnd < 0 ? url : url[(schemeEnd + 3)..]).Split('/')[0];
-        host = host.StartsWith('[') ? host[..(host.IndexOf(']', StringComparison.Ordinal) + 1)] : host.Split(':')[0];
-        return OAuthIssuer.IsLoopbackHost(host);
+        foreach (var url in Split(urls ?? ""))
+        {
+            if (Parse(url) is not { } address || address.Scheme is not ("http" or "https") || address.IsNamedPipe || address.Port is < 0 or > 65535 ||
+                (!address.IsUnixPipe && !IsHost(address.Host)))
+            {
+                var example = int.TryParse(url, out var port) ? $"http://127.0.0.1:{port}" : "http://127.0.0.1:5000";
+                return $"--urls '{url}' is not an http or https URL: write it like {example}.";
+            }
+        }
+
+        return null;
     }
+
+    /// <summary>
+    /// A host Kestrel can bind: a name, an address, or the wildcards * and +. Kestrel's parser reads an unparsable port
+    /// ("http://127.0.0.1:port") as part of the host and would then bind every interface on port 80.
+    /// </summary>
+    private static bool IsHost(string host) =>
+        host is "*" or "+" || Uri.CheckHostName(host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host) != UriHostNameType.Unknown;
+
+    /// <summary>The entry parsed by Kestrel's parser, or null when it cannot be.</summary>
+    private static BindingAddress? Parse(string url)
+    {
+        try
+        {
+            return BindingAddress.Parse(url);
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether the address listens on loopback only (127.0.0.0/8, ::1, localhost). Wildcards (*, +, 0.0.0.0, [::]),
+    /// other hosts, Unix sockets and anything unparsable count as open, as they always have.
+    /// </summary>
+    private static bool IsLoopback(string url) =>
+        Parse(url) is { IsUnixPipe: false, IsNamedPipe: false } address && OAuthIssuer.IsLoopbackHost(address.Host);
 }

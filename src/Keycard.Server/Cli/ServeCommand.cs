@@ -28,7 +28,7 @@ internal static class ServeCommand
         };
         urls.Validators.Add(result =>
         {
-            if (FindMalformedUrl(result.GetValueOrDefault<string>()) is { } problem)
+            if (ListenAddresses.FindMalformed(result.GetValueOrDefault<string>()) is { } problem)
             {
                 result.AddError(problem);
             }
@@ -155,29 +155,12 @@ internal static class ServeCommand
     private static bool IsUnreadableSetting(Exception ex) =>
         ex is InvalidOperationException && ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
 
-    /// <summary>A one-line explanation when an --urls entry is not an absolute http(s) URL, which Kestrel would report with a stack trace.</summary>
-    internal static string? FindMalformedUrl(string? urls)
-    {
-        foreach (var url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var ok = Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) &&
-                (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && !string.IsNullOrEmpty(uri.Host);
-            if (!ok)
-            {
-                var example = int.TryParse(url, out var port) ? $"http://127.0.0.1:{port}" : "http://127.0.0.1:5000";
-                return $"--urls '{url}' is not an http or https URL: write it like {example}.";
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>Whether a command runs the server (or shows its configuration), and so takes configuration arguments.</summary>
     public static bool TakesSettings(Command command) =>
         command is RootCommand || command.Name == "serve" ||
         (command.Name == "show" && command.Parents.OfType<Command>().Any(p => p.Name == "config"));
 
-    public static string FirstUrl(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0].TrimEnd('/');
+    public static string FirstUrl(string urls) => ListenAddresses.Split(urls).First().TrimEnd('/');
 
     /// <summary>The first plain-http URL that is not on loopback, unless a TLS-terminating proxy was declared.</summary>
     internal static string? FindInsecureUrl(ServeOptions options) =>

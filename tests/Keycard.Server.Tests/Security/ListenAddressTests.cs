@@ -53,6 +53,34 @@ public sealed class ListenAddressTests : IDisposable
         Assert.Equal(refused, problem is not null);
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:5000", true)]
+    [InlineData("https://[::1]:5001; http://localhost:5000/", true)]
+    [InlineData("http://*:5000", true)]
+    [InlineData("http://+:5000", true)]
+    [InlineData("5057", false)]
+    [InlineData("127.0.0.1:5000", false)]
+    [InlineData("ftp://127.0.0.1:21", false)]
+    [InlineData("http://127.0.0.1:99999", false)]
+    [InlineData("http://127.0.0.1:port", false)]
+    [InlineData("http://:5000", false)]
+    public void FindMalformed_UrlsValue_AcceptsWhatKestrelBindsOverHttp(string urls, bool accepted)
+    {
+        var problem = ListenAddresses.FindMalformed(urls);
+
+        Assert.True(accepted == (problem is null), problem);
+    }
+
+    [Theory]
+    [InlineData("http://[::1]:5000", false)]
+    [InlineData("http://localhost", false)]
+    [InlineData("http://192.0.2.10", true)]
+    [InlineData("http://*:5000", true)]
+    public void FindInsecure_PlainHttp_OnlyLoopbackPasses(string url, bool refused)
+    {
+        Assert.Equal(refused, ListenAddresses.FindInsecure([url], behindProxy: false) is not null);
+    }
+
     [Fact]
     public async Task Metadata_HostHeaderOfAnotherSite_DoesNotChangeTheIssuer()
     {
