@@ -46,19 +46,41 @@ public abstract class TokenEndpointContract<TDialect> : EndpointContract<TDialec
     }
 
     [Fact]
-    public async Task Exchange_CodeUsedTwice_IsInvalidGrantAndRevokesTheFirstTokens()
+    public async Task Exchange_CodeUsedTwice_IsInvalidGrantAndRevokesEveryTokenIssuedFromIt()
     {
-        // RFC 6749 §4.1.2 and RFC 9700 §4.5: codes are single use; a second use revokes the tokens issued from it.
+        // RFC 6749 §4.1.2 and RFC 9700 §4.5: codes are single use; a second use revokes the tokens issued from it,
+        // including those a refresh has rotated to since.
         var code = await PublicCodeAsync();
         using var first = await ExchangePublicAsync(code);
         var tokens = await IssuedTokenSet.ReadAsync(first);
+        using var refreshed = await RefreshAsync(tokens.RefreshToken!);
+        var rotated = await IssuedTokenSet.ReadAsync(refreshed);
 
         using var second = await ExchangePublicAsync(code);
 
         await Dialect.AssertErrorAsync(second, HttpStatusCode.BadRequest, "invalid_grant");
         Assert.Equal(HttpStatusCode.Unauthorized, await ApiStatusAsync(tokens.AccessToken));
-        using var refresh = await RefreshAsync(tokens.RefreshToken!);
+        Assert.Equal(HttpStatusCode.Unauthorized, await ApiStatusAsync(rotated.AccessToken));
+        using var refresh = await RefreshAsync(rotated.RefreshToken!);
         await Dialect.AssertErrorAsync(refresh, HttpStatusCode.BadRequest, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task Exchange_MismatchedRedirectScopeOrClient_DoesNotSpendTheCode()
+    {
+        // RFC 6749 §4.1.3: a request that does not match the code's bindings is refused; only the legitimate client's
+        // exchange spends the code, so a mismatched guess cannot make the real client's exchange fail.
+        var code = await PublicCodeAsync();
+
+        using var otherRedirect = await ExchangePublicAsync(code, redirectUri: "https://app.example.com/elsewhere");
+        using var otherScope = await ExchangePublicAsync(code, scope: "email admin");
+        using var otherClient = await ExchangeConfidentialAsync(code, Secret, verifier: OAuthForms.Verifier);
+        using var bound = await ExchangePublicAsync(code);
+
+        await Dialect.AssertErrorAsync(otherRedirect, HttpStatusCode.BadRequest, "invalid_grant");
+        await Dialect.AssertErrorAsync(otherScope, HttpStatusCode.BadRequest, "invalid_grant");
+        await Dialect.AssertErrorAsync(otherClient, HttpStatusCode.BadRequest, "invalid_grant");
+        Assert.Equal(HttpStatusCode.OK, bound.StatusCode);
     }
 
     [Fact]
@@ -269,6 +291,24 @@ public abstract class TokenEndpointContract<TDialect> : EndpointContract<TDialec
         await Dialect.AssertErrorAsync(replay, HttpStatusCode.BadRequest, "invalid_grant");
         await Dialect.AssertErrorAsync(afterReplay, HttpStatusCode.BadRequest, "invalid_grant");
         Assert.Equal(HttpStatusCode.Unauthorized, await ApiStatusAsync(rotated.AccessToken));
+    }
+
+    [Fact]
+    public async Task Refresh_RotatedTokenReplayedWithinGrace_AnswersAndKeepsTheAuthorization()
+    {
+        // RFC 9700 §4.14.2 allows a grace for concurrent refreshes (5 s by default): the replay is answered in the same
+        // family, and both the replay's tokens and the rotation's refresh token keep working.
+        var tokens = await SignInPublicAsync();
+        using var first = await RefreshAsync(tokens.RefreshToken!);
+        var rotated = await IssuedTokenSet.ReadAsync(first);
+        Factory.Time.Advance(TimeSpan.FromSeconds(4));
+
+        using var replay = await RefreshAsync(tokens.RefreshToken!);
+
+        var answered = await IssuedTokenSet.ReadAsync(replay);
+        Assert.Equal(HttpStatusCode.OK, await ApiStatusAsync(answered.AccessToken));
+        using var next = await RefreshAsync(rotated.RefreshToken!);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
 
     [Fact]
