@@ -21,8 +21,14 @@ run_suite() { # name, command...
   fi
 }
 
+echo "=== restore (locked: the committed packages.lock.json files, content hashes checked)"
+if ! dotnet restore Keycard.slnx --locked-mode 2>&1 | tail -n 5; then
+  echo "restore failed: a package changed without its lock file; run 'dotnet restore Keycard.slnx --force-evaluate' and commit the packages.lock.json files" >&2
+  exit 1
+fi
+
 echo "=== build"
-if ! dotnet build Keycard.slnx -c Release --nologo -v q 2>&1 | tee "$logs/build.log" | tail -n 3; then
+if ! dotnet build Keycard.slnx -c Release --nologo -v q --no-restore 2>&1 | tee "$logs/build.log" | tail -n 3; then
   echo "build failed" >&2
   exit 1
 fi
