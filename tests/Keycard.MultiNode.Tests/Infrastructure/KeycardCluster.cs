@@ -17,9 +17,9 @@ public class KeycardCluster : IAsyncLifetime
 
     private string? _databaseName;
 
-    public KeycardNode A { get; private set; } = null!;
+    public KeycardServe A { get; private set; } = null!;
 
-    public KeycardNode B { get; private set; } = null!;
+    public KeycardServe B { get; private set; } = null!;
 
     /// <summary>The Npgsql connection string of the cluster's database.</summary>
     public string ConnectionString { get; private set; } = "";
@@ -51,7 +51,7 @@ public class KeycardCluster : IAsyncLifetime
         DatabaseUrl = $"postgres://{Uri.EscapeDataString(server.Username!)}:{Uri.EscapeDataString(server.Password ?? "")}@{server.Host}:{server.Port}/{_databaseName}";
 
         var settings = Settings;
-        var starting = new[] { KeycardNode.StartAsync(DatabaseUrl, settings), KeycardNode.StartAsync(ConnectionString, settings) };
+        var starting = new[] { KeycardServe.StartAsync(DatabaseUrl, settings), KeycardServe.StartAsync(ConnectionString, settings) };
         try
         {
             await Task.WhenAll(starting);

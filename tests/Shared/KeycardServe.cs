@@ -4,11 +4,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Keycard.Faults.Tests.Infrastructure;
+namespace Keycard.Testing;
 
 /// <summary>
-/// One <c>keycard serve</c> process on a free 127.0.0.1 port, to be killed (SIGKILL), terminated (SIGTERM) or measured.
-/// Only this process is ever signalled, by its PID; it is also killed if the test host exits first.
+/// One <c>keycard serve</c> process on a free 127.0.0.1 port, for the test projects that run real servers (linked
+/// into each beside <see cref="KeycardProcess"/>): the fault suite kills (SIGKILL), terminates (SIGTERM) and measures
+/// it, the multi-node suite runs several on one PostgreSQL database. It is ready once it answers /healthz; its output is
+/// kept for failure messages (Keycard never logs secrets). Only this process is ever signalled, by its PID; disposing
+/// kills it, and it is also killed if the test host exits first, so a failed run leaves no server behind.
 /// </summary>
 public sealed class KeycardServe : IAsyncDisposable
 {
@@ -41,7 +44,10 @@ public sealed class KeycardServe : IAsyncDisposable
         }
     }
 
-    /// <summary>One key-encryption key for every process of the run, so a restarted node reads what the last one wrote.</summary>
+    /// <summary>
+    /// One key-encryption key for every process of the run: the nodes of a cluster share it, as docs/deployment.md
+    /// tells operators to, and a restarted node reads what the last one wrote.
+    /// </summary>
     private static readonly string KeyEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Starts the process and returns at once, before it is ready (so a test can kill it mid-start).</summary>
@@ -78,6 +84,7 @@ public sealed class KeycardServe : IAsyncDisposable
         return serve;
     }
 
+    /// <summary>A client for this process that neither follows redirects nor keeps cookies: tests carry cookies by hand.</summary>
     public HttpClient CreateClient(TimeSpan? timeout = null) =>
         new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
