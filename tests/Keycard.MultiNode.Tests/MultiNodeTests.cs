@@ -224,27 +224,27 @@ public sealed partial class MultiNodeTests : IClassFixture<KeycardCluster>, IDis
         return node.SendAsync(request);
     }
 
-    private static Task<HttpResponseMessage> AuthAsync(HttpClient node, string user, string password)
+    private static Task<HttpResponseMessage> AuthAsync(HttpClient node, string user, string password, string clientId = KeycardCluster.ClientId)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/external/api/oauth2/auth");
         request.Headers.Add("x-auth-username", user);
         request.Headers.Add("x-auth-password", password);
-        request.Headers.Add("x-client-id", KeycardCluster.ClientId);
+        request.Headers.Add("x-client-id", clientId);
         return node.SendAsync(request);
     }
 
-    private static async Task<string> GetCodeAsync(HttpClient node, string user, string password)
+    private static async Task<string> GetCodeAsync(HttpClient node, string user, string password, string clientId = KeycardCluster.ClientId)
     {
-        using var response = await AuthAsync(node, user, password);
+        using var response = await AuthAsync(node, user, password, clientId);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!;
     }
 
-    private static Task<HttpResponseMessage> ExchangeAsync(HttpClient node, string code) => TokenAsync(node, new()
+    private static Task<HttpResponseMessage> ExchangeAsync(HttpClient node, string code, string clientId = KeycardCluster.ClientId) => TokenAsync(node, new()
     {
         ["x-grant-type"] = "authorization_code",
         ["x-auth-code"] = code,
-    });
+    }, clientId);
 
     private static Task<HttpResponseMessage> RefreshAsync(HttpClient node, string refreshToken) => TokenAsync(node, new()
     {
@@ -252,11 +252,11 @@ public sealed partial class MultiNodeTests : IClassFixture<KeycardCluster>, IDis
         ["x-refresh-token"] = refreshToken,
     });
 
-    private static Task<HttpResponseMessage> TokenAsync(HttpClient node, Dictionary<string, string> headers)
+    private static Task<HttpResponseMessage> TokenAsync(HttpClient node, Dictionary<string, string> headers, string clientId = KeycardCluster.ClientId)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/external/api/oauth2/token");
         request.Headers.Add("x-redirect-uri", KeycardCluster.RedirectUri);
-        request.Headers.Add("x-client-id", KeycardCluster.ClientId);
+        request.Headers.Add("x-client-id", clientId);
         request.Headers.Add("x-scope", "email");
         foreach (var (name, value) in headers)
         {
@@ -273,10 +273,10 @@ public sealed partial class MultiNodeTests : IClassFixture<KeycardCluster>, IDis
         return node.SendAsync(request);
     }
 
-    private static async Task<(string Access, string Refresh)> SignInAsync(HttpClient node)
+    private static async Task<(string Access, string Refresh)> SignInAsync(HttpClient node, string user = "alice", string clientId = KeycardCluster.ClientId)
     {
-        var code = await GetCodeAsync(node, "alice", KeycardCluster.Password);
-        using var response = await ExchangeAsync(node, code);
+        var code = await GetCodeAsync(node, user, KeycardCluster.Password, clientId);
+        using var response = await ExchangeAsync(node, code, clientId);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await ReadTokensAsync(response);
     }

@@ -1,6 +1,7 @@
 using Keycard.Core.Clients;
 using Keycard.Core.Storage;
 using Keycard.Storage.Entities;
+using Keycard.Storage.Tokens;
 using Microsoft.EntityFrameworkCore;
 
 namespace Keycard.Storage.Stores;
@@ -62,7 +63,9 @@ internal sealed class EfClientStore(KeycardDbContext db) : IClientStore
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var removed = await db.Clients.Where(c => c.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
 
-        // A removed client's codes and tokens stop working with it.
+        // A removed client's codes and tokens stop working with it, on every running node at once: the notification
+        // is sent in the transaction and delivered when it commits (RevocationBroadcast).
+        await RevocationBroadcast.NotifyFamiliesAsync(db.Database, db.Tokens.Where(t => t.ClientId == clientId), cancellationToken);
         await db.Tokens.Where(t => t.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return removed > 0;

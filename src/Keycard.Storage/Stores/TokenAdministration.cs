@@ -1,3 +1,4 @@
+using Keycard.Storage.Tokens;
 using Keycard.Storage.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +7,8 @@ namespace Keycard.Storage.Stores;
 
 /// <summary>
 /// The operator's mass revocations: every code and token of one user or one client at once (after a password reset,
-/// a leaked secret, a lost device). Other nodes see them within the cache duration (Caching/StoreCacheOptions).
+/// a leaked secret, a lost device). On PostgreSQL every running node is told at once (<see cref="RevocationBroadcast"/>),
+/// so none keeps accepting a cached access token; on SQLite the cache duration bounds it (Caching/StoreCacheOptions).
 /// </summary>
 public sealed class TokenAdministration(KeycardDbContext db, UserManager<KeycardUser> users, TimeProvider time)
 {
@@ -27,11 +29,13 @@ public sealed class TokenAdministration(KeycardDbContext db, UserManager<Keycard
     }
 
     /// <summary>Revokes every live code and token the user holds; returns how many.</summary>
-    public Task<int> RevokeUserTokensAsync(int userId, CancellationToken cancellationToken)
+    public async Task<int> RevokeUserTokensAsync(int userId, CancellationToken cancellationToken)
     {
         var nowMs = TimeMapping.ToMs(time.GetUtcNow());
-        return db.Tokens.Where(t => t.UserId == userId && t.RevokedAt == null)
+        var revoked = await db.Tokens.Where(t => t.UserId == userId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, nowMs), cancellationToken);
+        await RevocationBroadcast.NotifyFamiliesAsync(db.Database, db.Tokens.Where(t => t.UserId == userId && t.RevokedAt == nowMs), cancellationToken);
+        return revoked;
     }
 
     /// <summary>Revokes every live code and token issued to the client. Null when there is no such client.</summary>
@@ -43,7 +47,9 @@ public sealed class TokenAdministration(KeycardDbContext db, UserManager<Keycard
         }
 
         var nowMs = TimeMapping.ToMs(time.GetUtcNow());
-        return await db.Tokens.Where(t => t.ClientId == clientId && t.RevokedAt == null)
+        var revoked = await db.Tokens.Where(t => t.ClientId == clientId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, nowMs), cancellationToken);
+        await RevocationBroadcast.NotifyFamiliesAsync(db.Database, db.Tokens.Where(t => t.ClientId == clientId && t.RevokedAt == nowMs), cancellationToken);
+        return revoked;
     }
 }

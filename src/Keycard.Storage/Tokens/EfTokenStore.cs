@@ -125,13 +125,8 @@ internal sealed class EfTokenStore(KeycardDbContext db)
     }
 
     /// <summary>PostgreSQL: tells every node's cache, after the revocation committed (<see cref="RevocationBroadcast"/>).</summary>
-    private async Task NotifyAsync(string payload, CancellationToken cancellationToken)
-    {
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({RevocationBroadcast.Channel}, {payload})", cancellationToken);
-        }
-    }
+    private Task NotifyAsync(string payload, CancellationToken cancellationToken) =>
+        RevocationBroadcast.NotifyAsync(db.Database, [payload], cancellationToken);
 
     public async Task<int> PruneAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Keycard.Core.Users;
 using Keycard.Storage.Stores;
+using Keycard.Storage.Tokens;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -97,8 +98,12 @@ public sealed class UserAdministration(UserManager<KeycardUser> users, KeycardDb
             return false;
         }
 
-        await db.Tokens.Where(t => t.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
+        // The families are read before their rows go, and running nodes are told after (RevocationBroadcast).
+        var tokens = db.Tokens.Where(t => t.UserId == user.Id);
+        var families = db.Database.IsNpgsql() ? await tokens.Select(t => t.FamilyId).Distinct().ToListAsync(cancellationToken) : [];
+        await tokens.ExecuteDeleteAsync(cancellationToken);
         var result = await users.DeleteAsync(user);
+        await RevocationBroadcast.NotifyAsync(db.Database, families.ConvertAll(RevocationBroadcast.FamilyPayload), cancellationToken);
         return result.Succeeded;
     }
 }
