@@ -41,13 +41,20 @@ public static class KeycardProcess
 
     /// <summary>
     /// Runs a command to completion with <paramref name="stdin"/> (a password or secret) on standard input, never on
-    /// the command line. A command still running after <paramref name="timeout"/> (default 2 minutes) is killed, by its
-    /// own process id, and the test fails.
+    /// the command line, and <paramref name="environment"/> added to its environment (a key-encryption key). A command
+    /// still running after <paramref name="timeout"/> (default 2 minutes) is killed, by its own process id, and the test fails.
     /// </summary>
     public static async Task<(int ExitCode, string Out, string Err)> RunAsync(
-        IEnumerable<string> arguments, string? stdin = null, TimeSpan? timeout = null, string? workingDirectory = null)
+        IEnumerable<string> arguments, string? stdin = null, TimeSpan? timeout = null, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Process.Start(StartInfo(arguments, workingDirectory)) ?? throw new InvalidOperationException("keycard did not start.");
+        var start = StartInfo(arguments, workingDirectory);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("keycard did not start.");
         if (stdin is not null)
         {
             await process.StandardInput.WriteLineAsync(stdin);

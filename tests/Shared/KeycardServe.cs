@@ -48,7 +48,10 @@ public sealed class KeycardServe : IAsyncDisposable
     /// One key-encryption key for every process of the run: the nodes of a cluster share it, as docs/deployment.md
     /// tells operators to, and a restarted node reads what the last one wrote.
     /// </summary>
-    private static readonly string KeyEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    public static readonly string KeyEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The environment a CLI command needs to open what these processes wrote (the signing keys).</summary>
+    public static IReadOnlyDictionary<string, string> CliEnvironment { get; } = new Dictionary<string, string> { ["KEYCARD_KEY_ENCRYPTION_KEY"] = KeyEncryptionKey };
 
     /// <summary>Starts the process and returns at once, before it is ready (so a test can kill it mid-start).</summary>
     public static KeycardServe Launch(string database, IEnumerable<string>? settings = null, int? port = null)

@@ -59,6 +59,12 @@ internal static class KeycardCli
             await Console.Error.WriteLineAsync("keycard: the database failed: " + ex.Message);
             return 1;
         }
+        catch (Storage.DataProtection.KeyEncryptionKeyException ex)
+        {
+            // `keys rotate` on PostgreSQL without the cluster's key-encryption key: a setting mistake, one line.
+            await Console.Error.WriteLineAsync("keycard: " + ex.Message);
+            return 1;
+        }
     }
 
     /// <summary>One line naming the first mistake on the command line and what to do instead, or null.</summary>

@@ -78,10 +78,13 @@ public class KeycardCluster : IAsyncLifetime
     public Task AddUserAsync(string userName) =>
         CliAsync(["user", "add", userName, "--email", userName + "@example.com", "--first-name", "Test", "--last-name", "User", "--password-stdin"], Password);
 
-    /// <summary>Runs a keycard CLI command against the cluster's database and fails the test if it fails.</summary>
+    /// <summary>
+    /// Runs a keycard CLI command against the cluster's database, with the nodes' key-encryption key as an operator's
+    /// shell would have it, and fails the test if it fails.
+    /// </summary>
     public async Task<string> CliAsync(IEnumerable<string> arguments, string? stdin = null)
     {
-        var (exitCode, stdout, stderr) = await KeycardProcess.RunAsync([.. arguments, "--database", DatabaseUrl], stdin);
+        var (exitCode, stdout, stderr) = await KeycardProcess.RunAsync([.. arguments, "--database", DatabaseUrl], stdin, environment: KeycardServe.CliEnvironment);
         var output = stdout + stderr;
         Assert.True(exitCode == 0, $"keycard {string.Join(' ', arguments)} exited with {exitCode}:\n{output}");
         return output;
