@@ -2,7 +2,7 @@
 # Side-by-side comparison of two Keycard configurations (or two builds), for costs smaller than the noise of one
 # machine between two separate bench/run.sh runs: both servers run at once on the same SQLite file, pinned to the
 # same core, and their wrk runs are interleaved (A B, then B A, ...), so whatever else loads the machine falls on
-# both alike. Reported per run: req/s and the server's CPU ms per request (/proc/PID/stat), then medians and B/A.
+# both alike. Reported per run: req/s and the server's CPU ms per request (perf stat task-clock), then medians and B/A.
 #
 #   AB_A="--Keycard:Telemetry:Metrics=false" AB_B="--Keycard:Telemetry:Metrics=true" bash bench/ab.sh
 #   AB_B_BIN=/other/tree/src/Keycard.Server/bin/Release/net10.0/keycard bash bench/ab.sh     (two builds)
@@ -84,26 +84,30 @@ scenario() {
   esac
 }
 
-# cpu_ns PID: CPU time of the process's live threads in nanoseconds (/proc/PID/task/*/schedstat). lib.sh's cpu_ticks
-# counts in 10 ms ticks, too coarse for a few thousand requests of 0.05 ms each.
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%.0f", s}'; }
+# The server's CPU time over a run in ms: perf stat's task-clock counts every thread, also those that end during the
+# run (a sum over /proc/PID/task misses those; /proc/PID/stat counts in 10 ms ticks, too coarse for short runs).
+cpu_start() { perf stat -e task-clock -x, -p "$1" -o "$2" 2>/dev/null & PERF_PID=$!; sleep 0.2; }
+# Not in a $(...) subshell: only this shell can wait for perf to write its count.
+cpu_stop() { kill -INT "$PERF_PID" 2>/dev/null; wait "$PERF_PID" 2>/dev/null || true; CPU_MS=$(awk -F, '/task-clock/ {print $1}' "$1"); }
+command -v perf >/dev/null || die "ab.sh needs perf (Debian: linux-perf)"
 
 FAILED=0
 # one SIDE SCENARIO ROUND SECONDS
 one() {
-  local side=$1 name=$2 round=$3 seconds=$4 pid port before after line out problems
+  local side=$1 name=$2 round=$3 seconds=$4 pid port cpu_ms line out problems
   pid=PID_$side; port=PORT_$side
   scenario "$name"
   out="$RESULTS/wrk-$name-$side-$round.txt"
-  before=$(cpu_ns "${!pid}")
+  cpu_start "${!pid}" "$out.perf"
   line=$(run_wrk "$out" "http://127.0.0.1:${!port}$BENCH_PATH" "$seconds" "$CONNS" 10)
-  after=$(cpu_ns "${!pid}")
+  cpu_stop "$out.perf"
+  cpu_ms=${CPU_MS:-0}
   problems=$(check_run "$line" "$out")
   [[ -z "$problems" ]] || { FAILED=1; log "$side $name round $round: PROBLEMS$problems"; }
   [[ "$round" != warmup ]] || return 0
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$side" "$name" "$(field rps "$line")" \
     "$(awk -v u="$(field p99_us "$line")" 'BEGIN{printf "%.2f", u/1000}')" \
-    "$(awk -v t=$((after - before)) -v n="$(field requests "$line")" 'BEGIN {printf "%.4f", (n > 0 ? t / 1e6 / n : 0)}')" \
+    "$(awk -v t="$cpu_ms" -v n="$(field requests "$line")" 'BEGIN {printf "%.4f", (n > 0 ? t / n : 0)}')" \
     "$(field non2xx "$line")" >>"$RUNS"
   log "$side $name round $round: $(field rps "$line") req/s, $(tail -1 "$RUNS" | cut -f6) ms CPU/request"
 }
