@@ -54,7 +54,7 @@ CC_SECRET=$("$A_BIN" client add bench-cc --name "Bench Service" --confidential -
 # start_side NAME BIN ARGS...: sets PORT_<NAME> and PID_<NAME>.
 start_side() {
   local name=$1 bin=$2 port; shift 2
-  # A random port (not lib.sh's 5600-5699): other bench scripts on the machine pick from that range at the same time.
+  # A random port: other bench scripts on the machine start servers at the same time.
   for ((;;)); do port=$((20000 + RANDOM % 10000)); (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break; done
   taskset -c "$SERVER_CORE" "$bin" serve --urls "http://127.0.0.1:$port" --database "$DB" \
     --Logging:LogLevel:Default="$LEVEL" "$@" >"$RESULTS/keycard-$name.log" 2>&1 &
