@@ -37,13 +37,15 @@ build_all() {
   dotnet build "$BENCH_DIR/Keycard.BenchTool/Keycard.BenchTool.csproj" -c Release --nologo -v q >/dev/null || die "build of bench/Keycard.BenchTool"
 }
 
-# A free loopback port.
+# A free loopback port, chosen at random: scripts run at once on a shared machine (two benchmarks, a helper's tests)
+# took the same first free port of a fixed range, and one's wrk then loaded the other's server.
 free_port() {
-  local port
-  for port in $(seq 5600 5699); do
+  local port i
+  for ((i = 0; i < 200; i++)); do
+    port=$((20000 + RANDOM % 10000))
     if ! (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "$port"; return; fi
   done
-  die "no free port in 5600-5699"
+  die "no free port in 20000-29999"
 }
 
 # wait_http URL [seconds]
@@ -87,6 +89,8 @@ start_keycard() {
   start_server "$logfile" "$KEYCARD_BIN" serve --urls "http://127.0.0.1:$port" --database "$db" \
     --Logging:LogLevel:Default=Warning "$@"
   wait_http "http://127.0.0.1:$port/healthz" 120 || die "keycard did not start (see $logfile)"
+  sleep 0.5
+  kill -0 "$SERVER_PID" 2>/dev/null || die "keycard exited at start, another process answers on port $port (see $logfile)"
 }
 
 # keycard_cli DATABASE ARGS…: the admin CLI on the same database.

@@ -192,6 +192,8 @@ case "$DATABASE_KIND" in
     db_query() { sqlite3 -separator ' ' "$DB" "$1"; } ;;
   postgres)
     eval "$(bash "$BENCH_DIR/../scripts/postgres.sh")"
+    # Keycard on PostgreSQL refuses to start without a key-encryption key shared by its nodes (docs/deployment.md).
+    export KEYCARD_KEY_ENCRYPTION_KEY="${KEYCARD_KEY_ENCRYPTION_KEY:-$(head -c 32 /dev/urandom | base64)}"
     PG_ADMIN="$KEYCARD_TEST_POSTGRES"
     PG_NAME="keycard_bench_$(date -u +%Y%m%d%H%M%S)"
     pg_psql() { PGPASSWORD=keycard psql -h 127.0.0.1 -p 5433 -U keycard -v ON_ERROR_STOP=1 -At -F ' ' "$@"; }

@@ -20,7 +20,9 @@ internal static class CodeSeeder
 
     public static async Task<int> RunAsync(Arguments args)
     {
-        var location = DatabaseLocation.Parse(args.Required("database"));
+        // Seeding is not a request: on a loaded machine a batch of 2,000 codes can take longer than the server's 5 s
+        // bound on a token write (Keycard:DatabaseTimeout), which would abort the whole run.
+        var location = DatabaseLocation.Parse(args.Required("database")) with { Timeout = TimeSpan.FromMinutes(5) };
         var clientId = args.Required("client");
         var userId = args.Int("user-id", 1);
         var count = args.Int("count", 1000);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Keycard.Core.Errors;
@@ -22,6 +23,7 @@ public sealed class KeycardTelemetry
     private readonly Counter<long> _lockouts;
     private readonly Counter<long> _reuse;
     private readonly Counter<long> _revocations;
+    private readonly ConcurrentDictionary<string, CacheLookupCounts> _cacheLookups = new(StringComparer.Ordinal);
 
     public KeycardTelemetry(ILoggerFactory? loggers = null, IMeterFactory? meters = null)
     {
@@ -37,8 +39,8 @@ public sealed class KeycardTelemetry
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
         WriterCommitDuration = Meter.CreateHistogram<double>("keycard.token_writer.commit.duration", "s", "Time to apply and durably commit one batch of token writes.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
-        CacheHits = Meter.CreateCounter<long>("keycard.cache.hits", "{lookup}", "Store lookups answered by the memory cache, by what was looked up.");
-        CacheMisses = Meter.CreateCounter<long>("keycard.cache.misses", "{lookup}", "Store lookups the memory cache could not answer, by what was looked up.");
+        Meter.CreateObservableCounter("keycard.cache.hits", () => CacheMeasurements(hits: true), "{lookup}", "Store lookups answered by the memory cache, by what was looked up.");
+        Meter.CreateObservableCounter("keycard.cache.misses", () => CacheMeasurements(hits: false), "{lookup}", "Store lookups the memory cache could not answer, by what was looked up.");
     }
 
     public Meter Meter { get; }
@@ -49,9 +51,16 @@ public sealed class KeycardTelemetry
 
     public Histogram<double> WriterCommitDuration { get; }
 
-    public Counter<long> CacheHits { get; }
+    /// <summary>The hit and miss counts of one kind of cache entry (StoredToken, Client, ...), for the cache to keep.</summary>
+    public CacheLookupCounts CacheLookups(string entry) => _cacheLookups.GetOrAdd(entry, static _ => new CacheLookupCounts());
 
-    public Counter<long> CacheMisses { get; }
+    private IEnumerable<Measurement<long>> CacheMeasurements(bool hits)
+    {
+        foreach (var (entry, counts) in _cacheLookups)
+        {
+            yield return new Measurement<long>(hits ? counts.Hits : counts.Misses, new KeyValuePair<string, object?>("entry", entry));
+        }
+    }
 
     public void TokensIssued(string grantType, string clientId)
     {

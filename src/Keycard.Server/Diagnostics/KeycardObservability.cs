@@ -35,7 +35,12 @@ internal static class KeycardObservability
         {
             telemetry.WithMetrics(metrics =>
             {
-                metrics.AddMeter(KeycardTelemetry.MeterName).AddAspNetCoreInstrumentation().AddNpgsqlInstrumentation();
+                // ASP.NET Core's own meters (http.server.request.duration by route, Kestrel's connections, exceptions,
+                // rate-limiter rejections) rather than the instrumentation package's full set, which adds the routing
+                // meter's per-request match counter. No exemplars: the Prometheus text format does not carry them, and
+                // each measurement would check for a sampled trace.
+                metrics.AddMeter(KeycardTelemetry.MeterName).AddMeter(AspNetCoreMeters).AddNpgsqlInstrumentation()
+                    .SetExemplarFilter(ExemplarFilterType.AlwaysOff);
                 if (options.Metrics)
                 {
                     metrics.AddPrometheusExporter(o => o.ScrapeEndpointPath = options.MetricsPath);
@@ -61,6 +66,15 @@ internal static class KeycardObservability
             });
         }
     }
+
+    /// <summary>The ASP.NET Core meters exported (docs/operations.md lists their instruments).</summary>
+    internal static readonly string[] AspNetCoreMeters =
+    [
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Diagnostics",
+        "Microsoft.AspNetCore.RateLimiting",
+    ];
 
     public static void MapKeycardMetrics(this WebApplication app)
     {

@@ -6,8 +6,40 @@ namespace Keycard.Server.Logging;
 /// </summary>
 internal sealed class RedactingLogger(ILogger inner) : ILogger
 {
+    /// <summary>
+    /// Scopes are printed by providers that include them (the JSON console's IncludeScopes): ASP.NET Core's request
+    /// scope carries RequestPath, where a path parameter (<c>;access_token=</c>) may hold a token.
+    /// </summary>
     public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => inner.BeginScope(state);
+        where TState : notnull
+    {
+        if (state is string text && LogRedaction.NeedsRedaction(text))
+        {
+            return inner.BeginScope(LogRedaction.Redact(text));
+        }
+
+        return ScopeHasSecretValue(state) ? inner.BeginScope(new RedactedState(LogRedaction.Redact(state.ToString() ?? ""), Redact(state))) : inner.BeginScope(state);
+    }
+
+    private static bool ScopeHasSecretValue<TState>(TState state)
+    {
+        if (state is IReadOnlyList<KeyValuePair<string, object?>> list)
+        {
+            // By index: the request scope is read on every request, and an enumerator would be one more allocation.
+            for (var i = 0; i < list.Count; i++)
+            {
+                var value = list[i].Value;
+                if (IsText(value) && LogRedaction.NeedsRedaction(value!.ToString()))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return HasSecretValue(state);
+    }
 
     public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
 
@@ -21,7 +53,8 @@ internal sealed class RedactingLogger(ILogger inner) : ILogger
         var message = formatter(state, exception);
         if (!LogRedaction.NeedsRedaction(message) && !HasSecretValue(state))
         {
-            inner.Log(logLevel, eventId, state, exception, formatter);
+            // The providers get the message already formatted rather than formatting it a second time.
+            inner.Log(logLevel, eventId, state, exception, (_, _) => message);
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Keycard.Core.Diagnostics;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ public sealed class StoreCache : IDisposable
     private readonly MemoryCache _cache;
     private readonly TimeProvider _time;
     private readonly KeycardTelemetry? _telemetry;
+    private readonly ConcurrentDictionary<Type, CacheLookupCounts> _lookups = new();
 
     public StoreCache(IOptions<StoreCacheOptions> options, TimeProvider time, KeycardTelemetry? telemetry = null)
     {
@@ -42,8 +44,9 @@ public sealed class StoreCache : IDisposable
         var hit = _cache.TryGetValue(key, out value);
         if (_telemetry is { } telemetry)
         {
-            // keycard.cache.hits / (hits + misses) is the hit ratio, per kind of entry (StoredToken, Client, ...).
-            (hit ? telemetry.CacheHits : telemetry.CacheMisses).Add(1, new KeyValuePair<string, object?>("entry", EntryName<T>.Value));
+            // keycard.cache.hits / (hits + misses) is the hit ratio, per kind of entry (StoredToken, Client, ...): one
+            // increment here, read when metrics are collected. Keyed by type, whose hash is cheap, unlike the name's.
+            _lookups.GetOrAdd(typeof(T), static (_, t) => t.CacheLookups(EntryName<T>.Value), telemetry).Record(hit);
         }
 
         return hit;

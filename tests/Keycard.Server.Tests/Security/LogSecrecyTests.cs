@@ -75,6 +75,25 @@ public sealed class LogSecrecyTests
         }
     }
 
+    // RFC 6750 §5.3: a token in a path parameter is redacted by the request log itself, which the redacting logger
+    // factory does not inspect again (one line per request, formatted once), and in ASP.NET Core's request scope
+    // (RequestPath), which the capture prints as the JSON console does with IncludeScopes.
+    [Fact]
+    public async Task RequestLog_TokenInPathParameter_IsRedacted()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var factory = new KeycardFactory { Logs = logs };
+        await factory.SeedAsync();
+        const string Secret = "path-parameter-secret-4711";
+
+        (await factory.CreateClient().GetAsync($"/external/api/rest/v2/users/me;access_token={Secret}")).Dispose();
+
+        var requestLines = logs.Entries.Where(e => e.StartsWith("Information Keycard.Requests[", StringComparison.Ordinal)).ToList();
+        Assert.Contains(requestLines, e => e.Contains("/external/api/rest/v2/users/me;access_token=[redacted] -> ", StringComparison.Ordinal));
+        Assert.Contains("scope: RequestPath:/external/api/rest/v2/users/me;access_token=[redacted]", logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, logs.AllText, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Logs_EveryProtocolDecisionEvent_ContainNoSecret()
     {
