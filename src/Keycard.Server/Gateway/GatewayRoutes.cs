@@ -96,6 +96,16 @@ internal static class GatewayRoutes
             problems.Add($"Keycard:Gateway:Routes:{name}:Timeout must be positive.");
         }
 
+        if (route.IdentityTokenLifetime < TimeSpan.FromSeconds(1) || route.IdentityTokenLifetime > TimeSpan.FromHours(1))
+        {
+            problems.Add($"Keycard:Gateway:Routes:{name}:IdentityTokenLifetime must be between 00:00:01 and 01:00:00.");
+        }
+
+        if (route.Audience is { } audience && string.IsNullOrWhiteSpace(audience))
+        {
+            problems.Add($"Keycard:Gateway:Routes:{name}:Audience must not be blank; leave it unset for the route's name.");
+        }
+
         if (route.RequestsPerSecond < 0)
         {
             problems.Add($"Keycard:Gateway:Routes:{name}:RequestsPerSecond must be 0 (no limit) or more.");
