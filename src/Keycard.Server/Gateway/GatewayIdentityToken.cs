@@ -8,7 +8,7 @@ namespace Keycard.Server.Gateway;
 
 /// <summary>
 /// The upstream identity token: a short-lived JWT (RFC 7519) signed with Keycard's current key, telling the upstream
-/// who called through which route. It is minted per request and never cached, so no two callers can ever share one.
+/// who called through which route. <see cref="GatewayIdentityTokenCache"/> reuses it only for the same access token.
 /// Its header <c>typ</c> is <see cref="Type"/>, not plain <c>JWT</c>: explicit typing (RFC 8725 §3.11) keeps it from
 /// being mistaken for a Keycard ID token or RFC 9068 access token (and them for it), which share issuer and keys.
 /// </summary>

@@ -30,6 +30,7 @@ internal static class GatewayServices
             }
         });
         services.AddSingleton<GatewayRateLimiter>();
+        services.AddSingleton<GatewayIdentityTokenCache>();
         services.AddSingleton<IProxyConfigProvider>(sp => GatewayRoutes.Build(sp.GetRequiredService<IOptions<GatewayOptions>>()));
         services.AddReverseProxy().AddTransforms(builder =>
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Keycard.Core.Signing;
 using Keycard.Core.Tokens;
 using Keycard.Server.Endpoints.Api;
 using Keycard.Server.Endpoints.Login;
@@ -52,14 +51,8 @@ internal static class GatewayTransform
 
         var token = (StoredToken)context.Items[ApiEndpoints.TokenItem]!;
         var services = context.RequestServices;
-        var identity = await GatewayIdentityToken.CreateAsync(
-            services.GetRequiredService<JwtSigner>(),
-            services.GetRequiredService<TimeProvider>(),
-            OAuthIssuer.For(context),
-            route.Audience ?? name,
-            route.IdentityTokenLifetime,
-            token,
-            context.RequestAborted);
+        var identity = await services.GetRequiredService<GatewayIdentityTokenCache>().GetAsync(
+            name, OAuthIssuer.For(context), route.Audience ?? name, route.IdentityTokenLifetime, token, context.RequestAborted);
         headers.TryAddWithoutValidation("Authorization", "Bearer " + identity);
 
         if (route.ForwardIdentity)

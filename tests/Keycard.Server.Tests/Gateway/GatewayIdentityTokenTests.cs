@@ -37,24 +37,57 @@ public sealed class GatewayIdentityTokenTests : GatewayTestBase
     }
 
     [Fact]
-    public async Task ProxiedRoute_TwoRequests_EachGetsItsOwnJwtAndNeverTheClientsAuthorization()
+    public async Task ProxiedRoute_SameTokenWithinAQuarterOfTheLifetime_ReusesTheJwtThenMintsANewOne()
     {
         var tokens = await SignInAsync();
 
-        using (var first = await GetAsync(Prefix + "/orders/1", tokens.AccessToken, "bearer"))
+        var first = await ProxiedJwtAsync(tokens.AccessToken);
+        Factory.Time.Advance(TimeSpan.FromSeconds(14));
+        var reused = await ProxiedJwtAsync(tokens.AccessToken);
+        Factory.Time.Advance(TimeSpan.FromSeconds(2));
+        var fresh = await ProxiedJwtAsync(tokens.AccessToken);
+
+        Assert.Equal(first, reused);
+        Assert.NotEqual(first, fresh);
+        Assert.NotEqual(tokens.AccessToken, first);
+    }
+
+    [Fact]
+    public async Task ProxiedRoute_TwoSignInsAtTheSameInstant_NeverShareAJwt()
+    {
+        // The reuse is keyed by the access token: another token (another sign-in, user, client or scope) gets its own.
+        var alice = await SignInAsync();
+        var again = await SignInAsync("email orders.write");
+
+        var first = await ProxiedJwtAsync(alice.AccessToken);
+        var second = await ProxiedJwtAsync(again.AccessToken);
+
+        Assert.NotEqual(first, second);
+        Assert.Equal("email orders.write", new JsonWebToken(second).GetClaim("scope").Value);
+    }
+
+    [Fact]
+    public async Task ProxiedRoute_TokenRevokedWhileItsJwtIsReusable_Is401AndReachesNoUpstream()
+    {
+        var tokens = await SignInAsync();
+        await ProxiedJwtAsync(tokens.AccessToken);
+        using (var revoke = await Client.RevokeAsync(tokens.AccessToken))
         {
-            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         }
 
-        var firstJwt = BearerOf(Upstream.Last());
-        using (var second = await GetAsync(Prefix + "/orders/1", tokens.AccessToken, "bearer"))
-        {
-            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        }
+        var before = Upstream.Received.Count;
+        using var response = await GetAsync(Prefix + "/orders/1", tokens.AccessToken);
 
-        var secondJwt = BearerOf(Upstream.Last());
-        Assert.NotEqual(tokens.AccessToken, firstJwt);
-        Assert.NotEqual(new JsonWebToken(firstJwt).Id, new JsonWebToken(secondJwt).Id);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(before, Upstream.Received.Count);
+    }
+
+    private async Task<string> ProxiedJwtAsync(string accessToken)
+    {
+        using var response = await GetAsync(Prefix + "/orders/1", accessToken, "bearer");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return BearerOf(Upstream.Last());
     }
 
     [Fact]
