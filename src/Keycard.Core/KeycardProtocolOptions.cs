@@ -24,4 +24,10 @@ public sealed class KeycardProtocolOptions
     /// it stays on by default for compatibility with the guide and can be switched off globally or per client.
     /// </summary>
     public bool PasswordCodeEndpointEnabled { get; set; } = true;
+
+    /// <summary>
+    /// Confidential clients that stand for protected resources (APIs using Keycard.AspNetCore) and may introspect the
+    /// access tokens of every client, not only their own (RFC 7662 §2.1 leaves the choice to the server).
+    /// </summary>
+    public string[] IntrospectionClients { get; set; } = [];
 }

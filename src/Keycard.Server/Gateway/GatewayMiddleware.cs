@@ -36,6 +36,11 @@ internal sealed partial class GatewayMiddleware(
             return;
         }
 
+        if (route.MethodScopes.TryGetValue(context.Request.Method, out var methodScope))
+        {
+            context.Items[ApiEndpoints.RequiredScopeItem] = new RequiredScope(methodScope.Trim());
+        }
+
         var outcome = await ApiEndpoints.RequireAccessTokenAsync(
             new DefaultEndpointFilterInvocationContext(context),
             _ => ValueTask.FromResult<object?>(Passed));

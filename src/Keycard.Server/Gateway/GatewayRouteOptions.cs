@@ -27,6 +27,14 @@ public sealed class GatewayRouteOptions
     /// <summary>The largest request body this route streams to the upstream; null lifts the limit.</summary>
     public long? MaxRequestBodySize { get; set; } = 30L * 1024 * 1024;
 
+    /// <summary>
+    /// The <c>aud</c> of the identity JWT the upstream receives in <c>Authorization</c>; null means the route's name.
+    /// </summary>
+    public string? Audience { get; set; }
+
+    /// <summary>How long the upstream identity JWT is valid (its <c>exp</c> minus <c>iat</c>).</summary>
+    public TimeSpan IdentityTokenLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Requests per second each client id may make on this route (429 beyond); 0 means no limit.</summary>
     public int RequestsPerSecond { get; set; }
 }

@@ -5,10 +5,11 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Keycard.Server.Gateway;
 
 /// <summary>
-/// Turns <see cref="GatewayOptions"/> into YARP routes and clusters: one cluster per route (its own timeout), one
-/// route matching the prefix for any method, and one more per method with its own scope. Method-specific routes
-/// win over the any-method route (routing prefers endpoints with HTTP method metadata), and Keycard's own literal
-/// endpoints such as <c>users/me</c> win over every catch-all prefix (routing prefers literal segments).
+/// Turns <see cref="GatewayOptions"/> into YARP routes and clusters: one cluster per route (its own timeout) and one
+/// route matching the prefix for any method. A method's own scope (<see cref="GatewayRouteOptions.MethodScopes"/>) is
+/// chosen by <see cref="GatewayMiddleware"/>, not by a second route per method: routing answers a CORS preflight for
+/// PUT beside a POST-only endpoint without the any-method route's CORS policy. Keycard's own literal endpoints such as
+/// <c>users/me</c> win over every catch-all prefix (routing prefers literal segments).
 /// </summary>
 internal static class GatewayRoutes
 {
@@ -48,30 +49,22 @@ internal static class GatewayRoutes
                 Destinations = new Dictionary<string, DestinationConfig> { ["upstream"] = new() { Address = route.Upstream } },
                 HttpRequest = new ForwarderRequestConfig { ActivityTimeout = route.Timeout },
             });
-            routes.Add(Route(name, name, route, method: null, route.Scope));
-            foreach (var (method, scope) in route.MethodScopes)
-            {
-                routes.Add(Route(name + ":" + method.ToUpperInvariant(), name, route, method.ToUpperInvariant(), scope));
-            }
+            routes.Add(Route(name, route));
         }
 
         return new InMemoryConfigProvider(routes, clusters);
     }
 
-    private static RouteConfig Route(string id, string name, GatewayRouteOptions route, string? method, string? scope) => new()
+    private static RouteConfig Route(string name, GatewayRouteOptions route) => new()
     {
-        RouteId = id,
+        RouteId = name,
         ClusterId = name,
-        Match = new RouteMatch
-        {
-            Path = route.PathPrefix + "/{**keycardRest}",
-            Methods = method is null ? null : [method],
-        },
+        Match = new RouteMatch { Path = route.PathPrefix + "/{**keycardRest}" },
         MaxRequestBodySize = route.MaxRequestBodySize ?? -1,
         Metadata = new Dictionary<string, string>
         {
             [RouteNameKey] = name,
-            [ScopeKey] = scope?.Trim() ?? "",
+            [ScopeKey] = route.Scope?.Trim() ?? "",
         },
     };
 
@@ -94,6 +87,16 @@ internal static class GatewayRoutes
         if (route.Timeout <= TimeSpan.Zero)
         {
             problems.Add($"Keycard:Gateway:Routes:{name}:Timeout must be positive.");
+        }
+
+        if (route.IdentityTokenLifetime < TimeSpan.FromSeconds(1) || route.IdentityTokenLifetime > TimeSpan.FromHours(1))
+        {
+            problems.Add($"Keycard:Gateway:Routes:{name}:IdentityTokenLifetime must be between 00:00:01 and 01:00:00.");
+        }
+
+        if (route.Audience is { } audience && string.IsNullOrWhiteSpace(audience))
+        {
+            problems.Add($"Keycard:Gateway:Routes:{name}:Audience must not be blank; leave it unset for the route's name.");
         }
 
         if (route.RequestsPerSecond < 0)

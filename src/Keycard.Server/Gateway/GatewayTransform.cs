@@ -2,6 +2,7 @@ using System.Globalization;
 using Keycard.Core.Tokens;
 using Keycard.Server.Endpoints.Api;
 using Keycard.Server.Endpoints.Login;
+using Keycard.Server.Endpoints.OAuth;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
@@ -10,7 +11,8 @@ namespace Keycard.Server.Gateway;
 /// <summary>
 /// What the upstream receives: the path below the route's prefix, never the caller's access token (query, header or
 /// Authorization), never Keycard's own cookies, and never an <c>X-Keycard-*</c> header a client made up. Routes with
-/// <see cref="GatewayRouteOptions.ForwardIdentity"/> get the caller's identity as <c>X-Keycard-*</c> headers.
+/// Instead, <c>Authorization</c> carries Keycard's signed identity token (<see cref="GatewayIdentityToken"/>); routes with
+/// <see cref="GatewayRouteOptions.ForwardIdentity"/> also get the caller's identity as <c>X-Keycard-*</c> headers.
 /// <c>Host</c> and <c>X-Forwarded-*</c> are YARP's defaults (destination host; X-Forwarded-For/Proto/Host/Prefix).
 /// </summary>
 internal static class GatewayTransform
@@ -19,7 +21,7 @@ internal static class GatewayTransform
     public const string ClientIdHeader = "X-Keycard-Client-Id";
     public const string ScopeHeader = "X-Keycard-Scope";
 
-    public static ValueTask ApplyAsync(RequestTransformContext transform, IReadOnlyDictionary<string, GatewayRouteOptions> routes)
+    public static async ValueTask ApplyAsync(RequestTransformContext transform, IReadOnlyDictionary<string, GatewayRouteOptions> routes)
     {
         var context = transform.HttpContext;
         var name = context.GetReverseProxyFeature().Route.Config.Metadata![GatewayRoutes.RouteNameKey];
@@ -37,7 +39,7 @@ internal static class GatewayTransform
 
         var headers = transform.ProxyRequest.Headers;
 
-        // The Authorization header is where the signed identity assertion of the OpenID Connect issue will go.
+        // Whatever the client sent in Authorization is replaced by Keycard's own signed identity token below.
         headers.Remove("Authorization");
         headers.Remove("x-access-token");
         foreach (var header in headers.Select(h => h.Key).Where(k => k.StartsWith("X-Keycard-", StringComparison.OrdinalIgnoreCase)).ToList())
@@ -47,7 +49,13 @@ internal static class GatewayTransform
 
         StripKeycardCookies(transform);
 
-        if (route.ForwardIdentity && context.Items[ApiEndpoints.TokenItem] is StoredToken token)
+        var token = (StoredToken)context.Items[ApiEndpoints.TokenItem]!;
+        var services = context.RequestServices;
+        var identity = await services.GetRequiredService<GatewayIdentityTokenCache>().GetAsync(
+            name, OAuthIssuer.For(context), route.Audience ?? name, route.IdentityTokenLifetime, token, context.RequestAborted);
+        headers.TryAddWithoutValidation("Authorization", "Bearer " + identity);
+
+        if (route.ForwardIdentity)
         {
             if (token.UserId is { } userId)
             {
@@ -57,8 +65,6 @@ internal static class GatewayTransform
             headers.TryAddWithoutValidation(ClientIdHeader, token.ClientId);
             headers.TryAddWithoutValidation(ScopeHeader, token.Scope);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Keycard's sign-in session and anti-forgery cookies are Keycard's alone; the upstream never sees them.</summary>

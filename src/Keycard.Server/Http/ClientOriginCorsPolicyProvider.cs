@@ -14,6 +14,15 @@ internal sealed class ClientOriginCorsPolicyProvider(IMemoryCache cache) : ICors
     /// <summary>The policy name the routes browser apps call require (<c>RequireCors</c>).</summary>
     public const string PolicyName = "registered-origins";
 
+    /// <summary>
+    /// The same origins and headers for the gateway's proxied routes, which serve every method their upstream does,
+    /// so a registered browser app may also PUT, PATCH and DELETE there. Keycard's own endpoints stay GET and POST.
+    /// </summary>
+    public const string ProxiedPolicyName = "registered-origins-proxied";
+
+    private static readonly string[] OwnMethods = ["GET", "POST"];
+    private static readonly string[] ProxiedMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
     public static readonly string[] AllowedHeaders =
@@ -46,7 +55,7 @@ internal sealed class ClientOriginCorsPolicyProvider(IMemoryCache cache) : ICors
 
         var policy = new CorsPolicyBuilder()
             .WithOrigins(origin)
-            .WithMethods("GET", "POST")
+            .WithMethods(policyName == ProxiedPolicyName ? ProxiedMethods : OwnMethods)
             .WithHeaders(AllowedHeaders)
             .WithExposedHeaders("WWW-Authenticate", "Retry-After")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))

@@ -19,7 +19,8 @@ internal sealed class RequestGuardMiddleware(RequestDelegate next)
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var problem = FindProblem(context.Request) ?? await FindFormProblemAsync(context.Request);
+        var streamed = context.GetEndpoint()?.Metadata.GetMetadata<StreamedBody>() is not null;
+        var problem = FindProblem(context.Request) ?? (streamed ? null : await FindFormProblemAsync(context.Request));
         if (problem is null)
         {
             await next(context);

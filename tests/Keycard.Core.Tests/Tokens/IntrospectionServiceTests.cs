@@ -16,7 +16,7 @@ public sealed class IntrospectionServiceTests
     public IntrospectionServiceTests()
     {
         _mint = new TokenMint(_core);
-        _service = new IntrospectionService(_core.Tokens, _core.ClientAuthenticator, _users, _core.Time);
+        _service = new IntrospectionService(_core.Tokens, _core.ClientAuthenticator, _users, _core.Time, Microsoft.Extensions.Options.Options.Create(_core.Protocol));
     }
 
     private Task<Result<TokenIntrospection>> IntrospectAsync(string? token, string? hint = null, string clientId = CoreHarness.ConfidentialClientId, string? secret = null) =>
@@ -196,5 +196,60 @@ public sealed class IntrospectionServiceTests
         var result = await IntrospectAsync(token);
 
         Assert.Equal(OAuthErrorCodes.InvalidRequest, result.Error?.Code);
+    }
+
+    [Fact]
+    public async Task Introspect_OwnTokenExpired_IsInactiveWithExpiredReason()
+    {
+        // Keycard extension (RFC 7662 §2.2 allows extension members): expired, not revoked, so a resource server
+        // can answer 403 and the guide's client library refreshes.
+        var tokens = await _mint.IssueAsync(_core.ConfidentialClient);
+        _core.Time.Advance(_core.Protocol.AccessTokenLifetime);
+
+        var result = (await IntrospectAsync(tokens.AccessToken)).Value!;
+
+        Assert.False(result.Active);
+        Assert.Equal(TokenIntrospection.ExpiredReason, result.InactiveReason);
+    }
+
+    [Fact]
+    public async Task Introspect_RevokedThenExpired_IsInactiveWithoutReason()
+    {
+        var tokens = await _mint.IssueAsync(_core.ConfidentialClient);
+        await _core.Tokens.RevokeAsync(SecureToken.StorageKey(tokens.AccessToken), _core.Time.GetUtcNow(), CancellationToken.None);
+        _core.Time.Advance(_core.Protocol.AccessTokenLifetime);
+
+        var result = (await IntrospectAsync(tokens.AccessToken)).Value!;
+
+        Assert.False(result.Active);
+        Assert.Null(result.InactiveReason);
+    }
+
+    [Fact]
+    public async Task Introspect_AnotherClientsExpiredToken_IsInactiveWithoutReason()
+    {
+        // The reason is only for tokens the caller may see; for others inactive stays indistinguishable (RFC 7662 §4).
+        var tokens = await _mint.IssueAsync(_core.PublicClient);
+        _core.Time.Advance(_core.Protocol.AccessTokenLifetime);
+
+        var result = (await IntrospectAsync(tokens.AccessToken)).Value!;
+
+        Assert.False(result.Active);
+        Assert.Null(result.InactiveReason);
+    }
+
+    [Fact]
+    public async Task Introspect_ResourceServerInIntrospectionClients_SeesOtherClientsAccessTokensButNotRefreshTokens()
+    {
+        // RFC 7662 §2.1: the server decides which protected resources may introspect which tokens.
+        _core.Protocol.IntrospectionClients = [CoreHarness.ConfidentialClientId];
+        var tokens = await _mint.IssueAsync(_core.PublicClient);
+
+        var access = (await IntrospectAsync(tokens.AccessToken)).Value!;
+        var refresh = (await IntrospectAsync(tokens.RefreshToken!)).Value!;
+
+        Assert.True(access.Active);
+        Assert.Equal(CoreHarness.PublicClientId, access.Token!.ClientId);
+        Assert.False(refresh.Active);
     }
 }

@@ -92,6 +92,28 @@ public sealed class GatewayServeProcessTests : IAsyncLifetime
         Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Upstream", "ftp://files.example.com", "Keycard:Gateway:Routes:orders:Upstream must be an absolute http or https URL")]
+    [InlineData("PathPrefix", "orders", "Keycard:Gateway:Routes:orders:PathPrefix must be a plain absolute path")]
+    [InlineData("Timeout", "-00:00:01", "Keycard:Gateway:Routes:orders:Timeout must be positive")]
+    [InlineData("Timeout", "soon", "Keycard:Gateway:Routes:orders:Timeout")]
+    [InlineData("IdentityTokenLifetime", "02:00:00", "Keycard:Gateway:Routes:orders:IdentityTokenLifetime must be between")]
+    public async Task ServeRoute_BadSetting_FailsWithOneLineNamingIt(string setting, string value, string expected)
+    {
+        var route = "--Keycard:Gateway:Routes:orders:";
+        var good = new Dictionary<string, string> { ["PathPrefix"] = "/external/api/rest/v2/orders", ["Upstream"] = "http://127.0.0.1:9/v1" };
+        good[setting] = value;
+        string[] args = ["serve", "--urls", "http://127.0.0.1:" + FreePort(), "--database", Db, .. good.Select(kv => route + kv.Key + "=" + kv.Value)];
+
+        var (code, output, err) = await KeycardProcess.RunAsync(null, args);
+
+        Assert.Equal(1, code);
+        Assert.Contains(expected, err, StringComparison.Ordinal);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Keycard listening", output, StringComparison.Ordinal);
+    }
+
     private static Process Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")

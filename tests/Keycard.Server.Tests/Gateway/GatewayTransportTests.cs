@@ -131,6 +131,65 @@ public sealed class GatewayTransportTests : GatewayTestBase
         Assert.Empty(Upstream.Received);
     }
 
+    [Theory]
+    [InlineData("PUT")]
+    [InlineData("PATCH")]
+    [InlineData("DELETE")]
+    public async Task ProxiedRoute_PreflightForAnotherMethodFromARegisteredOrigin_AllowsIt(string method)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Options, Prefix + "/orders/1");
+        request.Headers.Add("Origin", KeycardFactory.Origin);
+        request.Headers.Add("Access-Control-Request-Method", method);
+        request.Headers.Add("Access-Control-Request-Headers", "x-access-token");
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.True(response.IsSuccessStatusCode, response.StatusCode.ToString());
+        Assert.Equal(KeycardFactory.Origin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        var allowed = string.Join(",", response.Headers.GetValues("Access-Control-Allow-Methods"));
+        Assert.Contains(method, allowed.Split(",", StringSplitOptions.TrimEntries));
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task OwnEndpoint_PreflightForPut_IsNotAllowed()
+    {
+        // Keycard's own users/me answers GET only; the proxied routes' wider method list does not leak onto it.
+        using var request = new HttpRequestMessage(HttpMethod.Options, Prefix + "/users/me");
+        request.Headers.Add("Origin", KeycardFactory.Origin);
+        request.Headers.Add("Access-Control-Request-Method", "PUT");
+
+        using var response = await Http.SendAsync(request);
+
+        var allowed = response.Headers.TryGetValues("Access-Control-Allow-Methods", out var values) ? values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)) : [];
+        Assert.DoesNotContain("PUT", allowed);
+    }
+
+    [Fact]
+    public async Task ProxiedRoute_UrlEncodedBodyOver64KiB_IsStreamedToTheUpstream()
+    {
+        // The request guard's 64 KiB form limit is for Keycard's own endpoints; a proxied body is the upstream's.
+        var tokens = await SignInAsync("email orders.write");
+        var size = 1024 * 1024;
+        using var request = Request(HttpMethod.Post, Prefix + "/orders/bulk", tokens.AccessToken);
+        request.Content = new StringContent("data=" + new string('a', size - 5), Encoding.ASCII, "application/x-www-form-urlencoded");
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(size, Upstream.Last().BodyLength);
+    }
+
+    [Fact]
+    public async Task OwnEndpoint_UrlEncodedBodyOver64KiB_IsStillRefused()
+    {
+        using var content = new StringContent("grant_type=" + new string('a', 70 * 1024), Encoding.ASCII, "application/x-www-form-urlencoded");
+
+        using var response = await Http.PostAsync("/oauth2/token", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     [Fact]
     public async Task ProxiedRoute_CallFromAnUnregisteredOrigin_GetsNoCorsHeaders()
     {

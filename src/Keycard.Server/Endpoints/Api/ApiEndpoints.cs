@@ -14,6 +14,9 @@ internal static class ApiEndpoints
 {
     public const string TokenItem = "keycard.token";
 
+    /// <summary>A <see cref="RequiredScope"/> for this request only, replacing the endpoint's (the gateway's per-method scopes).</summary>
+    public const string RequiredScopeItem = "keycard.required_scope";
+
     public static IEndpointRouteBuilder MapRestApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/external/api/rest/v2")
@@ -85,7 +88,7 @@ internal static class ApiEndpoints
         var validation = await validator.ValidateAsync(presented.Value, context.RequestAborted);
         switch (validation.Status)
         {
-            case TokenValidationStatus.Valid when context.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>() is { } required
+            case TokenValidationStatus.Valid when (context.Items[RequiredScopeItem] as RequiredScope ?? context.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>()) is { } required
                 && !ScopeRules.IsSubset(required.Scope, validation.Token!.Scope):
                 // RFC 6750 §3.1: 403 with the scope the token lacks, so the client knows what to ask for.
                 return Challenge(context, new ProtocolError(OAuthErrorCodes.InsufficientScope, $"This endpoint needs the scope '{required.Scope}'."), required.Scope);

@@ -23,4 +23,11 @@ public sealed record IntrospectionResponse
     public string? Sub { get; init; }
 
     public string? Iss { get; init; }
+
+    /// <summary>
+    /// A Keycard extension member (RFC 7662 §2.2 allows them): <c>expired</c> for an inactive token that merely
+    /// expired, so a resource server answers 403 (refresh) instead of 401. Only ever sent to an authenticated
+    /// confidential client that may see the token; never for revoked, rotated or unknown tokens.
+    /// </summary>
+    public string? KeycardInactiveReason { get; init; }
 }

@@ -165,7 +165,9 @@ internal static class OAuthEndpoints
         OAuthResults.NoStore(context);
         if (result.Value is not { Active: true, Token: { } stored } answer)
         {
-            return TypedResults.Json(IntrospectionResponse.Inactive, OAuthJsonContext.Default.IntrospectionResponse);
+            return TypedResults.Json(
+                result.Value.InactiveReason is { } reason ? new IntrospectionResponse { Active = false, KeycardInactiveReason = reason } : IntrospectionResponse.Inactive,
+                OAuthJsonContext.Default.IntrospectionResponse);
         }
 
         return TypedResults.Json(new IntrospectionResponse
