@@ -19,6 +19,12 @@ public sealed record TokenRequest
 
     public string? Scope { get; init; }
 
+    /// <summary>The resource indicator (RFC 8707 §2) the access token is for; one of the client's registered resources.</summary>
+    public string? Resource { get; init; }
+
+    /// <summary>The issuer URL the request reached (RFC 8414 §2), the <c>iss</c> of JWT access tokens (RFC 9068 §2.2).</summary>
+    public string? Issuer { get; init; }
+
     /// <summary>The caller's network address, for throttling failed authentication per source (RFC 6749 §10.10).</summary>
     public string? SourceAddress { get; init; }
 }

@@ -61,7 +61,25 @@ public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory fact
             return pkceError with { Reason = FailureReason.PkceFailed };
         }
 
-        var (response, stored) = factory.CreatePair(client.ClientId, code.UserId, scope, scope, code.FamilyId, withRefresh: true, now);
+        // RFC 8707 §2.2: a resource named here must be registered and within what the authorization was granted for.
+        var resource = ResourceRules.Resolve(client, request.Resource, code.Resource);
+        if (!resource.IsSuccess)
+        {
+            return resource.Error;
+        }
+
+        var grant = new AccessTokenGrant
+        {
+            Client = client,
+            UserId = code.UserId,
+            Scope = scope,
+            FamilyId = code.FamilyId,
+            Resource = resource.Value,
+            BoundResource = code.Resource,
+            AuthTime = code.AuthTime,
+            Issuer = request.Issuer,
+        };
+        var (response, stored) = await factory.CreatePairAsync(grant, withRefresh: true, now, cancellationToken);
         if (!await tokens.ExchangeAsync(hash, now, stored, cancellationToken))
         {
             // A concurrent request redeemed it first: that is a replay too (RFC 6749 §4.1.2).

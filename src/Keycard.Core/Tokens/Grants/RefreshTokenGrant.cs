@@ -38,8 +38,27 @@ public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory) 
             scope = request.Scope;
         }
 
+        // RFC 8707 §2.2: a refresh may ask for any resource the authorization allows (bound, or any registered one).
+        var resource = ResourceRules.Resolve(client, request.Resource, current.Resource);
+        if (!resource.IsSuccess)
+        {
+            return resource.Error;
+        }
+
         // RFC 6749 §6: a new refresh token keeps the scope of the one it replaces.
-        var (response, stored) = factory.CreatePair(client.ClientId, current.UserId, scope, current.Scope, current.FamilyId, withRefresh: true, now);
+        var grant = new AccessTokenGrant
+        {
+            Client = client,
+            UserId = current.UserId,
+            Scope = scope,
+            RefreshScope = current.Scope,
+            FamilyId = current.FamilyId,
+            Resource = resource.Value,
+            BoundResource = current.Resource,
+            AuthTime = current.AuthTime,
+            Issuer = request.Issuer,
+        };
+        var (response, stored) = await factory.CreatePairAsync(grant, withRefresh: true, now, cancellationToken);
         if (current.ConsumedAt is null && await tokens.ExchangeAsync(hash, now, stored, cancellationToken))
         {
             return response;

@@ -97,6 +97,8 @@ internal static class OAuthEndpoints
             CodeVerifier = reader.Read(form["code_verifier"], "code_verifier", SecureToken.MaxPresentedLength),
             RefreshToken = reader.Read(form["refresh_token"], "refresh_token", SecureToken.MaxPresentedLength),
             Scope = reader.Read(form["scope"], "scope", ScopeRules.MaxLength),
+            Resource = reader.Read(form["resource"], "resource", ResourceRules.MaxLength),
+            Issuer = OAuthIssuer.For(context),
             SourceAddress = SourceAddress.Of(context),
         };
         if ((reader.Error ?? client.Error) is { } inputError)
