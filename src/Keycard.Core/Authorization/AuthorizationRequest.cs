@@ -19,6 +19,9 @@ public sealed record AuthorizationRequest
 
     public string? CodeChallengeMethod { get; init; }
 
+    /// <summary>The resource indicator (RFC 8707 §2) the authorization is for; binds the code and its tokens to it.</summary>
+    public string? Resource { get; init; }
+
     /// <summary>
     /// A parameter other than client_id and redirect_uri the dialect could not read (sent twice, too long, a control
     /// character). It is reported like any other invalid request: to the client once the client and its redirect URI

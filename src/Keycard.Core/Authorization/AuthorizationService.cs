@@ -121,7 +121,10 @@ public sealed class AuthorizationService(
 
             // A code from a browser is bound to the scope requested, none included: the token request cannot widen it.
             request.Request.Scope ?? "",
-            request.Request.CodeChallenge);
+            request.Request.CodeChallenge)
+        {
+            Resource = request.Request.Resource,
+        };
         var code = await codes.IssueAsync(binding, cancellationToken);
         return new AuthorizationResponse(code, request.RedirectUri!, request.Request.State, user);
     }

@@ -103,6 +103,12 @@ public sealed class AuthorizationValidator(IClientStore clients)
             return valid with { Error = scopeError, Parameter = "scope" };
         }
 
+        // RFC 8707 §2: a resource the client did not register is invalid_target, sent back to the client.
+        if (request.Resource is not null && ResourceRules.Resolve(client, request.Resource, bound: null).Error is { } targetError)
+        {
+            return valid with { Error = targetError, Parameter = "resource" };
+        }
+
         if (string.IsNullOrEmpty(request.State) && policy.RequireState)
         {
             return valid with { Error = ProtocolError.InvalidRequest("The state parameter is missing."), Parameter = "state" };

@@ -25,6 +25,7 @@ public sealed class CodeIssuer(ITokenStore tokens, TimeProvider time, IOptions<K
             FamilyId = Guid.CreateVersion7(now).ToString("N"),
             RedirectUri = binding.RedirectUri,
             CodeChallenge = binding.CodeChallenge,
+            Resource = binding.Resource,
             CreatedAt = now,
             ExpiresAt = expiresAt,
         };
@@ -34,4 +35,8 @@ public sealed class CodeIssuer(ITokenStore tokens, TimeProvider time, IOptions<K
 }
 
 /// <summary>What a code is bound to. A null redirect URI or scope leaves it to the token request (the iOFFICE password endpoint names neither).</summary>
-public sealed record CodeGrantBinding(Client Client, int UserId, string? RedirectUri, string? Scope, string? CodeChallenge);
+public sealed record CodeGrantBinding(Client Client, int UserId, string? RedirectUri, string? Scope, string? CodeChallenge)
+{
+    /// <summary>The resource (RFC 8707) the authorization request named, or null: the token request may then name any registered one.</summary>
+    public string? Resource { get; init; }
+}

@@ -20,6 +20,7 @@ namespace Keycard.Server.Tests.Tokens;
 public sealed class JwtAccessTokenTests : OAuthTestBase
 {
     private const string Api = "https://api.example.com/";
+    private const string OtherApi = "https://other.example.com/";
     private const string Es256ClientId = "es256-service";
     private const string Es256Secret = "es256-service-secret-that-is-long-enough-0123456789";
 
@@ -150,6 +151,42 @@ public sealed class JwtAccessTokenTests : OAuthTestBase
         Assert.Equal([Api], jwt.Audiences);
         Assert.Equal(KeycardFactory.ConfidentialClientId, jwt.Subject);
         Assert.Equal(Http.BaseAddress!.GetLeftPart(UriPartial.Authority), jwt.Issuer);
+    }
+
+    [Fact]
+    public async Task Authorize_RegisteredResource_BindsTheCodeAndBecomesTheJwtAudience()
+    {
+        await Factory.WithScopeAsync(async sp =>
+        {
+            var clients = sp.GetRequiredService<IClientStore>();
+            var client = await clients.FindAsync(KeycardFactory.ConfidentialClientId, CancellationToken.None);
+            return await clients.UpdateAsync(client! with { Resources = [Api, OtherApi] }, CancellationToken.None);
+        });
+        var code = await GetCodeAsync(OAuthForms.AuthorizeUrl(KeycardFactory.ConfidentialClientId, challenge: "", method: null) + "&resource=" + Uri.EscapeDataString(OtherApi));
+
+        using var other = await Forms.TokenWithBasicAsync(KeycardFactory.ConfidentialClientId, Secret,
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", KeycardFactory.RedirectUri), ("resource", Api));
+
+        // RFC 8707 §2.2: the token request cannot move the code to another resource than it was granted for.
+        await OAuthForms.ErrorAsync(other, HttpStatusCode.BadRequest, "invalid_target");
+        // The browser is signed in now: the next authorization answers at once.
+        using var again = await Http.GetAsync(OAuthForms.AuthorizeUrl(KeycardFactory.ConfidentialClientId, challenge: "", method: null) + "&resource=" + Uri.EscapeDataString(OtherApi));
+        var second = OAuthForms.ReadRedirect(again)["code"];
+        using var response = await Forms.TokenWithBasicAsync(KeycardFactory.ConfidentialClientId, Secret,
+            ("grant_type", "authorization_code"), ("code", second), ("redirect_uri", KeycardFactory.RedirectUri));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([OtherApi], new JsonWebToken((await JsonAsync(response)).GetProperty("access_token").GetString()).Audiences);
+    }
+
+    [Fact]
+    public async Task Authorize_UnregisteredResource_RedirectsWithInvalidTarget()
+    {
+        using var redirect = await Http.GetAsync(OAuthForms.AuthorizeUrl(KeycardFactory.ConfidentialClientId, challenge: "", method: null) + "&resource=" + Uri.EscapeDataString("https://elsewhere.example.com/"));
+
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        var answer = OAuthForms.ReadRedirect(redirect);
+        Assert.Equal("invalid_target", answer["error"]);
+        Assert.Equal("xyz", answer["state"]);
     }
 
     [Fact]
