@@ -21,7 +21,7 @@ public sealed class ResourceIndicatorTests
             new Client { ClientId = "api-app", Name = "API app", AppCode = "api-app", RedirectUris = [CoreHarness.RedirectUri], Resources = [Api], IsConfidential = true, SecretHash = SecureToken.Hash(_core.Secret) },
             CancellationToken.None).GetAwaiter().GetResult();
         _service = new AuthorizationService(
-            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, new InMemoryUserDirectory(), Options.Create(_core.Protocol));
+            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, new InMemoryUserDirectory(), Options.Create(_core.Protocol), _core.Time);
     }
 
     private static AuthorizationRequest Request(string? resource) => new()

@@ -24,7 +24,7 @@ public sealed class JwtAccessTokenTests
 
     public JwtAccessTokenTests()
     {
-        _ring = new FixedSigningKeyRing(_core.Time.GetUtcNow());
+        _ring = _core.SigningKeys;
         _factory = new TokenFactory(_core.Time, Options.Create(_core.Protocol), new JwtSigner(_ring));
     }
 
@@ -37,7 +37,7 @@ public sealed class JwtAccessTokenTests
 
     private Task<Result<IssuedTokens>> ClientCredentialsAsync(Client client, string? resource = null, string? scope = "reports") =>
         new ClientCredentialsGrant(_core.Tokens, _factory).HandleAsync(
-            new TokenRequest { GrantType = "client_credentials", ClientId = client.ClientId, Scope = scope, Resource = resource, Issuer = Issuer },
+            new TokenRequest { GrantType = "client_credentials", ClientId = client.ClientId, Scope = scope, Resource = resource, AccessTokenIssuer = Issuer },
             client,
             CancellationToken.None);
 
@@ -148,8 +148,8 @@ public sealed class JwtAccessTokenTests
         var code = await AddCodeAsync(Api, authTime);
         var client = JwtService with { Resources = [Api, OtherApi] };
 
-        var result = await new AuthorizationCodeGrant(_core.Tokens, _factory).HandleAsync(
-            new TokenRequest { GrantType = "authorization_code", ClientId = client.ClientId, Code = code, RedirectUri = CoreHarness.RedirectUri, Issuer = Issuer },
+        var result = await new AuthorizationCodeGrant(_core.Tokens, _factory, _core.IdTokens).HandleAsync(
+            new TokenRequest { GrantType = "authorization_code", ClientId = client.ClientId, Code = code, RedirectUri = CoreHarness.RedirectUri, AccessTokenIssuer = Issuer },
             client,
             CancellationToken.None);
 
@@ -170,8 +170,8 @@ public sealed class JwtAccessTokenTests
         var code = await AddCodeAsync(Api, null);
         var client = JwtService with { Resources = [Api, OtherApi] };
 
-        var result = await new AuthorizationCodeGrant(_core.Tokens, _factory).HandleAsync(
-            new TokenRequest { GrantType = "authorization_code", ClientId = client.ClientId, Code = code, RedirectUri = CoreHarness.RedirectUri, Resource = OtherApi, Issuer = Issuer },
+        var result = await new AuthorizationCodeGrant(_core.Tokens, _factory, _core.IdTokens).HandleAsync(
+            new TokenRequest { GrantType = "authorization_code", ClientId = client.ClientId, Code = code, RedirectUri = CoreHarness.RedirectUri, Resource = OtherApi, AccessTokenIssuer = Issuer },
             client,
             CancellationToken.None);
 
@@ -182,15 +182,15 @@ public sealed class JwtAccessTokenTests
     public async Task Refresh_JwtClient_IssuesANewJwtForTheBoundResource()
     {
         var code = await AddCodeAsync(Api, null);
-        var grant = new AuthorizationCodeGrant(_core.Tokens, _factory);
+        var grant = new AuthorizationCodeGrant(_core.Tokens, _factory, _core.IdTokens);
         var first = await grant.HandleAsync(
-            new TokenRequest { GrantType = "authorization_code", ClientId = JwtService.ClientId, Code = code, RedirectUri = CoreHarness.RedirectUri, Issuer = Issuer },
+            new TokenRequest { GrantType = "authorization_code", ClientId = JwtService.ClientId, Code = code, RedirectUri = CoreHarness.RedirectUri, AccessTokenIssuer = Issuer },
             JwtService,
             CancellationToken.None);
         _core.Time.Advance(TimeSpan.FromSeconds(2));
 
-        var refreshed = await new RefreshTokenGrant(_core.Tokens, _factory).HandleAsync(
-            new TokenRequest { GrantType = "refresh_token", ClientId = JwtService.ClientId, RefreshToken = first.Value!.RefreshToken, Issuer = Issuer },
+        var refreshed = await new RefreshTokenGrant(_core.Tokens, _factory, _core.IdTokens).HandleAsync(
+            new TokenRequest { GrantType = "refresh_token", ClientId = JwtService.ClientId, RefreshToken = first.Value!.RefreshToken, AccessTokenIssuer = Issuer },
             JwtService,
             CancellationToken.None);
 

@@ -37,7 +37,7 @@ public sealed class ClientCredentialsGrant(Storage.ITokenStore tokens, TokenFact
             Scope = request.Scope ?? "",
             FamilyId = familyId,
             Resource = resource.Value,
-            Issuer = request.Issuer,
+            Issuer = request.AccessTokenIssuer,
         };
         var (response, stored) = await factory.CreatePairAsync(grant, withRefresh: false, now, cancellationToken);
         await tokens.AddAsync(stored, cancellationToken);

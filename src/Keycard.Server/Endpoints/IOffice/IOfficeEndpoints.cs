@@ -74,7 +74,8 @@ internal static class IOfficeEndpoints
             Code = reader.Header(context.Request, "x-auth-code", SecureToken.MaxPresentedLength),
             RefreshToken = reader.Header(context.Request, "x-refresh-token", SecureToken.MaxPresentedLength),
             CodeVerifier = reader.Header(context.Request, "x-code-verifier", SecureToken.MaxPresentedLength),
-            Issuer = OAuth.OAuthIssuer.For(context),
+            // Only for JWT access tokens (RFC 9068 §2.2); no Issuer: this dialect answers no ID token.
+            AccessTokenIssuer = OAuth.OAuthIssuer.For(context),
             SourceAddress = SourceAddress.Of(context),
         };
         if (reader.Error is { } inputError)

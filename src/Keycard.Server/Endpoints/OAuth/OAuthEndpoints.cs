@@ -89,6 +89,7 @@ internal static class OAuthEndpoints
         }
 
         var reader = new ParameterReader();
+        var issuer = OAuthIssuer.For(context);
         var grantType = reader.Read(form["grant_type"], "grant_type", 100);
         var client = ClientCredentials.Read(context.Request, form, reader);
         var request = new TokenRequest
@@ -102,8 +103,9 @@ internal static class OAuthEndpoints
             RefreshToken = reader.Read(form["refresh_token"], "refresh_token", SecureToken.MaxPresentedLength),
             Scope = reader.Read(form["scope"], "scope", ScopeRules.MaxLength),
             Resource = reader.Read(form["resource"], "resource", ResourceRules.MaxLength),
-            Issuer = OAuthIssuer.For(context),
             SourceAddress = SourceAddress.Of(context),
+            Issuer = issuer,
+            AccessTokenIssuer = issuer,
         };
         if ((reader.Error ?? client.Error) is { } inputError)
         {
@@ -123,7 +125,8 @@ internal static class OAuthEndpoints
             IssuedTokens.BearerType,
             (long)issued.ExpiresIn.TotalSeconds,
             issued.RefreshToken,
-            issued.Scope.Length > 0 ? issued.Scope : null);
+            issued.Scope.Length > 0 ? issued.Scope : null,
+            issued.IdToken);
         return TypedResults.Json(response, OAuthJsonContext.Default.OAuthTokenResponse);
     }
 
