@@ -63,6 +63,19 @@ public sealed class JwksTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Jwks_ShortPublishAhead_MaxAgeIsHalfOfIt()
+    {
+        // A cache must fetch the set again before a key published ahead starts signing.
+        using var factory = new KeycardFactory();
+        factory.Settings["Keycard:SigningKeys:PublishAhead"] = "00:02:00";
+        await factory.SeedAsync();
+
+        var response = await factory.CreateClient().GetAsync("/.well-known/jwks.json");
+
+        Assert.Equal(TimeSpan.FromMinutes(1), response.Headers.CacheControl!.MaxAge);
+    }
+
+    [Fact]
     public async Task Jwks_AfterRotateNow_PublishesOldAndNewAndNewSignsAfterRefresh()
     {
         var ring = _factory.Services.GetRequiredService<ISigningKeyRing>();
