@@ -220,12 +220,26 @@ keycard_cli "$DB" client add bench-web --name "Bench Web" --redirect-uri "$BASE/
 CC_SECRET=$(keycard_cli "$DB" client add bench-cc --name "Bench Service" --confidential --allow-client-credentials \
   --redirect-uri "$BASE/cb" --json | json_field client_secret)
 [[ -n "$CC_SECRET" ]] || die "keycard client add --json printed no client_secret"
+# The same service with JWT access tokens (RFC 9068), signed RS256 and ES256 (issue 16): the cost of one signature.
+CC_JWT_SECRET=$(keycard_cli "$DB" client add bench-cc-jwt --confidential --allow-client-credentials \
+  --access-token-format jwt --resource https://api.bench.local/ --json | json_field client_secret)
+CC_ES256_SECRET=$(keycard_cli "$DB" client add bench-cc-es256 --confidential --allow-client-credentials \
+  --access-token-format jwt --signing-algorithm ES256 --resource https://api.bench.local/ --json | json_field client_secret)
+[[ -n "$CC_JWT_SECRET" && -n "$CC_ES256_SECRET" ]] || die "keycard client add --access-token-format jwt printed no client_secret"
 
 # Codes: a few for the setup exchanges below, and one single-use pool per code-exchange run.
 POOL="$RESULTS/pools"; mkdir -p "$POOL"
 seed_codes() { "$TOOL_BIN" codes --database "$DB" --client bench-web --user-id "$USER_ID" --count "$1" --lifetime 00:30:00 --out "$2"; }
 SETUP_CODES=$((2 * CONNS * POOLS + 1))
 seed_codes "$SETUP_CODES" "$POOL/setup-codes.txt"
+# The standard dialect's code exchange, without and with openid (an ID token signed per exchange), side by side.
+for pool in oauth_code_exchange code_exchange_openid; do
+  wanted "$pool" || continue
+  for ((run = 0; run <= REPS; run++)); do
+    seconds=$DURATION; ((run > 0)) || seconds=$WARMUP
+    seed_codes $((seconds * CODES_PER_SECOND)) "$POOL/$pool-$run.txt"
+  done
+done
 if wanted code_exchange; then
   log "seeding $(((WARMUP + REPS * DURATION) * CODES_PER_SECOND)) authorization codes for the code-exchange runs"
   for ((run = 0; run < POOLS; run++)); do
@@ -326,6 +340,30 @@ if wanted client_credentials; then
   sweep client_credentials "$BASE$BENCH_PATH"
 fi
 
+# Client credentials with JWT access tokens (RFC 9068): the opaque figure above minus the database cost it shares,
+# plus one signature. RS256 (2048-bit RSA) and ES256 (P-256) side by side.
+for variant in rs256:bench-cc-jwt:$CC_JWT_SECRET es256:bench-cc-es256:$CC_ES256_SECRET; do
+  IFS=: read -r alg client secret <<<"$variant"
+  wanted "client_credentials_jwt_$alg" || continue
+  reset_request
+  export BENCH_METHOD=POST BENCH_PATH=/external/api/oauth2/token \
+    BENCH_HEADERS="x-grant-type: client_credentials|x-client-id: $client|x-client-secret: $secret"
+  measure "client_credentials_jwt_$alg" "$BASE$BENCH_PATH" 10 "$CONNS"
+done
+
+# Code exchange on the standard dialect, scope email (opaque access token, no ID token) and scope openid email
+# (plus an RS256-signed ID token, OpenID Connect Core §3.1.3.3): each request redeems a different seeded code.
+for variant in oauth_code_exchange:email code_exchange_openid:openid%20email; do
+  name=${variant%%:*}; scope=${variant#*:}
+  wanted "$name" || continue
+  eval "prepare_$name() { export BENCH_POOL_FILE=\"\$POOL/$name-\$1.txt\"; }"
+  reset_request
+  export BENCH_METHOD=POST BENCH_PATH=/oauth2/token BENCH_POOL_FORM=code \
+    BENCH_HEADERS="Content-Type: application/x-www-form-urlencoded" \
+    BENCH_BODY="grant_type=authorization_code&client_id=bench-web&scope=$scope"
+  measure "$name" "$BASE$BENCH_PATH" 10 "$CONNS" "prepare_$name"
+done
+
 # The standard form-encoded token endpoint, once it exists in the build under test.
 if wanted oauth_client_credentials; then
   probe=$(status_of -X POST "$BASE/oauth2/token" -H 'Content-Type: application/x-www-form-urlencoded' \
@@ -424,7 +462,8 @@ SUMMARY="$RESULTS/summary.md"
     echo "| $s | $CONNS | ${RPS[$s]} | $(range "$s" "$CONNS") | ${P50[$s]} | ${P99[$s]} | | | $(non2xx_of "$s" "$CONNS") | ${CPU[$s]} | ${UTIL[$s]} | |"
   done
   for entry in users_me_x_access_token:get users_me_bearer:get tokeninfo:get introspect:post code_exchange:post \
-    client_credentials:post oauth_client_credentials:post refresh_rotation:post password_signin:post; do
+    client_credentials:post client_credentials_jwt_rs256:post client_credentials_jwt_es256:post oauth_client_credentials:post \
+    oauth_code_exchange:post code_exchange_openid:post refresh_rotation:post password_signin:post; do
     s=${entry%%:*}; kind=${entry##*:}; c=$CONNS
     [[ "$s" != password_signin ]] || c=$SIGNIN_CONNS
     [[ -n "$(col "$s" "$c" 4)" ]] || continue

@@ -11,6 +11,9 @@ public sealed class AuthorizationValidator(IClientStore clients)
 {
     public const int MaxStateLength = 2000;
 
+    /// <summary>The stored column's length (tokens.nonce).</summary>
+    public const int MaxNonceLength = 500;
+
     public async Task<AuthorizationValidation> ValidateAsync(
         AuthorizationRequest request, AuthorizationPolicy policy, CancellationToken cancellationToken)
     {
@@ -101,6 +104,12 @@ public sealed class AuthorizationValidator(IClientStore clients)
         if (ScopeRules.Validate(client, request.Scope) is { } scopeError)
         {
             return valid with { Error = scopeError, Parameter = "scope" };
+        }
+
+        // RFC 8707 §2: a resource the client did not register is invalid_target, sent back to the client.
+        if (request.Resource is not null && ResourceRules.Resolve(client, request.Resource, bound: null).Error is { } targetError)
+        {
+            return valid with { Error = targetError, Parameter = "resource" };
         }
 
         if (string.IsNullOrEmpty(request.State) && policy.RequireState)

@@ -25,6 +25,10 @@ public sealed class CodeIssuer(ITokenStore tokens, TimeProvider time, IOptions<K
             FamilyId = Guid.CreateVersion7(now).ToString("N"),
             RedirectUri = binding.RedirectUri,
             CodeChallenge = binding.CodeChallenge,
+            Resource = binding.Resource,
+            Nonce = binding.Nonce,
+            AuthTime = binding.AuthTime,
+            SessionId = binding.SessionId,
             CreatedAt = now,
             ExpiresAt = expiresAt,
         };
@@ -34,4 +38,18 @@ public sealed class CodeIssuer(ITokenStore tokens, TimeProvider time, IOptions<K
 }
 
 /// <summary>What a code is bound to. A null redirect URI or scope leaves it to the token request (the iOFFICE password endpoint names neither).</summary>
-public sealed record CodeGrantBinding(Client Client, int UserId, string? RedirectUri, string? Scope, string? CodeChallenge);
+/// <remarks>
+/// For OpenID Connect: the request's <c>nonce</c>, when the user entered their password (<c>auth_time</c>) and the
+/// sign-in session the code came from (<c>sid</c>); the ID token issued for the code carries them.
+/// </remarks>
+public sealed record CodeGrantBinding(Client Client, int UserId, string? RedirectUri, string? Scope, string? CodeChallenge)
+{
+    public string? Nonce { get; init; }
+
+    public DateTimeOffset? AuthTime { get; init; }
+
+    public string? SessionId { get; init; }
+
+    /// <summary>The resource (RFC 8707) the authorization request named, or null: the token request may then name any registered one.</summary>
+    public string? Resource { get; init; }
+}

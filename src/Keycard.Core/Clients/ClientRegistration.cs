@@ -1,4 +1,5 @@
 using Keycard.Core.Security;
+using Keycard.Core.Signing;
 using Keycard.Core.Storage;
 
 namespace Keycard.Core.Clients;
@@ -50,6 +51,25 @@ public sealed class ClientRegistration(IClientStore clients, TimeProvider time)
             return new(ClientRegistrationField.Secret, "can only be imported for a confidential client");
         }
 
+        if (!AccessTokenFormats.All.Contains(request.AccessTokenFormat, StringComparer.Ordinal))
+        {
+            return new(ClientRegistrationField.AccessTokenFormat, "must be one of " + string.Join(", ", AccessTokenFormats.All), request.AccessTokenFormat);
+        }
+
+        // RFC 8707 §2: a resource indicator is an absolute URI without a fragment.
+        foreach (var resource in request.Resources)
+        {
+            if (ResourceRules.FindProblem(resource) is { } problem)
+            {
+                return new(ClientRegistrationField.Resource, problem, resource);
+            }
+        }
+
+        if (request.SigningAlgorithm is not null && SigningAlgorithms.Normalize(request.SigningAlgorithm) is null)
+        {
+            return new(ClientRegistrationField.SigningAlgorithm, "must be one of " + string.Join(", ", SigningAlgorithms.All), request.SigningAlgorithm);
+        }
+
         return null;
     }
 
@@ -96,6 +116,9 @@ public sealed class ClientRegistration(IClientStore clients, TimeProvider time)
             RequirePkce = request.RequirePkce,
             AllowPasswordCodeEndpoint = request.AllowPasswordCodeEndpoint,
             AllowClientCredentials = request.AllowClientCredentials,
+            AccessTokenFormat = request.AccessTokenFormat,
+            Resources = [.. request.Resources.Distinct(StringComparer.Ordinal)],
+            SigningAlgorithm = SigningAlgorithms.Normalize(request.SigningAlgorithm),
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -8,4 +8,7 @@ public enum ClientRegistrationField
     Origin,
     ClientCredentials,
     Secret,
+    AccessTokenFormat,
+    Resource,
+    SigningAlgorithm,
 }

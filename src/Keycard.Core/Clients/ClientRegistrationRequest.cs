@@ -26,6 +26,15 @@ public sealed record ClientRegistrationRequest
 
     public bool AllowClientCredentials { get; init; }
 
+    /// <summary><see cref="AccessTokenFormats.Opaque"/> (default) or <see cref="AccessTokenFormats.Jwt"/> (RFC 9068).</summary>
+    public string AccessTokenFormat { get; init; } = AccessTokenFormats.Opaque;
+
+    /// <summary>Resource indicators (RFC 8707) the client may ask tokens for: absolute URIs without a fragment.</summary>
+    public IReadOnlyList<string> Resources { get; init; } = [];
+
+    /// <summary>RS256 or ES256 for the client's JWTs; null for the default (RS256).</summary>
+    public string? SigningAlgorithm { get; init; }
+
     /// <summary>True when the secret is imported (<see cref="ImportedSecret"/>) instead of generated.</summary>
     public bool ImportsSecret { get; init; }
 

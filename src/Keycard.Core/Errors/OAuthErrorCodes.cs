@@ -1,6 +1,6 @@
 namespace Keycard.Core.Errors;
 
-/// <summary>Error codes from RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1 and RFC 7009 §2.2.1.</summary>
+/// <summary>Error codes from RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1 and RFC 8707 §2.</summary>
 public static class OAuthErrorCodes
 {
     public const string InvalidRequest = "invalid_request";
@@ -11,6 +11,9 @@ public static class OAuthErrorCodes
     public const string UnsupportedResponseType = "unsupported_response_type";
     public const string UnsupportedTokenType = "unsupported_token_type";
     public const string InvalidScope = "invalid_scope";
+
+    /// <summary>RFC 8707 §2: the requested resource is invalid, unknown or not one the client may ask for.</summary>
+    public const string InvalidTarget = "invalid_target";
     public const string AccessDenied = "access_denied";
     public const string InvalidToken = "invalid_token";
     public const string InsufficientScope = "insufficient_scope";

@@ -20,6 +20,8 @@ public sealed record ProtocolError(string Code, string Description)
 
     public static ProtocolError InvalidScope(string description) => new(OAuthErrorCodes.InvalidScope, description);
 
+    public static ProtocolError InvalidTarget(string description) => new(OAuthErrorCodes.InvalidTarget, description);
+
     public static ProtocolError UnauthorizedClient(string description) => new(OAuthErrorCodes.UnauthorizedClient, description);
 
     public static ProtocolError AccessDenied(string description) => new(OAuthErrorCodes.AccessDenied, description);

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 
 namespace Keycard.Core.Security;
 
@@ -20,6 +21,12 @@ public static class SecureToken
 
     /// <summary>Longest presented token Keycard will hash; anything longer cannot be one of ours.</summary>
     public const int MaxPresentedLength = 512;
+
+    /// <summary>
+    /// Longest presented access token Keycard will hash: a JWT access token (RFC 9068) carries its claims and an RS256
+    /// signature of 342 characters, so it is longer than an opaque one; codes and refresh tokens stay opaque.
+    /// </summary>
+    public const int MaxPresentedAccessTokenLength = 4096;
 
     /// <summary>Bytes of issue time in front of a code or token's random part: milliseconds since 1970, big-endian.</summary>
     public const int TimePrefixBytes = 6;
@@ -66,6 +73,19 @@ public static class SecureToken
     public static byte[] StorageKey(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        if (value.Length > OrderedTokenLength && TryReadJwtIssuedAt(value, out var issuedAtMilliseconds))
+        {
+            // A JWT access token (RFC 9068): keyed like an ordered token, by its iat and then the SHA-256 of the whole
+            // JWT, so its row appends to the index too. The iat is read unverified, which is harmless: a changed JWT
+            // has another hash, and the hash is what must match.
+            var jwtKey = new byte[StorageKeyLength];
+            Span<byte> time = stackalloc byte[sizeof(long)];
+            BinaryPrimitives.WriteInt64BigEndian(time, issuedAtMilliseconds);
+            time[(sizeof(long) - TimePrefixBytes)..].CopyTo(jwtKey);
+            HashUtf8(value, jwtKey.AsSpan(TimePrefixBytes));
+            return jwtKey;
+        }
+
         Span<byte> prefix = stackalloc byte[TimePrefixBytes];
         // The OperationStatus overload reports bad characters instead of throwing: a presented value is untrusted.
         if (value.Length != OrderedTokenLength ||
@@ -79,6 +99,70 @@ public static class SecureToken
         prefix.CopyTo(key);
         HashUtf8(value, key.AsSpan(TimePrefixBytes));
         return key;
+    }
+
+    /// <summary>
+    /// The <c>iat</c> (seconds, RFC 7519 §4.1.6) of a JWS in compact form (RFC 7515 §7.1), in milliseconds; false for
+    /// anything else. The value is untrusted: any malformed part is simply "not a JWT".
+    /// </summary>
+    private static bool TryReadJwtIssuedAt(string value, out long issuedAtMilliseconds)
+    {
+        issuedAtMilliseconds = 0;
+        var first = value.IndexOf('.', StringComparison.Ordinal);
+        var second = first < 0 ? -1 : value.IndexOf('.', first + 1);
+        if (first <= 0 || second < 0 || value.IndexOf('.', second + 1) >= 0 || value.Length > MaxPresentedAccessTokenLength)
+        {
+            return false;
+        }
+
+        var payload = value.AsSpan(first + 1, second - first - 1);
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(payload.Length));
+        try
+        {
+            if (Base64Url.DecodeFromChars(payload, buffer, out _, out var written) != OperationStatus.Done)
+            {
+                return false;
+            }
+
+            var reader = new Utf8JsonReader(buffer.AsSpan(0, written));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isIat = reader.ValueTextEquals("iat"u8);
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if (isIat)
+                {
+                    // Up to year 10000: six bytes of milliseconds hold it.
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var iat) || iat is < 0 or > 253_402_300_799)
+                    {
+                        return false;
+                    }
+
+                    issuedAtMilliseconds = iat * 1000;
+                    return true;
+                }
+
+                reader.Skip();
+            }
+
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>SHA-256 of the UTF-8 bytes. High-entropy values need no slow hash: a preimage search over 2^256 is the bound.</summary>

@@ -10,6 +10,12 @@ public interface ISigningKeyRing
     /// <summary>The key that signs now; creates the first key when the ring is empty.</summary>
     ValueTask<SigningKey> GetCurrentAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The key of <paramref name="algorithm"/> (<see cref="SigningAlgorithms"/>) that signs now; creates one when none
+    /// does (a client registered for ES256 on a ring of RS256 keys), and keeps that algorithm on the rotation schedule.
+    /// </summary>
+    ValueTask<SigningKey> GetCurrentAsync(string algorithm, CancellationToken cancellationToken);
+
     /// <summary>Every key published now (the current one, the next one before it signs, retired ones until they expire).</summary>
     ValueTask<IReadOnlyList<SigningKey>> GetPublishedAsync(CancellationToken cancellationToken);
 }

@@ -13,10 +13,17 @@ public sealed class JwtSigner(ISigningKeyRing keys)
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     /// <summary>Signs <paramref name="claims"/> as a JWS with header <c>typ</c> <paramref name="type"/> (e.g. <c>JWT</c>, <c>at+jwt</c>).</summary>
-    public async ValueTask<string> SignAsync(string type, IReadOnlyDictionary<string, object> claims, CancellationToken cancellationToken)
+    public ValueTask<string> SignAsync(string type, IReadOnlyDictionary<string, object> claims, CancellationToken cancellationToken) =>
+        SignAsync(type, claims, algorithm: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SignAsync(string, IReadOnlyDictionary{string, object}, CancellationToken)"/>, with the current key
+    /// of <paramref name="algorithm"/> (RS256 or ES256; null: the ring's default), e.g. a client's registered algorithm.
+    /// </summary>
+    public async ValueTask<string> SignAsync(string type, IReadOnlyDictionary<string, object> claims, string? algorithm, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(type);
-        var key = await keys.GetCurrentAsync(cancellationToken);
+        var key = algorithm is null ? await keys.GetCurrentAsync(cancellationToken) : await keys.GetCurrentAsync(algorithm, cancellationToken);
         return Handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims.ToDictionary(),

@@ -8,7 +8,7 @@ public sealed class AccessTokenValidator(ITokenStore tokens, TimeProvider time)
 {
     public async Task<TokenValidation> ValidateAsync(string? token, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > SecureToken.MaxPresentedLength)
+        if (string.IsNullOrEmpty(token) || token.Length > SecureToken.MaxPresentedAccessTokenLength)
         {
             return TokenValidation.Invalid;
         }

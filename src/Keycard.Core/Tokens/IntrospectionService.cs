@@ -35,7 +35,7 @@ public sealed class IntrospectionService(ITokenStore tokens, ClientAuthenticator
             return ProtocolError.InvalidRequest("The token to introspect is missing.");
         }
 
-        if (request.Token.Length > SecureToken.MaxPresentedLength)
+        if (request.Token.Length > SecureToken.MaxPresentedAccessTokenLength)
         {
             return TokenIntrospection.Inactive;
         }

@@ -35,7 +35,7 @@ public sealed class RevocationService(ITokenStore tokens, ClientAuthenticator cl
             caller = authenticated.Value;
         }
 
-        if (request.Token.Length > SecureToken.MaxPresentedLength)
+        if (request.Token.Length > SecureToken.MaxPresentedAccessTokenLength)
         {
             return false;
         }

@@ -1,11 +1,21 @@
+using System.Globalization;
+using Keycard.Core.Clients;
 using Keycard.Core.Security;
+using Keycard.Core.Signing;
 using Microsoft.Extensions.Options;
 
 namespace Keycard.Core.Tokens;
 
-/// <summary>Mints access and refresh tokens: a random value for the client and its hash for the store.</summary>
-public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOptions> options)
+/// <summary>
+/// Mints access and refresh tokens: a random value (or, for clients registered with the JWT format, a signed RFC 9068
+/// JWT) for the client, and its hash for the store. Every access token, JWT or not, is stored, so Keycard's own
+/// endpoints, introspection and revocation treat both formats alike.
+/// </summary>
+public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOptions> options, JwtSigner? signer = null)
 {
+    /// <summary>RFC 9068 §2.1: the <c>typ</c> header of a JWT access token.</summary>
+    public const string JwtAccessTokenType = "at+jwt";
+
     public TimeProvider Time => time;
 
     public KeycardProtocolOptions Options => options.Value;
@@ -47,5 +57,79 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
             Scope = accessScope,
         };
         return (response, [access.Stored, refresh.Stored]);
+    }
+
+    /// <summary>
+    /// An access token in the client's format and, when <paramref name="withRefresh"/>, an opaque refresh token in the
+    /// same family. The resource and auth time are kept on the stored rows, the refresh token keeping the resource the
+    /// authorization is bound to.
+    /// </summary>
+    public async ValueTask<(IssuedTokens Response, StoredToken[] Stored)> CreatePairAsync(
+        AccessTokenGrant grant, bool withRefresh, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (value, stored) = string.Equals(grant.Client.AccessTokenFormat, AccessTokenFormats.Jwt, StringComparison.Ordinal)
+            ? await CreateJwtAsync(grant, now, cancellationToken)
+            : Create(TokenKind.AccessToken, grant.Client.ClientId, grant.UserId, grant.Scope, grant.FamilyId, now);
+        stored = stored with { Resource = grant.Resource, AuthTime = grant.AuthTime };
+        var response = new IssuedTokens { AccessToken = value, ExpiresIn = options.Value.AccessTokenLifetime, Scope = grant.Scope };
+        if (!withRefresh)
+        {
+            return (response, [stored]);
+        }
+
+        var refresh = Create(TokenKind.RefreshToken, grant.Client.ClientId, grant.UserId, grant.RefreshScope ?? grant.Scope, grant.FamilyId, now);
+        return (response with { RefreshToken = refresh.Value }, [stored, refresh.Stored with { Resource = grant.BoundResource, AuthTime = grant.AuthTime }]);
+    }
+
+    /// <summary>
+    /// RFC 9068 §2: a JWT signed with the current key of the client's algorithm, <c>typ</c> <c>at+jwt</c>, its lifetime
+    /// the access token lifetime. Stored by the hash of the whole JWT (<see cref="SecureToken.StorageKey"/>), so a
+    /// revoked JWT is refused by Keycard at once while resource servers validating offline accept it until <c>exp</c>.
+    /// </summary>
+    private async ValueTask<(string Value, StoredToken Stored)> CreateJwtAsync(AccessTokenGrant grant, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (signer is null)
+        {
+            throw new InvalidOperationException("JWT access tokens need a JwtSigner (AddKeycardCore registers one).");
+        }
+
+        var issuer = grant.Issuer ?? throw new InvalidOperationException("JWT access tokens need the issuer the request reached.");
+        var issuedAt = now.ToUnixTimeSeconds();
+        var expiresAt = now + options.Value.AccessTokenLifetime;
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["iss"] = issuer,
+            // RFC 9068 §2.2: sub is the resource owner, or the client itself when it acts on its own behalf.
+            ["sub"] = grant.UserId?.ToString(CultureInfo.InvariantCulture) ?? grant.Client.ClientId,
+            // RFC 9068 §3: aud is the resource (RFC 8707); with none named, Keycard itself (docs/access-tokens.md).
+            ["aud"] = grant.Resource ?? issuer,
+            ["client_id"] = grant.Client.ClientId,
+            ["jti"] = SecureToken.Generate(),
+            ["iat"] = issuedAt,
+            ["exp"] = expiresAt.ToUnixTimeSeconds(),
+        };
+        if (grant.Scope.Length > 0)
+        {
+            claims["scope"] = grant.Scope;
+        }
+
+        if (grant.AuthTime is { } authTime)
+        {
+            claims["auth_time"] = authTime.ToUnixTimeSeconds();
+        }
+
+        var jwt = await signer.SignAsync(JwtAccessTokenType, claims, grant.Client.SigningAlgorithm, cancellationToken);
+        var stored = new StoredToken
+        {
+            Hash = SecureToken.StorageKey(jwt),
+            Kind = TokenKind.AccessToken,
+            ClientId = grant.Client.ClientId,
+            UserId = grant.UserId,
+            Scope = grant.Scope,
+            FamilyId = grant.FamilyId,
+            CreatedAt = now,
+            ExpiresAt = expiresAt,
+        };
+        return (jwt, stored);
     }
 }

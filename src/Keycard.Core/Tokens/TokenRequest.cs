@@ -19,6 +19,21 @@ public sealed record TokenRequest
 
     public string? Scope { get; init; }
 
+    /// <summary>The resource indicator (RFC 8707 §2) the access token is for; one of the client's registered resources.</summary>
+    public string? Resource { get; init; }
+
+    /// <summary>
+    /// The issuer URL the request reached (RFC 8414 §2), set by both dialects: the <c>iss</c> of JWT access tokens
+    /// (RFC 9068 §2.2), and their <c>aud</c> when no resource is named.
+    /// </summary>
+    public string? AccessTokenIssuer { get; init; }
+
+    /// <summary>
+    /// The issuer identifier of the dialect that received the request; set by the standard dialect only, which is the
+    /// one that answers an <c>openid</c> scope with an ID token (OpenID Connect Core §3.1.3.3).
+    /// </summary>
+    public string? Issuer { get; init; }
+
     /// <summary>The caller's network address, for throttling failed authentication per source (RFC 6749 §10.10).</summary>
     public string? SourceAddress { get; init; }
 }

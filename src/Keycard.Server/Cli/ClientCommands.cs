@@ -3,6 +3,7 @@ using System.Text.Json;
 using Keycard.Core.Clients;
 using Keycard.Core.Diagnostics;
 using Keycard.Core.Security;
+using Keycard.Core.Signing;
 using Keycard.Core.Storage;
 
 namespace Keycard.Server.Cli;
@@ -35,8 +36,13 @@ internal static class ClientCommands
         var requirePkce = new Option<bool>("--require-pkce") { Description = "Require PKCE even though the client is confidential." };
         var clientCredentials = new Option<bool>("--allow-client-credentials") { Description = "Allow the client_credentials grant (confidential clients)." };
         var noPasswordEndpoint = new Option<bool>("--no-password-endpoint") { Description = "Refuse the username/password code endpoint for this client (RFC 9700 §2.4)." };
+        var accessTokenFormat = new Option<string>("--access-token-format") { Description = "opaque (default: revoked at once) or jwt (RFC 9068: validated offline until it expires).", DefaultValueFactory = _ => AccessTokenFormats.Opaque };
+        accessTokenFormat.AcceptOnlyFromAmong([.. AccessTokenFormats.All]);
+        var resource = new Option<string[]>("--resource") { Description = "Resource indicator (RFC 8707) the client may ask tokens for, the JWT audience; absolute URI (repeatable)." };
+        var signingAlgorithm = new Option<string>("--signing-algorithm") { Description = "RS256 (default) or ES256, for the client's JWTs.", DefaultValueFactory = _ => SigningAlgorithms.RS256 };
+        signingAlgorithm.AcceptOnlyFromAmong([.. SigningAlgorithms.All]);
 
-        var command = new Command("add", "Register a client.") { id, name, redirect, confidential, origin, scope, appCode, json, secretStdin, requirePkce, clientCredentials, noPasswordEndpoint };
+        var command = new Command("add", "Register a client.") { id, name, redirect, confidential, origin, scope, appCode, json, secretStdin, requirePkce, clientCredentials, noPasswordEndpoint, accessTokenFormat, resource, signingAlgorithm };
         command.SetAction(async (parse, ct) =>
         {
             var request = new ClientRegistrationRequest
@@ -52,6 +58,9 @@ internal static class ClientCommands
                 AllowPasswordCodeEndpoint = !parse.GetValue(noPasswordEndpoint),
                 AllowClientCredentials = parse.GetValue(clientCredentials),
                 ImportsSecret = parse.GetValue(secretStdin),
+                AccessTokenFormat = parse.GetValue(accessTokenFormat)!,
+                Resources = parse.GetValue(resource) ?? [],
+                SigningAlgorithm = parse.GetValue(signingAlgorithm),
             };
 
             // The rules live in the core (ClientRegistration); the ones that need no secret are checked before stdin is read.
@@ -119,6 +128,9 @@ internal static class ClientCommands
                 ("require_pkce", c.RequirePkce ? "yes" : "no"),
                 ("password_endpoint", c.AllowPasswordCodeEndpoint ? "allowed" : "refused"),
                 ("client_credentials", c.AllowClientCredentials ? "allowed" : "refused"),
+                ("access_token_format", c.AccessTokenFormat),
+                ("resources", c.Resources.Count == 0 ? "(none: JWT audience is the issuer)" : string.Join(' ', c.Resources)),
+                ("signing_algorithm", c.SigningAlgorithm ?? SigningAlgorithms.RS256),
                 ("created", c.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture)));
             return 0;
         });
@@ -201,6 +213,9 @@ internal static class ClientCommands
             ClientRegistrationField.RedirectUri => "--redirect-uri",
             ClientRegistrationField.Origin => "--origin",
             ClientRegistrationField.ClientCredentials => "--allow-client-credentials",
+            ClientRegistrationField.AccessTokenFormat => "--access-token-format",
+            ClientRegistrationField.Resource => "--resource",
+            ClientRegistrationField.SigningAlgorithm => "--signing-algorithm",
             _ => "the secret from --secret-stdin",
         };
         return problem.Value is null ? $"{subject} {problem.Problem}" : $"{subject} '{problem.Value}' {problem.Problem}";

@@ -48,7 +48,7 @@ internal static class KeyCommands
     private static Command Rotate()
     {
         var now = new Option<bool>("--now") { Description = "Sign with the new key at once (after a leak), instead of after Keycard:SigningKeys:PublishAhead." };
-        var algorithm = new Option<string?>("--algorithm") { Description = "RS256 (default: Keycard:SigningKeys:Algorithm) or ES256." };
+        var algorithm = new Option<string?>("--algorithm") { Description = "Rotate only this algorithm's keys, RS256 or ES256 (default: every algorithm in use)." };
         var rotate = new Command("rotate", "Make a new signing key; the current one stops signing when it starts and stays published until its tokens expire.") { now, algorithm };
         rotate.SetAction(async (parse, ct) =>
         {
@@ -59,8 +59,12 @@ internal static class KeyCommands
             }
 
             await using var admin = await AdminContext.OpenAsync(parse.GetValue(KeycardCli.Database), ct);
-            var row = await admin.Services.GetRequiredService<SigningKeyAdministration>().RotateAsync(parse.GetValue(now), SigningAlgorithms.Normalize(requested), ct);
-            Console.WriteLine($"Created signing key {row.KeyId} ({row.Algorithm}), signing from {Time(row.ActivatesAt)}. Running servers see it within Keycard:SigningKeys:RefreshInterval.");
+            var rows = await admin.Services.GetRequiredService<SigningKeyAdministration>().RotateAsync(parse.GetValue(now), SigningAlgorithms.Normalize(requested), ct);
+            foreach (var row in rows)
+            {
+                Console.WriteLine($"Created signing key {row.KeyId} ({row.Algorithm}), signing from {Time(row.ActivatesAt)}. Running servers see it within Keycard:SigningKeys:RefreshInterval.");
+            }
+
             return 0;
         });
         return rotate;

@@ -1,6 +1,7 @@
 using System.Text;
 using Keycard.Core.Signing;
 using Keycard.Server.Http;
+using Microsoft.Extensions.Options;
 
 namespace Keycard.Server.Signing;
 
@@ -10,14 +11,17 @@ internal static class JwksEndpoint
     public const string Path = "/.well-known/jwks.json";
 
     /// <summary>
-    /// How long a client may cache the set. Shorter than <see cref="Storage.SigningKeys.SigningKeyOptions.PublishAhead"/>
-    /// (validated at least a minute), so a cache always holds a new key before it signs.
+    /// How long a client may cache the set: at most 5 minutes, and at most half of
+    /// <see cref="Storage.SigningKeys.SigningKeyOptions.PublishAhead"/>, so a cache always holds a new key before it signs.
     /// </summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
 
+    public static TimeSpan MaxAgeFor(Storage.SigningKeys.SigningKeyOptions options) =>
+        TimeSpan.FromTicks(Math.Min(MaxAge.Ticks, options.PublishAhead.Ticks / 2));
+
     public static IEndpointRouteBuilder MapJwks(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet(Path, async (HttpContext context, ISigningKeyRing ring, CancellationToken ct) =>
+        routes.MapGet(Path, async (HttpContext context, ISigningKeyRing ring, IOptions<Storage.SigningKeys.SigningKeyOptions> options, CancellationToken ct) =>
         {
             var keys = await ring.GetPublishedAsync(ct);
             if (keys.Count == 0)
@@ -30,7 +34,7 @@ internal static class JwksEndpoint
             var body = new StringBuilder("{\"keys\":[");
             body.AppendJoin(',', keys.OrderBy(k => k.ActivatesAt).Select(k => k.PublicJwk));
             body.Append("]}");
-            context.Response.Headers.CacheControl = $"public, max-age={(int)MaxAge.TotalSeconds}";
+            context.Response.Headers.CacheControl = $"public, max-age={(int)MaxAgeFor(options.Value).TotalSeconds}";
             return Results.Text(body.ToString(), "application/json", Encoding.UTF8);
         }).RequireCors(ClientOriginCorsPolicyProvider.PolicyName);
         return routes;

@@ -20,18 +20,23 @@ public sealed class DatabaseSigningKeyRing(IServiceScopeFactory scopes, KeyEncry
     /// <summary>When the key set was last read, or null before the first read (for readiness).</summary>
     public DateTimeOffset? LoadedAt => _snapshot?.LoadedAt;
 
-    public async ValueTask<SigningKey> GetCurrentAsync(CancellationToken cancellationToken)
+    public ValueTask<SigningKey> GetCurrentAsync(CancellationToken cancellationToken) =>
+        GetCurrentAsync(SigningAlgorithms.Normalize(options.Value.Algorithm) ?? SigningAlgorithms.RS256, cancellationToken);
+
+    public async ValueTask<SigningKey> GetCurrentAsync(string algorithm, CancellationToken cancellationToken)
     {
+        algorithm = SigningAlgorithms.Normalize(algorithm) ?? throw new ArgumentException($"Keycard does not sign with '{algorithm}'.", nameof(algorithm));
         var now = time.GetUtcNow();
-        if (Pick(await GetAsync(cancellationToken), now) is { } key)
+        if (Pick(await GetAsync(cancellationToken), now, algorithm) is { } key)
         {
             return key;
         }
 
-        // None signs now (first start, or the cached schedule is stale): make sure one exists, then read again.
-        await EnsureAsync(cancellationToken);
-        return Pick(await GetAsync(cancellationToken, force: true), time.GetUtcNow())
-            ?? throw new InvalidOperationException("No signing key is active after creating one.");
+        // None of this algorithm signs now (first start, the first client asking for ES256, or the cached schedule is
+        // stale): make sure one exists, under the administration's lock so nodes asking at once make one, then read again.
+        await EnsureAsync(algorithm, cancellationToken);
+        return Pick(await GetAsync(cancellationToken, force: true), time.GetUtcNow(), algorithm)
+            ?? throw new InvalidOperationException($"No {algorithm} signing key is active after creating one.");
     }
 
     public async ValueTask<IReadOnlyList<SigningKey>> GetPublishedAsync(CancellationToken cancellationToken)
@@ -46,10 +51,13 @@ public sealed class DatabaseSigningKeyRing(IServiceScopeFactory scopes, KeyEncry
     public void Invalidate() => _snapshot = null;
 
     /// <summary>Runs the schedule's regular step (<see cref="SigningKeyAdministration.EnsureAsync"/>) and reloads when it made a key.</summary>
-    public async Task<IReadOnlyList<SigningKeyEntity>> EnsureAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SigningKeyEntity>> EnsureAsync(CancellationToken cancellationToken) => EnsureAsync(null, cancellationToken);
+
+    /// <summary>As <see cref="EnsureAsync(CancellationToken)"/>, with <paramref name="algorithm"/> in use too.</summary>
+    public async Task<IReadOnlyList<SigningKeyEntity>> EnsureAsync(string? algorithm, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var made = await scope.ServiceProvider.GetRequiredService<SigningKeyAdministration>().EnsureAsync(cancellationToken);
+        var made = await scope.ServiceProvider.GetRequiredService<SigningKeyAdministration>().EnsureAsync(algorithm, cancellationToken);
         if (made.Count > 0)
         {
             Invalidate();
@@ -58,8 +66,8 @@ public sealed class DatabaseSigningKeyRing(IServiceScopeFactory scopes, KeyEncry
         return made;
     }
 
-    private static SigningKey? Pick(IReadOnlyList<SigningKey> keys, DateTimeOffset now) =>
-        keys.Where(k => k.SignsAt(now) && k.PublishedAt(now)).OrderByDescending(k => k.ActivatesAt).FirstOrDefault();
+    private static SigningKey? Pick(IReadOnlyList<SigningKey> keys, DateTimeOffset now, string algorithm) =>
+        keys.Where(k => k.Algorithm == algorithm && k.SignsAt(now) && k.PublishedAt(now)).OrderByDescending(k => k.ActivatesAt).FirstOrDefault();
 
     private async ValueTask<IReadOnlyList<SigningKey>> GetAsync(CancellationToken cancellationToken, bool force = false)
     {

@@ -22,25 +22,34 @@ public sealed class SigningKeyAdministration(KeycardDbContext db, KeyEncryptionK
         await db.Set<SigningKeyEntity>().AsNoTracking().OrderByDescending(k => k.ActivatesAt).ThenByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
 
     /// <summary>
-    /// The schedule's regular step: makes a key that signs now when none does (first start), and the next key
+    /// The schedule's regular step, for each algorithm in use (the default one, <paramref name="algorithm"/> when
+    /// given, and every algorithm that has a key signing or due to sign): makes a key that signs now when none does
+    /// (first start, or the first client asking for an algorithm), and the next key
     /// <see cref="SigningKeyOptions.PublishAhead"/> before the current one retires. Deletes keys long expired.
     /// Returns the keys made.
     /// </summary>
-    public Task<IReadOnlyList<SigningKeyEntity>> EnsureAsync(CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<SigningKeyEntity>> EnsureAsync(CancellationToken cancellationToken) => EnsureAsync(null, cancellationToken);
+
+    /// <inheritdoc cref="EnsureAsync(CancellationToken)"/>
+    public Task<IReadOnlyList<SigningKeyEntity>> EnsureAsync(string? algorithm, CancellationToken cancellationToken) =>
         InLockAsync((keys, now) =>
         {
             var made = new List<SigningKeyEntity>();
-            var current = Current(keys, now);
-            if (current is null)
+            foreach (var inUse in AlgorithmsInUse(keys, now, algorithm))
             {
-                current = Add(now, now);
-                made.Add(current);
-            }
+                var ofAlgorithm = keys.Where(k => k.Algorithm == inUse).ToList();
+                var current = Current(ofAlgorithm, now);
+                if (current is null)
+                {
+                    current = Add(now, now, inUse);
+                    made.Add(current);
+                }
 
-            var hasNext = keys.Any(k => k.ActivatesAt >= current.RetiresAt && k.RetiresAt > k.ActivatesAt);
-            if (!hasNext && current.RetiresAt - Options.PublishAhead.TotalSeconds <= now.ToUnixTimeSeconds())
-            {
-                made.Add(Add(now, DateTimeOffset.FromUnixTimeSeconds(current.RetiresAt)));
+                var hasNext = ofAlgorithm.Any(k => k.ActivatesAt >= current.RetiresAt && k.RetiresAt > k.ActivatesAt);
+                if (!hasNext && current.RetiresAt - Options.PublishAhead.TotalSeconds <= now.ToUnixTimeSeconds())
+                {
+                    made.Add(Add(now, DateTimeOffset.FromUnixTimeSeconds(current.RetiresAt), inUse));
+                }
             }
 
             // Unpublished for a day: nothing can verify with them any more.
@@ -49,27 +58,34 @@ public sealed class SigningKeyAdministration(KeycardDbContext db, KeyEncryptionK
         }, cancellationToken);
 
     /// <summary>
-    /// Starts a new key: at once (<paramref name="now"/>, e.g. after a leak) or after
-    /// <see cref="SigningKeyOptions.PublishAhead"/> (so caches of the JWKS have it first; at once when none signs yet). The keys signing until
-    /// then stop then and stay published for <see cref="SigningKeyOptions.RetainAfterRetire"/>.
+    /// Starts a new key for <paramref name="algorithm"/>, or for every algorithm in use when it is null: at once
+    /// (<paramref name="now"/>, e.g. after a leak) or after <see cref="SigningKeyOptions.PublishAhead"/> (so caches of
+    /// the JWKS have it first; at once when none of that algorithm signs yet). The keys of that algorithm signing until
+    /// then stop then and stay published for <see cref="SigningKeyOptions.RetainAfterRetire"/>. Returns the keys made,
+    /// the default algorithm's first.
     /// </summary>
-    public async Task<SigningKeyEntity> RotateAsync(bool now, string? algorithm, CancellationToken cancellationToken)
-    {
-        var made = await InLockAsync((keys, at) =>
+    public Task<IReadOnlyList<SigningKeyEntity>> RotateAsync(bool now, string? algorithm, CancellationToken cancellationToken) =>
+        InLockAsync((keys, at) =>
         {
-            // With no key signing yet there is no cached JWKS to wait for: the new key signs at once.
-            var activatesAt = now || Current(keys, at) is null ? at : at + Options.PublishAhead;
-            var activates = activatesAt.ToUnixTimeSeconds();
-            foreach (var key in keys.Where(k => k.RetiresAt > activates))
+            var made = new List<SigningKeyEntity>();
+            var algorithms = algorithm is null ? AlgorithmsInUse(keys, at, null) : [algorithm];
+            foreach (var inUse in algorithms)
             {
-                key.RetiresAt = Math.Max(key.ActivatesAt, activates);
-                key.ExpiresAt = Math.Min(key.ExpiresAt, key.RetiresAt + (long)Options.RetainAfterRetire.TotalSeconds);
+                var ofAlgorithm = keys.Where(k => k.Algorithm == inUse).ToList();
+                // With no key signing yet there is no cached JWKS to wait for: the new key signs at once.
+                var activatesAt = now || Current(ofAlgorithm, at) is null ? at : at + Options.PublishAhead;
+                var activates = activatesAt.ToUnixTimeSeconds();
+                foreach (var key in ofAlgorithm.Where(k => k.RetiresAt > activates))
+                {
+                    key.RetiresAt = Math.Max(key.ActivatesAt, activates);
+                    key.ExpiresAt = Math.Min(key.ExpiresAt, key.RetiresAt + (long)Options.RetainAfterRetire.TotalSeconds);
+                }
+
+                made.Add(Add(at, activatesAt, inUse));
             }
 
-            return [Add(at, activatesAt, algorithm)];
+            return made;
         }, cancellationToken);
-        return made[0];
-    }
 
     /// <summary>
     /// Stops <paramref name="keyId"/> signing and unpublishes it now, so tokens it signed no longer verify (after a leak).
@@ -90,9 +106,10 @@ public sealed class SigningKeyAdministration(KeycardDbContext db, KeyEncryptionK
             var now = at.ToUnixTimeSeconds();
             key.RetiresAt = Math.Max(Math.Min(key.RetiresAt, now), key.ActivatesAt);
             key.ExpiresAt = Math.Min(key.ExpiresAt, now);
-            if (Current(keys, at) is null)
+            var ofAlgorithm = keys.Where(k => k.Algorithm == key.Algorithm).ToList();
+            if (Current(ofAlgorithm, at) is null)
             {
-                made.Add(Add(at, at));
+                made.Add(Add(at, at, key.Algorithm));
             }
 
             return made;
@@ -106,11 +123,32 @@ public sealed class SigningKeyAdministration(KeycardDbContext db, KeyEncryptionK
         return keys.Where(k => k.ActivatesAt <= at && at < k.RetiresAt && at < k.ExpiresAt).OrderByDescending(k => k.ActivatesAt).FirstOrDefault();
     }
 
-    private SigningKeyEntity Add(DateTimeOffset now, DateTimeOffset activatesAt, string? algorithm = null)
+    /// <summary>
+    /// The default algorithm first, then <paramref name="requested"/>, then every other algorithm with a key that signs
+    /// now or later: an algorithm a client asked for once stays on the schedule (issue 16: ES256 per client on request).
+    /// </summary>
+    private List<string> AlgorithmsInUse(IEnumerable<SigningKeyEntity> keys, DateTimeOffset now, string? requested)
+    {
+        var at = now.ToUnixTimeSeconds();
+        var result = new List<string> { DefaultAlgorithm };
+        foreach (var algorithm in keys.Where(k => k.RetiresAt > at && k.RetiresAt > k.ActivatesAt && k.ExpiresAt > at).Select(k => k.Algorithm).Prepend(requested))
+        {
+            if (SigningAlgorithms.Normalize(algorithm) is { } known && !result.Contains(known))
+            {
+                result.Add(known);
+            }
+        }
+
+        return result;
+    }
+
+    private string DefaultAlgorithm => SigningAlgorithms.Normalize(Options.Algorithm) ?? SigningAlgorithms.RS256;
+
+    private SigningKeyEntity Add(DateTimeOffset now, DateTimeOffset activatesAt, string algorithm)
     {
         var retiresAt = activatesAt + Options.RotationPeriod;
         var row = SigningKeyMaterial.Create(
-            SigningAlgorithms.Normalize(algorithm ?? Options.Algorithm) ?? SigningAlgorithms.RS256,
+            SigningAlgorithms.Normalize(algorithm) ?? DefaultAlgorithm,
             kek,
             now,
             activatesAt,

@@ -104,6 +104,53 @@ public sealed class ClientRegistrationTests
         Assert.Equal(ClientRegistrationField.ClientId, problem?.Field);
     }
 
+    [Fact]
+    public async Task Register_JwtFormatResourcesAndEs256_AreStored()
+    {
+        var (registered, problem) = await Registration.RegisterAsync(
+            Request() with { AccessTokenFormat = AccessTokenFormats.Jwt, Resources = ["https://api.example.com/", "urn:example:api"], SigningAlgorithm = "es256" },
+            CancellationToken.None);
+
+        Assert.Null(problem);
+        Assert.Equal(AccessTokenFormats.Jwt, registered!.Client.AccessTokenFormat);
+        Assert.Equal(["https://api.example.com/", "urn:example:api"], registered.Client.Resources);
+        Assert.Equal("ES256", registered.Client.SigningAlgorithm);
+    }
+
+    [Fact]
+    public async Task Register_Defaults_AreOpaqueWithNoResources()
+    {
+        var (registered, _) = await Registration.RegisterAsync(Request(), CancellationToken.None);
+
+        Assert.Equal(AccessTokenFormats.Opaque, registered!.Client.AccessTokenFormat);
+        Assert.Empty(registered.Client.Resources);
+    }
+
+    [Theory]
+    [InlineData("https://api.example.com/#frag")]
+    [InlineData("/relative/path")]
+    [InlineData("api.example.com")]
+    [InlineData("")]
+    public async Task Register_ResourceNotAnAbsoluteUriWithoutFragment_IsRefusedNamingIt(string resource)
+    {
+        // RFC 8707 §2: an absolute URI, without a fragment component.
+        var (registered, problem) = await Registration.RegisterAsync(Request() with { Resources = [resource] }, CancellationToken.None);
+
+        Assert.Null(registered);
+        Assert.Equal(ClientRegistrationField.Resource, problem?.Field);
+        Assert.Equal(resource, problem?.Value);
+    }
+
+    [Fact]
+    public async Task Register_UnknownFormatOrAlgorithm_IsRefused()
+    {
+        var (_, format) = await Registration.RegisterAsync(Request() with { AccessTokenFormat = "saml" }, CancellationToken.None);
+        var (_, algorithm) = await Registration.RegisterAsync(Request() with { SigningAlgorithm = "HS256" }, CancellationToken.None);
+
+        Assert.Equal(ClientRegistrationField.AccessTokenFormat, format?.Field);
+        Assert.Equal(ClientRegistrationField.SigningAlgorithm, algorithm?.Field);
+    }
+
     private static ClientRegistrationRequest Request() => new()
     {
         ClientId = "new",

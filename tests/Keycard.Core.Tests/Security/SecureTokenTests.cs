@@ -89,4 +89,57 @@ public sealed class SecureTokenTests
 
         Assert.Equal(SecureToken.Hash(old), SecureToken.StorageKey(old));
     }
+
+    [Fact]
+    public void StorageKey_Jwt_IsItsIatPrefixThenTheSha256OfTheWholeJwt()
+    {
+        var iat = new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var jwt = Jwt($"{{\"sub\":\"1\",\"aud\":[\"a\"],\"iat\":{iat},\"exp\":{iat + 3600}}}");
+
+        var key = SecureToken.StorageKey(jwt);
+
+        Assert.Equal(SecureToken.StorageKeyLength, key.Length);
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(jwt)), key[SecureToken.TimePrefixBytes..]);
+        var time = new byte[8];
+        key.AsSpan(0, SecureToken.TimePrefixBytes).CopyTo(time.AsSpan(2));
+        Assert.Equal(iat * 1000, System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(time));
+        // A later JWT sorts after an earlier one, so JWT rows append to the index like opaque tokens.
+        var later = SecureToken.StorageKey(Jwt($"{{\"iat\":{iat + 1}}}"));
+        Assert.True(later.AsSpan().SequenceCompareTo(key) > 0);
+    }
+
+    [Fact]
+    public void StorageKey_JwtChangedAnywhere_HasAnotherKey()
+    {
+        var jwt = Jwt("{\"iat\":1764417600,\"sub\":\"1\"}");
+        var changed = jwt[..^1] + (jwt[^1] == 'A' ? 'B' : 'A');
+
+        Assert.NotEqual(SecureToken.StorageKey(jwt), SecureToken.StorageKey(changed));
+    }
+
+    [Theory]
+    [InlineData("{\"sub\":\"1\"}")]
+    [InlineData("{\"iat\":\"soon\"}")]
+    [InlineData("{\"iat\":-5}")]
+    [InlineData("[1,2,3]")]
+    [InlineData("{\"iat\":")]
+    [InlineData("not json")]
+    public void StorageKey_JwtWithoutAReadableIat_IsThePlainSha256(string payload)
+    {
+        var jwt = Jwt(payload);
+
+        Assert.Equal(SecureToken.Hash(jwt), SecureToken.StorageKey(jwt));
+    }
+
+    [Theory]
+    [InlineData("a.b")]
+    [InlineData("a.b.c.d")]
+    [InlineData("eyJhbGciOiJIUzI1NiJ9.!!!!.sig-sig-sig-sig-sig-sig-sig-sig-sig-sig-sig-sig")]
+    public void StorageKey_NotAJws_IsThePlainSha256(string value)
+    {
+        Assert.Equal(SecureToken.Hash(value), SecureToken.StorageKey(value));
+    }
+
+    private static string Jwt(string payload) =>
+        "eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCJ9." + Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(payload)) + ".c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmUtc2lnbmF0dXJl";
 }

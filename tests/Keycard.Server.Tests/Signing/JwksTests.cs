@@ -63,6 +63,19 @@ public sealed class JwksTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Jwks_ShortPublishAhead_MaxAgeIsHalfOfIt()
+    {
+        // A cache must fetch the set again before a key published ahead starts signing.
+        using var factory = new KeycardFactory();
+        factory.Settings["Keycard:SigningKeys:PublishAhead"] = "00:02:00";
+        await factory.SeedAsync();
+
+        var response = await factory.CreateClient().GetAsync("/.well-known/jwks.json");
+
+        Assert.Equal(TimeSpan.FromMinutes(1), response.Headers.CacheControl!.MaxAge);
+    }
+
+    [Fact]
     public async Task Jwks_AfterRotateNow_PublishesOldAndNewAndNewSignsAfterRefresh()
     {
         var ring = _factory.Services.GetRequiredService<ISigningKeyRing>();
@@ -70,7 +83,7 @@ public sealed class JwksTests : IAsyncLifetime
         var oldToken = Sign(old.Credentials);
         await using (var scope = _factory.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<SigningKeyAdministration>().RotateAsync(now: true, SigningAlgorithms.ES256, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<SigningKeyAdministration>().RotateAsync(now: true, null, CancellationToken.None);
         }
 
         _factory.Time.Advance(TimeSpan.FromMinutes(1));
@@ -78,7 +91,7 @@ public sealed class JwksTests : IAsyncLifetime
         var jwks = await FetchKeySetAsync();
 
         Assert.NotEqual(old.KeyId, next.KeyId);
-        Assert.Equal("ES256", next.Algorithm);
+        Assert.Equal("RS256", next.Algorithm);
         Assert.Equal(2, jwks.Keys.Count);
         Assert.True((await ValidateAsync(oldToken, jwks)).IsValid, "tokens of the retired key still validate until it expires");
         Assert.True((await ValidateAsync(Sign(next.Credentials), jwks)).IsValid);

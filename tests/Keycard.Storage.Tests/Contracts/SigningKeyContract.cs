@@ -92,7 +92,7 @@ public abstract class SigningKeyContract<TDatabase>(TDatabase database) : StoreC
         var first = Assert.Single(await EnsureAsync());
         var ring = NewRing();
 
-        var made = await Admin(a => a.RotateAsync(now: false, null, CancellationToken.None));
+        var made = Assert.Single(await Admin(a => a.RotateAsync(now: false, null, CancellationToken.None)));
         ring.Invalidate();
 
         Assert.Equal(first.KeyId, (await ring.GetCurrentAsync(CancellationToken.None)).KeyId);
@@ -106,7 +106,7 @@ public abstract class SigningKeyContract<TDatabase>(TDatabase database) : StoreC
     {
         await ClearAsync();
 
-        var made = await Admin(a => a.RotateAsync(now: false, null, CancellationToken.None));
+        var made = Assert.Single(await Admin(a => a.RotateAsync(now: false, null, CancellationToken.None)));
 
         Assert.Equal(made.KeyId, (await NewRing().GetCurrentAsync(CancellationToken.None)).KeyId);
     }
@@ -137,7 +137,7 @@ public abstract class SigningKeyContract<TDatabase>(TDatabase database) : StoreC
         Assert.Equal(first.KeyId, (await nodeB.GetCurrentAsync(CancellationToken.None)).KeyId);
 
         // Node B's operator rotates at once; node A still has the old set cached until its refresh interval passes.
-        var made = await Admin(a => a.RotateAsync(now: true, null, CancellationToken.None));
+        var made = Assert.Single(await Admin(a => a.RotateAsync(now: true, null, CancellationToken.None)));
         var cached = await nodeA.GetCurrentAsync(CancellationToken.None);
         Database.Time.Advance(Defaults.RefreshInterval);
         var refreshed = await nodeA.GetCurrentAsync(CancellationToken.None);
@@ -168,6 +168,90 @@ public abstract class SigningKeyContract<TDatabase>(TDatabase database) : StoreC
         var row = await Database.InScopeAsync(sp => sp.GetRequiredService<KeycardDbContext>().SigningKeys.AsNoTracking().SingleAsync(k => k.KeyId == current.KeyId));
         var otherKek = KeyEncryptionKey.FromBytes(RandomNumberGenerator.GetBytes(32));
         Assert.Throws<KeyEncryptionKeyException>(() => SigningKeyMaterial.Open(row, otherKek));
+    }
+
+    [SkippableFact]
+    public async Task Ring_Es256Requested_MakesAnEs256KeyBesideTheRs256OneAndPublishesBoth()
+    {
+        await ClearAsync();
+        var ring = NewRing();
+        var rs256 = await ring.GetCurrentAsync(CancellationToken.None);
+
+        var es256 = await ring.GetCurrentAsync("ES256", CancellationToken.None);
+        var again = await NewRing().GetCurrentAsync("es256", CancellationToken.None);
+
+        Assert.Equal("RS256", rs256.Algorithm);
+        Assert.Equal("ES256", es256.Algorithm);
+        Assert.IsType<ECDsaSecurityKey>(es256.Key);
+        Assert.Equal(es256.KeyId, again.KeyId);
+        Assert.Equal(rs256.KeyId, (await ring.GetCurrentAsync(CancellationToken.None)).KeyId);
+        Assert.Equal(
+            new[] { rs256.KeyId, es256.KeyId }.Order(StringComparer.Ordinal),
+            (await ring.GetPublishedAsync(CancellationToken.None)).Select(k => k.KeyId).Order(StringComparer.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Ring_ManyNodesAskForEs256AtOnce_MakeExactlyOneEs256Key()
+    {
+        await ClearAsync();
+        await NewRing().GetCurrentAsync(CancellationToken.None);
+
+        var keys = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () => await NewRing().GetCurrentAsync("ES256", CancellationToken.None))));
+
+        Assert.Single(keys.Select(k => k.KeyId).Distinct());
+        Assert.Equal(2, await CountAsync());
+    }
+
+    [SkippableFact]
+    public async Task Ensure_Es256InUse_PublishesItsNextKeyAheadOnTheSameSchedule()
+    {
+        await ClearAsync();
+        var ring = NewRing();
+        var rs256 = await ring.GetCurrentAsync(CancellationToken.None);
+        var es256 = await ring.GetCurrentAsync("ES256", CancellationToken.None);
+
+        Database.Time.SetUtcNow(rs256.RetiresAt - Defaults.PublishAhead + TimeSpan.FromSeconds(1));
+        var made = await EnsureAsync();
+
+        Assert.Equal(["ES256", "RS256"], made.Select(k => k.Algorithm).Order(StringComparer.Ordinal));
+        Assert.Equal(es256.RetiresAt.ToUnixTimeSeconds(), made.Single(k => k.Algorithm == "ES256").ActivatesAt);
+        Database.Time.SetUtcNow(es256.RetiresAt);
+        var next = await NewRing().GetCurrentAsync("ES256", CancellationToken.None);
+        Assert.Equal(made.Single(k => k.Algorithm == "ES256").KeyId, next.KeyId);
+    }
+
+    [SkippableFact]
+    public async Task Rotate_NoAlgorithmNamed_RotatesEveryAlgorithmInUse()
+    {
+        await ClearAsync();
+        var ring = NewRing();
+        var rs256 = await ring.GetCurrentAsync(CancellationToken.None);
+        var es256 = await ring.GetCurrentAsync("ES256", CancellationToken.None);
+
+        var made = await Admin(a => a.RotateAsync(now: true, null, CancellationToken.None));
+        ring.Invalidate();
+
+        Assert.Equal(["RS256", "ES256"], made.Select(k => k.Algorithm));
+        Assert.NotEqual(rs256.KeyId, (await ring.GetCurrentAsync(CancellationToken.None)).KeyId);
+        Assert.NotEqual(es256.KeyId, (await ring.GetCurrentAsync("ES256", CancellationToken.None)).KeyId);
+        Assert.Equal(4, (await ring.GetPublishedAsync(CancellationToken.None)).Count);
+    }
+
+    [SkippableFact]
+    public async Task Retire_CurrentEs256Key_AnotherEs256KeySigns()
+    {
+        await ClearAsync();
+        var ring = NewRing();
+        var rs256 = await ring.GetCurrentAsync(CancellationToken.None);
+        var es256 = await ring.GetCurrentAsync("ES256", CancellationToken.None);
+
+        await Admin(a => a.RetireAsync(es256.KeyId, CancellationToken.None));
+        ring.Invalidate();
+
+        var replacement = await ring.GetCurrentAsync("ES256", CancellationToken.None);
+        Assert.NotEqual(es256.KeyId, replacement.KeyId);
+        Assert.Equal("ES256", replacement.Algorithm);
+        Assert.Equal(rs256.KeyId, (await ring.GetCurrentAsync(CancellationToken.None)).KeyId);
     }
 
     private DatabaseSigningKeyRing NewRing() => new(

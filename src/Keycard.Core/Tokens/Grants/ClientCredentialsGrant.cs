@@ -22,9 +22,24 @@ public sealed class ClientCredentialsGrant(Storage.ITokenStore tokens, TokenFact
             return scopeError;
         }
 
+        // RFC 8707 §2: the resource must be one the client registered, else invalid_target.
+        var resource = ResourceRules.Resolve(client, request.Resource, bound: null);
+        if (!resource.IsSuccess)
+        {
+            return resource.Error;
+        }
+
         var now = factory.Time.GetUtcNow();
         var familyId = Guid.CreateVersion7(now).ToString("N");
-        var (response, stored) = factory.CreatePair(client.ClientId, userId: null, request.Scope ?? "", request.Scope ?? "", familyId, withRefresh: false, now);
+        var grant = new AccessTokenGrant
+        {
+            Client = client,
+            Scope = request.Scope ?? "",
+            FamilyId = familyId,
+            Resource = resource.Value,
+            Issuer = request.AccessTokenIssuer,
+        };
+        var (response, stored) = await factory.CreatePairAsync(grant, withRefresh: false, now, cancellationToken);
         await tokens.AddAsync(stored, cancellationToken);
         return response;
     }

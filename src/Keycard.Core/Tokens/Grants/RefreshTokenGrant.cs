@@ -1,5 +1,6 @@
 using Keycard.Core.Clients;
 using Keycard.Core.Errors;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Scopes;
 using Keycard.Core.Security;
 using Keycard.Core.Storage;
@@ -7,7 +8,7 @@ using Keycard.Core.Storage;
 namespace Keycard.Core.Tokens.Grants;
 
 /// <summary>RFC 6749 §6 with rotation and reuse detection (RFC 9700 §4.14.2).</summary>
-public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory) : IGrantHandler
+public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory, IdTokenFactory idTokens) : IGrantHandler
 {
     public string GrantType => "refresh_token";
 
@@ -38,11 +39,32 @@ public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory) 
             scope = request.Scope;
         }
 
+        // RFC 8707 §2.2: a refresh may ask for any resource the authorization allows (bound, or any registered one).
+        var resource = ResourceRules.Resolve(client, request.Resource, current.Resource);
+        if (!resource.IsSuccess)
+        {
+            return resource.Error;
+        }
+
         // RFC 6749 §6: a new refresh token keeps the scope of the one it replaces.
-        var (response, stored) = factory.CreatePair(client.ClientId, current.UserId, scope, current.Scope, current.FamilyId, withRefresh: true, now);
+        var grant = new AccessTokenGrant
+        {
+            Client = client,
+            UserId = current.UserId,
+            Scope = scope,
+            RefreshScope = current.Scope,
+            FamilyId = current.FamilyId,
+            Resource = resource.Value,
+            BoundResource = current.Resource,
+            AuthTime = current.AuthTime,
+            Issuer = request.AccessTokenIssuer,
+        };
+        var (response, stored) = await factory.CreatePairAsync(grant, withRefresh: true, now, cancellationToken);
+        stored = [.. stored.Select(t => t with { AuthTime = current.AuthTime, SessionId = current.SessionId })];
         if (current.ConsumedAt is null && await tokens.ExchangeAsync(hash, now, stored, cancellationToken))
         {
-            return response;
+            // OpenID Connect Core §12.2: same sub and auth_time as the original ID token, and no nonce.
+            return await idTokens.AddToAsync(response, request, current, withNonce: false, now, cancellationToken);
         }
 
         // Already rotated, by an earlier request or a concurrent one. Re-read to learn when.
@@ -52,7 +74,7 @@ public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory) 
             // Two tabs refreshing at once: within the grace window the same client gets a valid answer in the
             // same family, so the user keeps the session and no second family appears. A zero grace turns this off.
             await tokens.AddAsync(stored, cancellationToken);
-            return response;
+            return await idTokens.AddToAsync(response, request, current, withNonce: false, now, cancellationToken);
         }
 
         // RFC 9700 §4.14.2: a rotated refresh token presented again means it leaked; revoke the whole family.

@@ -56,7 +56,7 @@ internal readonly record struct PresentedToken(TokenTransport Transport, string?
         }
 
         var (transport, token) = found[0];
-        if (string.IsNullOrEmpty(token) || token.Length > SecureToken.MaxPresentedLength * 2)
+        if (string.IsNullOrEmpty(token) || token.Length > SecureToken.MaxPresentedAccessTokenLength * 2)
         {
             return new PresentedToken(transport, null, new ProtocolError(OAuthErrorCodes.InvalidToken, "The access token is malformed."));
         }

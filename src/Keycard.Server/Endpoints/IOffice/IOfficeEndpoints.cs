@@ -74,6 +74,8 @@ internal static class IOfficeEndpoints
             Code = reader.Header(context.Request, "x-auth-code", SecureToken.MaxPresentedLength),
             RefreshToken = reader.Header(context.Request, "x-refresh-token", SecureToken.MaxPresentedLength),
             CodeVerifier = reader.Header(context.Request, "x-code-verifier", SecureToken.MaxPresentedLength),
+            // Only for JWT access tokens (RFC 9068 §2.2); no Issuer: this dialect answers no ID token.
+            AccessTokenIssuer = OAuth.OAuthIssuer.For(context),
             SourceAddress = SourceAddress.Of(context),
         };
         if (reader.Error is { } inputError)
@@ -103,7 +105,7 @@ internal static class IOfficeEndpoints
         var reader = new ParameterReader();
         var request = new RevocationRequest
         {
-            Token = reader.Header(context.Request, "x-token", SecureToken.MaxPresentedLength * 2),
+            Token = reader.Header(context.Request, "x-token", SecureToken.MaxPresentedAccessTokenLength * 2),
             ClientId = reader.Header(context.Request, "x-client-id", ClientAuthenticator.MaxClientIdLength),
             ClientSecret = reader.Header(context.Request, "x-client-secret", ClientAuthenticator.MaxSecretLength),
             SourceAddress = SourceAddress.Of(context),
@@ -129,8 +131,8 @@ internal static class IOfficeEndpoints
         HttpContext context, AccessTokenValidator validator, TimeProvider time, CancellationToken cancellationToken)
     {
         var reader = new ParameterReader();
-        var token = reader.Header(context.Request, "x-token", SecureToken.MaxPresentedLength * 2)
-            ?? reader.Header(context.Request, "x-access-token", SecureToken.MaxPresentedLength * 2);
+        var token = reader.Header(context.Request, "x-token", SecureToken.MaxPresentedAccessTokenLength * 2)
+            ?? reader.Header(context.Request, "x-access-token", SecureToken.MaxPresentedAccessTokenLength * 2);
         if (reader.Error is { } inputError)
         {
             return IOfficeResults.Error(context, inputError);

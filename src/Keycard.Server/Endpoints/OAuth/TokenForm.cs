@@ -19,7 +19,7 @@ internal sealed record TokenForm(string? Token, string? Hint, ClientCredentials 
         }
 
         var reader = new ParameterReader();
-        var token = reader.Read(form["token"], "token", SecureToken.MaxPresentedLength * 2);
+        var token = reader.Read(form["token"], "token", SecureToken.MaxPresentedAccessTokenLength * 2);
         var hint = reader.Read(form["token_type_hint"], "token_type_hint", 100);
         var client = ClientCredentials.Read(request, form, reader);
         return (reader.Error ?? client.Error) is { } inputError ? (null, inputError) : (new TokenForm(token, hint, client), null);
