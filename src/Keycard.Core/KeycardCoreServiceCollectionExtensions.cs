@@ -36,7 +36,9 @@ public static class KeycardCoreServiceCollectionExtensions
         services.AddScoped<IntrospectionService>();
         services.AddSingleton<JwtSigner>();
         services.AddSingleton<IdTokenFactory>();
+        services.AddSingleton<IdTokenHintReader>();
         services.AddScoped<UserInfoService>();
+        services.AddScoped<LogoutService>();
         return services;
     }
 }

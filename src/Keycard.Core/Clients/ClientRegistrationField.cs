@@ -11,4 +11,5 @@ public enum ClientRegistrationField
     AccessTokenFormat,
     Resource,
     SigningAlgorithm,
+    PostLogoutRedirectUri,
 }

@@ -42,7 +42,9 @@ internal static class ClientCommands
         var signingAlgorithm = new Option<string>("--signing-algorithm") { Description = "RS256 (default) or ES256, for the client's JWTs.", DefaultValueFactory = _ => SigningAlgorithms.RS256 };
         signingAlgorithm.AcceptOnlyFromAmong([.. SigningAlgorithms.All]);
 
-        var command = new Command("add", "Register a client.") { id, name, redirect, confidential, origin, scope, appCode, json, secretStdin, requirePkce, clientCredentials, noPasswordEndpoint, accessTokenFormat, resource, signingAlgorithm };
+        var postLogout = new Option<string[]>("--post-logout-redirect-uri") { Description = "Where RP-initiated logout may return the browser, matched exactly (repeatable)." };
+
+        var command = new Command("add", "Register a client.") { id, name, redirect, confidential, origin, scope, appCode, json, secretStdin, requirePkce, clientCredentials, noPasswordEndpoint, accessTokenFormat, resource, signingAlgorithm, postLogout };
         command.SetAction(async (parse, ct) =>
         {
             var request = new ClientRegistrationRequest
@@ -61,6 +63,7 @@ internal static class ClientCommands
                 AccessTokenFormat = parse.GetValue(accessTokenFormat)!,
                 Resources = parse.GetValue(resource) ?? [],
                 SigningAlgorithm = parse.GetValue(signingAlgorithm),
+                PostLogoutRedirectUris = parse.GetValue(postLogout) ?? [],
             };
 
             // The rules live in the core (ClientRegistration); the ones that need no secret are checked before stdin is read.
@@ -131,6 +134,7 @@ internal static class ClientCommands
                 ("access_token_format", c.AccessTokenFormat),
                 ("resources", c.Resources.Count == 0 ? "(none: JWT audience is the issuer)" : string.Join(' ', c.Resources)),
                 ("signing_algorithm", c.SigningAlgorithm ?? SigningAlgorithms.RS256),
+                ("post_logout_redirect_uris", c.PostLogoutRedirectUris.Count == 0 ? "(none)" : string.Join(' ', c.PostLogoutRedirectUris)),
                 ("created", c.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture)));
             return 0;
         });
@@ -216,6 +220,7 @@ internal static class ClientCommands
             ClientRegistrationField.AccessTokenFormat => "--access-token-format",
             ClientRegistrationField.Resource => "--resource",
             ClientRegistrationField.SigningAlgorithm => "--signing-algorithm",
+            ClientRegistrationField.PostLogoutRedirectUri => "--post-logout-redirect-uri",
             _ => "the secret from --secret-stdin",
         };
         return problem.Value is null ? $"{subject} {problem.Problem}" : $"{subject} '{problem.Value}' {problem.Problem}";
