@@ -1,9 +1,15 @@
+using Keycard.Core.Consent;
 using Keycard.Core.Users;
 
 namespace Keycard.Core.Authorization;
 
 /// <summary>
 /// A granted authorization request (RFC 6749 §4.1.2): the code, the redirect URI and state it goes back with, and
-/// the user who signed in (for the browser's sign-in session).
+/// the user who signed in (for the browser's sign-in session). When <see cref="Consent"/> is set no code was issued
+/// yet: the user must first answer the consent page for a third-party client.
 /// </summary>
-public sealed record AuthorizationResponse(IssuedCode Code, string RedirectUri, string? State, UserProfile User);
+public sealed record AuthorizationResponse(IssuedCode? Code, string RedirectUri, string? State, UserProfile User)
+{
+    /// <summary>What the consent page must ask the user; null when the code was issued.</summary>
+    public ConsentRequest? Consent { get; init; }
+}

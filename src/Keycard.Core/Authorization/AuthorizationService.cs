@@ -1,4 +1,5 @@
 using Keycard.Core.Clients;
+using Keycard.Core.Consent;
 using Keycard.Core.Errors;
 using Keycard.Core.Scopes;
 using Keycard.Core.Storage;
@@ -19,7 +20,8 @@ public sealed class AuthorizationService(
     PasswordSignIn signIn,
     CodeIssuer codes,
     IUserDirectory users,
-    IOptions<KeycardProtocolOptions> options)
+    IOptions<KeycardProtocolOptions> options,
+    ConsentService consent)
 {
     /// <summary>Step 1: RFC 6749 §4.1.1. The result says whether an error may go back to the client (§4.1.2.1).</summary>
     public Task<AuthorizationValidation> ValidateAsync(AuthorizationRequest request, AuthorizationPolicy policy, CancellationToken cancellationToken) =>
@@ -51,17 +53,42 @@ public sealed class AuthorizationService(
     /// A session ends when the user is removed or disabled or their record changes (a password change included).
     /// Null when the session no longer holds.
     /// </summary>
-    public async Task<AuthorizationResponse?> ResumeSessionAsync(
+    public async Task<Result<AuthorizationResponse>?> ResumeSessionAsync(
         AuthorizationValidation request, int userId, string userVersion, CancellationToken cancellationToken)
     {
         RequireValid(request);
-        var user = await users.FindAsync(userId, cancellationToken);
-        if (user is not { IsDisabled: false } || !string.Equals(user.Version, userVersion, StringComparison.Ordinal))
+        var user = await FindSessionUserAsync(userId, userVersion, cancellationToken);
+        if (user is null)
         {
             return null;
         }
 
         return await RespondAsync(request, user, cancellationToken);
+    }
+
+    /// <summary>
+    /// Step 3, the user's answer on the consent page, from the browser whose sign-in session was shown it. Allow:
+    /// the requested scopes are remembered (with what was allowed before) and the code is issued. Deny: the client
+    /// gets <c>access_denied</c> (RFC 6749 §4.1.2.1). Null when the session no longer holds.
+    /// </summary>
+    public async Task<Result<AuthorizationResponse>?> DecideConsentAsync(
+        AuthorizationValidation request, int userId, string userVersion, bool allow, CancellationToken cancellationToken)
+    {
+        RequireValid(request);
+        var user = await FindSessionUserAsync(userId, userVersion, cancellationToken);
+        if (user is null)
+        {
+            return null;
+        }
+
+        if (!allow)
+        {
+            consent.Denied(request.Client!, user.Id);
+            return ProtocolError.AccessDenied("The user did not allow the application access.");
+        }
+
+        await consent.GrantAsync(request.Client!, user.Id, request.Request.Scope, cancellationToken);
+        return await IssueAsync(request, user, cancellationToken);
     }
 
     /// <summary>
@@ -79,7 +106,8 @@ public sealed class AuthorizationService(
         var client = authenticated.Value;
 
         // RFC 9700 §2.4: the password grant "MUST NOT be used"; kept for the guide's sake, switchable globally and per client.
-        if (!options.Value.PasswordCodeEndpointEnabled || !client.AllowPasswordCodeEndpoint)
+        // A third-party client never gets a code here either: the user is not present to consent (issue 16).
+        if (!options.Value.PasswordCodeEndpointEnabled || !client.AllowPasswordCodeEndpoint || client.IsThirdParty)
         {
             return ProtocolError.UnauthorizedClient("The username/password code endpoint is disabled for this client.");
         }
@@ -110,7 +138,35 @@ public sealed class AuthorizationService(
         return await codes.IssueAsync(new CodeGrantBinding(client, user.Value, request.RedirectUri, request.Scope, request.CodeChallenge), cancellationToken);
     }
 
-    private async Task<AuthorizationResponse> RespondAsync(AuthorizationValidation request, UserProfile user, CancellationToken cancellationToken)
+    /// <summary>
+    /// The consent step, once the user is known: a third-party client that needs the user's consent gets no code
+    /// yet but a <see cref="ConsentRequest"/> for the page, or, when the request said <c>prompt=none</c> and so no
+    /// page may be shown, <c>consent_required</c> (OpenID Connect Core §3.1.2.6).
+    /// </summary>
+    private async Task<Result<AuthorizationResponse>> RespondAsync(AuthorizationValidation request, UserProfile user, CancellationToken cancellationToken)
+    {
+        if (await consent.FindRequiredAsync(request.Client!, user.Id, request.Request.Scope, request.Request.Prompt, cancellationToken) is { } needed)
+        {
+            if (PromptValues.Contains(request.Request.Prompt, PromptValues.None))
+            {
+                consent.Required(request.Client!, user.Id);
+                return ProtocolError.ConsentRequired("The user has not allowed this application what it asks for, and prompt=none forbids asking.");
+            }
+
+            return new AuthorizationResponse(null, request.RedirectUri!, request.Request.State, user) { Consent = needed };
+        }
+
+        return await IssueAsync(request, user, cancellationToken);
+    }
+
+    /// <summary>The user a browser's sign-in session still names: present, enabled, and their record unchanged since; else null.</summary>
+    public async Task<UserProfile?> FindSessionUserAsync(int userId, string userVersion, CancellationToken cancellationToken)
+    {
+        var user = await users.FindAsync(userId, cancellationToken);
+        return user is { IsDisabled: false } && string.Equals(user.Version, userVersion, StringComparison.Ordinal) ? user : null;
+    }
+
+    private async Task<AuthorizationResponse> IssueAsync(AuthorizationValidation request, UserProfile user, CancellationToken cancellationToken)
     {
         var binding = new CodeGrantBinding(
             request.Client!,

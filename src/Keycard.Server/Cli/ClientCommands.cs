@@ -35,8 +35,9 @@ internal static class ClientCommands
         var requirePkce = new Option<bool>("--require-pkce") { Description = "Require PKCE even though the client is confidential." };
         var clientCredentials = new Option<bool>("--allow-client-credentials") { Description = "Allow the client_credentials grant (confidential clients)." };
         var noPasswordEndpoint = new Option<bool>("--no-password-endpoint") { Description = "Refuse the username/password code endpoint for this client (RFC 9700 §2.4)." };
+        var thirdParty = new Option<bool>("--third-party") { Description = "Users must consent to what it asks for; implies --no-password-endpoint." };
 
-        var command = new Command("add", "Register a client.") { id, name, redirect, confidential, origin, scope, appCode, json, secretStdin, requirePkce, clientCredentials, noPasswordEndpoint };
+        var command = new Command("add", "Register a client.") { id, name, redirect, confidential, origin, scope, appCode, json, secretStdin, requirePkce, clientCredentials, noPasswordEndpoint, thirdParty };
         command.SetAction(async (parse, ct) =>
         {
             var request = new ClientRegistrationRequest
@@ -49,8 +50,9 @@ internal static class ClientCommands
                 AllowedOrigins = parse.GetValue(origin) ?? [],
                 AllowedScopes = parse.GetValue(scope) ?? [],
                 RequirePkce = parse.GetValue(requirePkce),
-                AllowPasswordCodeEndpoint = !parse.GetValue(noPasswordEndpoint),
+                AllowPasswordCodeEndpoint = !parse.GetValue(noPasswordEndpoint) && !parse.GetValue(thirdParty),
                 AllowClientCredentials = parse.GetValue(clientCredentials),
+                IsThirdParty = parse.GetValue(thirdParty),
                 ImportsSecret = parse.GetValue(secretStdin),
             };
 
@@ -119,6 +121,7 @@ internal static class ClientCommands
                 ("require_pkce", c.RequirePkce ? "yes" : "no"),
                 ("password_endpoint", c.AllowPasswordCodeEndpoint ? "allowed" : "refused"),
                 ("client_credentials", c.AllowClientCredentials ? "allowed" : "refused"),
+                ("third_party", c.IsThirdParty ? "yes (users consent)" : "no"),
                 ("created", c.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture)));
             return 0;
         });
@@ -128,7 +131,7 @@ internal static class ClientCommands
     private static Command Remove()
     {
         var id = new Argument<string>("client-id");
-        var command = new Command("remove", "Remove a client and every code and token issued to it.") { id };
+        var command = new Command("remove", "Remove a client, every code and token issued to it, and its users' consents.") { id };
         command.SetAction(async (parse, ct) =>
         {
             await using var admin = await AdminContext.OpenAsync(parse.GetValue(KeycardCli.Database), ct);
@@ -201,6 +204,7 @@ internal static class ClientCommands
             ClientRegistrationField.RedirectUri => "--redirect-uri",
             ClientRegistrationField.Origin => "--origin",
             ClientRegistrationField.ClientCredentials => "--allow-client-credentials",
+            ClientRegistrationField.ThirdParty => "--third-party",
             _ => "the secret from --secret-stdin",
         };
         return problem.Value is null ? $"{subject} {problem.Problem}" : $"{subject} '{problem.Value}' {problem.Problem}";

@@ -62,8 +62,9 @@ internal sealed class EfClientStore(KeycardDbContext db) : IClientStore
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var removed = await db.Clients.Where(c => c.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
 
-        // A removed client's codes and tokens stop working with it.
+        // A removed client's codes and tokens stop working with it, and its users' consents go too (issue 16).
         await db.Tokens.Where(t => t.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
+        await db.Consents.Where(c => c.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return removed > 0;
     }

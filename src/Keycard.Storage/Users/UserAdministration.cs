@@ -98,6 +98,9 @@ public sealed class UserAdministration(UserManager<KeycardUser> users, KeycardDb
         }
 
         await db.Tokens.Where(t => t.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
+
+        // Consents too: a later user given the same id must be asked again (issue 16).
+        await db.Consents.Where(c => c.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
         var result = await users.DeleteAsync(user);
         return result.Succeeded;
     }

@@ -33,7 +33,7 @@ public sealed class AuthorizationServiceTests
         _core.Clients.AddAsync(closed, CancellationToken.None).GetAwaiter().GetResult();
         _core.Clients.AddAsync(single, CancellationToken.None).GetAwaiter().GetResult();
         _service = new AuthorizationService(
-            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, _users, Options.Create(_core.Protocol));
+            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, _users, Options.Create(_core.Protocol), _core.Consent);
     }
 
     // ---- Validation: what goes back to the client (RFC 6749 §4.1.2.1) ----
@@ -172,7 +172,7 @@ public sealed class AuthorizationServiceTests
         Assert.Equal(CoreHarness.RedirectUri, result.Value!.RedirectUri);
         Assert.Equal("xyz", result.Value.State);
         Assert.Equal(FakeUserAuthenticator.UserId, result.Value.User.Id);
-        var code = await StoredCodeAsync(result.Value!.Code.Code);
+        var code = await StoredCodeAsync(result.Value!.Code!.Code);
         Assert.Equal(CoreHarness.PublicClientId, code.ClientId);
         Assert.Equal(FakeUserAuthenticator.UserId, code.UserId);
         Assert.Equal(CoreHarness.RedirectUri, code.RedirectUri);
@@ -190,7 +190,7 @@ public sealed class AuthorizationServiceTests
 
         // RFC 6749 §4.1.3: redirect_uri is required at the token endpoint only if the authorization request had it.
         Assert.Equal(CoreHarness.RedirectUri, result.Value!.RedirectUri);
-        Assert.Null((await StoredCodeAsync(result.Value!.Code.Code)).RedirectUri);
+        Assert.Null((await StoredCodeAsync(result.Value!.Code!.Code)).RedirectUri);
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class AuthorizationServiceTests
 
         var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, "192.0.2.1", CancellationToken.None);
 
-        var code = await StoredCodeAsync(result.Value!.Code.Code);
+        var code = await StoredCodeAsync(result.Value!.Code!.Code);
         Assert.Equal("", code.Scope);
         Assert.False(code.ScopeOpen);
     }
@@ -237,7 +237,7 @@ public sealed class AuthorizationServiceTests
 
         Assert.NotNull(response);
         Assert.Equal(0, _core.Users.Checks);
-        Assert.Equal(FakeUserAuthenticator.UserId, (await StoredCodeAsync(response.Code.Code)).UserId);
+        Assert.Equal(FakeUserAuthenticator.UserId, (await StoredCodeAsync(response.Value.Value!.Code!.Code)).UserId);
     }
 
     [Theory]

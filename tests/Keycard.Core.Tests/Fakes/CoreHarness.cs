@@ -1,5 +1,6 @@
 using Keycard.Core.Authorization;
 using Keycard.Core.Clients;
+using Keycard.Core.Consent;
 using Keycard.Core.Security;
 using Keycard.Core.Tokens;
 using Keycard.Core.Tokens.Grants;
@@ -38,6 +39,8 @@ public sealed class CoreHarness
         var factory = new TokenFactory(Time, options);
         TokenService = new TokenService(ClientAuthenticator, [new AuthorizationCodeGrant(Tokens, factory), new RefreshTokenGrant(Tokens, factory)]);
         SignIn = new PasswordSignIn(Users, Throttle, Options.Create(Lockout));
+        Consents = new InMemoryConsentStore(Tokens);
+        Consent = new ConsentService(Consents, Tokens, Time);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
@@ -67,6 +70,10 @@ public sealed class CoreHarness
     public TokenService TokenService { get; }
 
     public PasswordSignIn SignIn { get; }
+
+    public InMemoryConsentStore Consents { get; }
+
+    public ConsentService Consent { get; }
 
     public async Task<string> IssueCodeAsync(string? scope = "email", string? challenge = null, string? redirectUri = RedirectUri)
     {

@@ -32,6 +32,7 @@ internal static class AuthorizationRequestReader
             State = reader.Query(http, "state", AuthorizationValidator.MaxStateLength),
             CodeChallenge = reader.Query(http, "code_challenge", SecureToken.MaxPresentedLength),
             CodeChallengeMethod = reader.Query(http, "code_challenge_method", 20),
+            Prompt = reader.Query(http, "prompt", 100),
         };
         return (request with { UnreadableParameter = reader.Error }, null);
     }

@@ -16,7 +16,7 @@ internal static class OAuthLogin
         CompleteFromSession = true,
         BuildSuccessRedirect = (_, response) => RedirectParameters.InQuery(
             response.RedirectUri,
-            ("code", response.Code.Code),
+            ("code", response.Code!.Code),
             ("state", response.State),
             ("iss", issuer)),
         BuildErrorRedirect = (validation, error) => RedirectParameters.InQuery(
