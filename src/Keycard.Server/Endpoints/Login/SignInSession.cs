@@ -42,14 +42,19 @@ internal static class SignInSession
         return services;
     }
 
-    public static Task SignInAsync(HttpContext context, UserProfile user)
+    public static async Task SignInAsync(HttpContext context, UserProfile user)
     {
         var identity = new ClaimsIdentity(
         [
             new Claim(UserIdClaim, user.Id.ToString(CultureInfo.InvariantCulture)),
             new Claim(StampClaim, user.Version),
         ], Scheme);
-        return context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
+        var principal = new ClaimsPrincipal(identity);
+        await context.SignInAsync(Scheme, principal);
+
+        // The rest of this response acts as the user who just signed in: an anti-forgery token issued now (the
+        // consent page's) is bound to them, as the next request's authentication will see them (issue 16).
+        context.User = principal;
     }
 
     /// <summary>
