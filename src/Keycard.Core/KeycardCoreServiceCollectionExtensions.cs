@@ -2,6 +2,7 @@ using Keycard.Core.Authorization;
 using Keycard.Core.Clients;
 using Keycard.Core.Consent;
 using Keycard.Core.Diagnostics;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Signing;
 using Keycard.Core.Tokens;
 using Keycard.Core.Tokens.Grants;
@@ -36,6 +37,8 @@ public static class KeycardCoreServiceCollectionExtensions
         services.AddScoped<RevocationService>();
         services.AddScoped<IntrospectionService>();
         services.AddSingleton<JwtSigner>();
+        services.AddSingleton<IdTokenFactory>();
+        services.AddScoped<UserInfoService>();
         return services;
     }
 }

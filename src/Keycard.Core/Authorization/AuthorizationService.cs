@@ -1,6 +1,7 @@
 using Keycard.Core.Clients;
 using Keycard.Core.Consent;
 using Keycard.Core.Errors;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Scopes;
 using Keycard.Core.Storage;
 using Keycard.Core.Users;
@@ -21,6 +22,7 @@ public sealed class AuthorizationService(
     CodeIssuer codes,
     IUserDirectory users,
     IOptions<KeycardProtocolOptions> options,
+    TimeProvider time,
     ConsentService consent)
 {
     /// <summary>Step 1: RFC 6749 §4.1.1. The result says whether an error may go back to the client (§4.1.2.1).</summary>
@@ -45,7 +47,7 @@ public sealed class AuthorizationService(
             return ProtocolError.InvalidGrant(PasswordSignIn.InvalidCredentials);
         }
 
-        return await RespondAsync(request, user, cancellationToken);
+        return await RespondAsync(request, user, time.GetUtcNow(), null, cancellationToken);
     }
 
     /// <summary>
@@ -63,7 +65,7 @@ public sealed class AuthorizationService(
             return null;
         }
 
-        return await RespondAsync(request, user, cancellationToken);
+        return await RespondAsync(request, user, time.GetUtcNow(), null, cancellationToken);
     }
 
     /// <summary>
@@ -88,7 +90,7 @@ public sealed class AuthorizationService(
         }
 
         await consent.GrantAsync(request.Client!, user.Id, request.Request.Scope, cancellationToken);
-        return await IssueAsync(request, user, cancellationToken);
+        return await IssueAsync(request, user, time.GetUtcNow(), null, cancellationToken);
     }
 
     /// <summary>
@@ -135,7 +137,9 @@ public sealed class AuthorizationService(
             return user.Error;
         }
 
-        return await codes.IssueAsync(new CodeGrantBinding(client, user.Value, request.RedirectUri, request.Scope, request.CodeChallenge), cancellationToken);
+        return await codes.IssueAsync(
+            new CodeGrantBinding(client, user.Value, request.RedirectUri, request.Scope, request.CodeChallenge) { AuthTime = time.GetUtcNow() },
+            cancellationToken);
     }
 
     /// <summary>
@@ -143,11 +147,12 @@ public sealed class AuthorizationService(
     /// yet but a <see cref="ConsentRequest"/> for the page, or, when the request said <c>prompt=none</c> and so no
     /// page may be shown, <c>consent_required</c> (OpenID Connect Core §3.1.2.6).
     /// </summary>
-    private async Task<Result<AuthorizationResponse>> RespondAsync(AuthorizationValidation request, UserProfile user, CancellationToken cancellationToken)
+    private async Task<Result<AuthorizationResponse>> RespondAsync(
+        AuthorizationValidation request, UserProfile user, DateTimeOffset authTime, string? sessionId, CancellationToken cancellationToken)
     {
         if (await consent.FindRequiredAsync(request.Client!, user.Id, request.Request.Scope, request.Request.Prompt, cancellationToken) is { } needed)
         {
-            if (PromptValues.Contains(request.Request.Prompt, PromptValues.None))
+            if (PromptParameter.Contains(request.Request.Prompt, PromptValues.None))
             {
                 consent.Required(request.Client!, user.Id);
                 return ProtocolError.ConsentRequired("The user has not allowed this application what it asks for, and prompt=none forbids asking.");
@@ -156,7 +161,7 @@ public sealed class AuthorizationService(
             return new AuthorizationResponse(null, request.RedirectUri!, request.Request.State, user) { Consent = needed };
         }
 
-        return await IssueAsync(request, user, cancellationToken);
+        return await IssueAsync(request, user, authTime, sessionId, cancellationToken);
     }
 
     /// <summary>The user a browser's sign-in session still names: present, enabled, and their record unchanged since; else null.</summary>
@@ -166,7 +171,8 @@ public sealed class AuthorizationService(
         return user is { IsDisabled: false } && string.Equals(user.Version, userVersion, StringComparison.Ordinal) ? user : null;
     }
 
-    private async Task<AuthorizationResponse> IssueAsync(AuthorizationValidation request, UserProfile user, CancellationToken cancellationToken)
+    private async Task<AuthorizationResponse> IssueAsync(
+        AuthorizationValidation request, UserProfile user, DateTimeOffset authTime, string? sessionId, CancellationToken cancellationToken)
     {
         var binding = new CodeGrantBinding(
             request.Client!,
@@ -177,7 +183,13 @@ public sealed class AuthorizationService(
 
             // A code from a browser is bound to the scope requested, none included: the token request cannot widen it.
             request.Request.Scope ?? "",
-            request.Request.CodeChallenge);
+            request.Request.CodeChallenge)
+        {
+            // OpenID Connect Core §3.1.2.1, §2: the ID token for this code echoes the nonce and says when the user signed in.
+            Nonce = request.Request.Nonce,
+            AuthTime = authTime,
+            SessionId = sessionId,
+        };
         var code = await codes.IssueAsync(binding, cancellationToken);
         return new AuthorizationResponse(code, request.RedirectUri!, request.Request.State, user);
     }

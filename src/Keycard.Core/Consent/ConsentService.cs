@@ -1,5 +1,6 @@
 using Keycard.Core.Clients;
 using Keycard.Core.Diagnostics;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Scopes;
 using Keycard.Core.Storage;
 
@@ -27,7 +28,7 @@ public sealed class ConsentService(IConsentStore consents, ITokenStore tokens, T
         }
 
         var requested = ScopeRules.Split(scope).Distinct(StringComparer.Ordinal).ToArray();
-        if (!PromptValues.Contains(prompt, PromptValues.Consent)
+        if (!PromptParameter.Contains(prompt, PromptValues.Consent)
             && await consents.FindAsync(userId, client.ClientId, cancellationToken) is { } stored
             && requested.All(s => stored.Scopes.Contains(s, StringComparer.Ordinal)))
         {

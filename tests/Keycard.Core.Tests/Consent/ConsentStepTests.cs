@@ -43,7 +43,7 @@ public sealed class ConsentStepTests
         }
 
         _service = new AuthorizationService(
-            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, _users, Options.Create(_core.Protocol), _core.Consent);
+            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, _users, Options.Create(_core.Protocol), _core.Time, _core.Consent);
     }
 
     [Fact]

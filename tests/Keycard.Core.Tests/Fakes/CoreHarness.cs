@@ -1,7 +1,9 @@
 using Keycard.Core.Authorization;
 using Keycard.Core.Clients;
 using Keycard.Core.Consent;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Security;
+using Keycard.Core.Signing;
 using Keycard.Core.Tokens;
 using Keycard.Core.Tokens.Grants;
 using Keycard.Core.Users;
@@ -37,7 +39,9 @@ public sealed class CoreHarness
         ClientAuthenticator = new ClientAuthenticator(Clients, Throttle);
         Codes = new CodeIssuer(Tokens, Time, options);
         var factory = new TokenFactory(Time, options);
-        TokenService = new TokenService(ClientAuthenticator, [new AuthorizationCodeGrant(Tokens, factory), new RefreshTokenGrant(Tokens, factory)]);
+        SigningKeys = new FixedSigningKeyRing(Time.GetUtcNow());
+        IdTokens = new IdTokenFactory(new JwtSigner(SigningKeys), options);
+        TokenService = new TokenService(ClientAuthenticator, [new AuthorizationCodeGrant(Tokens, factory, IdTokens), new RefreshTokenGrant(Tokens, factory, IdTokens)]);
         SignIn = new PasswordSignIn(Users, Throttle, Options.Create(Lockout));
         Consents = new InMemoryConsentStore(Tokens);
         Consent = new ConsentService(Consents, Tokens, Time);
@@ -56,6 +60,10 @@ public sealed class CoreHarness
     public Client ConfidentialClient { get; }
 
     public InMemoryTokenStore Tokens { get; } = new();
+
+    internal FixedSigningKeyRing SigningKeys { get; }
+
+    public IdTokenFactory IdTokens { get; }
 
     public InMemoryClientStore Clients { get; }
 
@@ -81,7 +89,7 @@ public sealed class CoreHarness
         return issued.Code;
     }
 
-    public Task<Errors.Result<IssuedTokens>> RedeemAsync(string code, string? verifier = null, string clientId = PublicClientId, string? redirectUri = RedirectUri, string? scope = null, string? secret = null) =>
+    public Task<Errors.Result<IssuedTokens>> RedeemAsync(string code, string? verifier = null, string clientId = PublicClientId, string? redirectUri = RedirectUri, string? scope = null, string? secret = null, string? issuer = null) =>
         TokenService.HandleAsync(new TokenRequest
         {
             GrantType = "authorization_code",
@@ -91,9 +99,10 @@ public sealed class CoreHarness
             CodeVerifier = verifier,
             RedirectUri = redirectUri,
             Scope = scope,
+            Issuer = issuer,
         }, CancellationToken.None);
 
-    public Task<Errors.Result<IssuedTokens>> RefreshAsync(string refreshToken, string? scope = null, string clientId = PublicClientId, string? secret = null) =>
+    public Task<Errors.Result<IssuedTokens>> RefreshAsync(string refreshToken, string? scope = null, string clientId = PublicClientId, string? secret = null, string? issuer = null) =>
         TokenService.HandleAsync(new TokenRequest
         {
             GrantType = "refresh_token",
@@ -101,6 +110,7 @@ public sealed class CoreHarness
             ClientSecret = secret,
             RefreshToken = refreshToken,
             Scope = scope,
+            Issuer = issuer,
         }, CancellationToken.None);
 
     public async Task<IssuedTokens> SignInAsync()

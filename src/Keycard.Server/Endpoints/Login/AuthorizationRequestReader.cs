@@ -33,6 +33,7 @@ internal static class AuthorizationRequestReader
             CodeChallenge = reader.Query(http, "code_challenge", SecureToken.MaxPresentedLength),
             CodeChallengeMethod = reader.Query(http, "code_challenge_method", 20),
             Prompt = reader.Query(http, "prompt", 100),
+            Nonce = reader.Query(http, "nonce", AuthorizationValidator.MaxNonceLength),
         };
         return (request with { UnreadableParameter = reader.Error }, null);
     }
