@@ -8,7 +8,8 @@ namespace Keycard.Core.Authorization;
 /// the user who signed in (for the browser's sign-in session). When <see cref="Consent"/> is set no code was issued
 /// yet: the user must first answer the consent page for a third-party client.
 /// </summary>
-public sealed record AuthorizationResponse(IssuedCode? Code, string RedirectUri, string? State, UserProfile User)
+/// <param name="SessionId">The sign-in session the code came from (set into the browser's cookie after a password).</param>
+public sealed record AuthorizationResponse(IssuedCode? Code, string RedirectUri, string? State, UserProfile User, string? SessionId = null)
 {
     /// <summary>What the consent page must ask the user; null when the code was issued.</summary>
     public ConsentRequest? Consent { get; init; }

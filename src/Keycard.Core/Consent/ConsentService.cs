@@ -1,6 +1,5 @@
 using Keycard.Core.Clients;
 using Keycard.Core.Diagnostics;
-using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Scopes;
 using Keycard.Core.Storage;
 
@@ -17,10 +16,10 @@ public sealed class ConsentService(IConsentStore consents, ITokenStore tokens, T
 {
     /// <summary>
     /// What the user must be asked before a code for <paramref name="scope"/> is issued, or null when nothing: a
-    /// first-party client, or a third-party one whose every requested scope the user already allowed (and no
-    /// <c>prompt=consent</c>).
+    /// first-party client, or a third-party one whose every requested scope the user already allowed (unless
+    /// <paramref name="forcePrompt"/>: the request said <c>prompt=consent</c>).
     /// </summary>
-    public async Task<ConsentRequest?> FindRequiredAsync(Client client, int userId, string? scope, string? prompt, CancellationToken cancellationToken)
+    public async Task<ConsentRequest?> FindRequiredAsync(Client client, int userId, string? scope, bool forcePrompt, CancellationToken cancellationToken)
     {
         if (!client.IsThirdParty)
         {
@@ -28,7 +27,7 @@ public sealed class ConsentService(IConsentStore consents, ITokenStore tokens, T
         }
 
         var requested = ScopeRules.Split(scope).Distinct(StringComparer.Ordinal).ToArray();
-        if (!PromptParameter.Contains(prompt, PromptValues.Consent)
+        if (!forcePrompt
             && await consents.FindAsync(userId, client.ClientId, cancellationToken) is { } stored
             && requested.All(s => stored.Scopes.Contains(s, StringComparer.Ordinal)))
         {

@@ -2,6 +2,7 @@ using Keycard.Core.Authorization;
 using Keycard.Core.Clients;
 using Keycard.Core.Consent;
 using Keycard.Core.Errors;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Security;
 using Keycard.Core.Tests.Fakes;
 using Keycard.Core.Tokens;
@@ -20,9 +21,12 @@ public sealed class ConsentStepTests
     private const string PartnerId = "partner";
     private const string OtherPartnerId = "other-partner";
     private const string Version = "";
+    private const string Issuer = "https://keycard.example.com";
 
     private readonly CoreHarness _core = new();
     private readonly InMemoryUserDirectory _users = new();
+    private readonly InMemorySignInSessionStore _sessions = new();
+    private readonly SessionTicket _ticket;
     private readonly AuthorizationService _service;
 
     public ConsentStepTests()
@@ -43,7 +47,14 @@ public sealed class ConsentStepTests
         }
 
         _service = new AuthorizationService(
-            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, _users, Options.Create(_core.Protocol), _core.Time, _core.Consent);
+            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, _users, Options.Create(_core.Protocol), _core.Time,
+            _sessions, new IdTokenHintReader(_core.SigningKeys), _core.Consent);
+
+        // Alice's browser, signed in an hour ago.
+        var now = _core.Time.GetUtcNow();
+        var session = new SignInSessionRecord("session-1", FakeUserAuthenticator.UserId, now.AddHours(-1), now.AddHours(7));
+        _sessions.AddAsync(session, CancellationToken.None).GetAwaiter().GetResult();
+        _ticket = new SessionTicket(session.Id, FakeUserAuthenticator.UserId, Version);
     }
 
     [Fact]
@@ -93,7 +104,7 @@ public sealed class ConsentStepTests
     }
 
     [Fact]
-    public async Task ResumeSession_EveryScopeAllowedBefore_IssuesTheCodeWithoutAsking()
+    public async Task Continue_EveryScopeAllowedBefore_IssuesTheCodeWithoutAsking()
     {
         await DecideAsync(await ValidateAsync(Request() with { Scope = "openid email" }), allow: true);
 
@@ -104,7 +115,7 @@ public sealed class ConsentStepTests
     }
 
     [Fact]
-    public async Task ResumeSession_ScopeNotAllowedBefore_AsksAgainAndAllowingStoresTheUnion()
+    public async Task Continue_ScopeNotAllowedBefore_AsksAgainAndAllowingStoresTheUnion()
     {
         await DecideAsync(await ValidateAsync(Request() with { Scope = "openid email" }), allow: true);
 
@@ -120,7 +131,7 @@ public sealed class ConsentStepTests
     }
 
     [Fact]
-    public async Task ResumeSession_ConsentToAnotherClient_DoesNotCoverThisOne()
+    public async Task Continue_ConsentToAnotherClient_DoesNotCoverThisOne()
     {
         await DecideAsync(await ValidateAsync(Request() with { ClientId = OtherPartnerId }), allow: true);
 
@@ -128,18 +139,18 @@ public sealed class ConsentStepTests
     }
 
     [Fact]
-    public async Task ResumeSession_PromptConsent_AsksEvenWhenEveryScopeWasAllowed()
+    public async Task Continue_PromptConsent_AsksEvenWhenEveryScopeWasAllowed()
     {
         await DecideAsync(await ValidateAsync(Request()), allow: true);
 
-        var result = await ResumeAsync(Request() with { Prompt = "login consent" });
+        var result = await ResumeAsync(Request() with { Prompt = "consent" });
 
         Assert.NotNull(result.Value!.Consent);
         Assert.Null(result.Value.Code);
     }
 
     [Fact]
-    public async Task ResumeSession_PromptNoneAndConsentNeeded_IsConsentRequiredAndNoPage()
+    public async Task Continue_PromptNoneAndConsentNeeded_IsConsentRequiredAndNoPage()
     {
         var result = await ResumeAsync(Request() with { Prompt = "none" });
 
@@ -149,7 +160,7 @@ public sealed class ConsentStepTests
     }
 
     [Fact]
-    public async Task ResumeSession_PromptNoneAndConsentGiven_IssuesTheCode()
+    public async Task Continue_PromptNoneAndConsentGiven_IssuesTheCode()
     {
         await DecideAsync(await ValidateAsync(Request()), allow: true);
 
@@ -160,7 +171,7 @@ public sealed class ConsentStepTests
     }
 
     [Fact]
-    public async Task ResumeSession_FirstPartyClientWithPromptNone_NeedsNoConsent()
+    public async Task Continue_FirstPartyClientWithPromptNone_NeedsNoConsent()
     {
         var result = await ResumeAsync(Request() with { ClientId = CoreHarness.ConfidentialClientId, Prompt = "none" });
 
@@ -184,7 +195,7 @@ public sealed class ConsentStepTests
     {
         var validation = await ValidateAsync(Request());
 
-        var result = await _service.DecideConsentAsync(validation, FakeUserAuthenticator.UserId, "an older version", allow: true, CancellationToken.None);
+        var result = await _service.DecideConsentAsync(validation, _ticket with { UserVersion = "an older version" }, allow: true, CancellationToken.None);
 
         Assert.Null(result);
         Assert.Null(await _core.Consents.FindAsync(FakeUserAuthenticator.UserId, PartnerId, CancellationToken.None));
@@ -245,15 +256,15 @@ public sealed class ConsentStepTests
     {
         var validation = await ValidateAsync(request);
         Assert.True(validation.IsValid, validation.Error?.Description);
-        var result = await _service.ResumeSessionAsync(validation, FakeUserAuthenticator.UserId, Version, CancellationToken.None);
-        Assert.NotNull(result);
-        return result.Value;
+        var outcome = await _service.ContinueAsync(validation, _ticket, Issuer, CancellationToken.None);
+        Assert.False(outcome.ShowSignIn, "The live session should answer without the form.");
+        return outcome.Error is { } error ? error : outcome.Response!;
     }
 
     private async Task<Result<AuthorizationResponse>> DecideAsync(AuthorizationValidation validation, bool allow)
     {
         Assert.True(validation.IsValid, validation.Error?.Description);
-        var result = await _service.DecideConsentAsync(validation, FakeUserAuthenticator.UserId, Version, allow, CancellationToken.None);
+        var result = await _service.DecideConsentAsync(validation, _ticket, allow, CancellationToken.None);
         Assert.NotNull(result);
         return result.Value;
     }

@@ -1,11 +1,14 @@
 using System.Globalization;
+using Keycard.Core;
 using Keycard.Core.Authorization;
 using Keycard.Core.Consent;
 using Keycard.Core.Errors;
+using Keycard.Core.Security;
 using Keycard.Core.Storage;
 using Keycard.Core.Users;
 using Keycard.Server.Http;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
 
 namespace Keycard.Server.Endpoints.Login;
 
@@ -39,7 +42,7 @@ internal static class ConsentEndpoints
 
     private static async Task<IResult> SubmitAsync(
         HttpContext context, AuthorizationService authorization, ConsentService consents, IClientStore clients, PasswordSignIn signIn, IUserDirectory users,
-        IAntiforgery antiforgery, CancellationToken cancellationToken)
+        ISignInSessionStore sessions, TimeProvider time, IOptions<KeycardProtocolOptions> protocol, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
         // OWASP CSRF Cheat Sheet: as on the sign-in form, a cross-site Origin first, then the anti-forgery token.
         if (context.Request.Headers.Origin is { Count: > 0 } origins && !LoginFlow.IsSameOriginOrNull(context.Request, origins[0]))
@@ -94,7 +97,11 @@ internal static class ConsentEndpoints
                     locked ? StatusCodes.Status429TooManyRequests : StatusCodes.Status200OK);
             }
 
-            await SignInSession.SignInAsync(context, signedInUser);
+            // A sign-in session like the sign-in form's (server-side row, its id in the cookie).
+            var now = time.GetUtcNow();
+            var session = new SignInSessionRecord(SecureToken.Generate(), signedInUser.Id, now, now + protocol.Value.SessionLifetime);
+            await sessions.AddAsync(session, cancellationToken);
+            await SignInSession.SignInAsync(context, signedInUser, session.Id);
             return new SeeOther(AccountPath);
         }
 
@@ -116,8 +123,8 @@ internal static class ConsentEndpoints
     }
 
     private static async Task<UserProfile?> SessionUserAsync(HttpContext context, AuthorizationService authorization, CancellationToken cancellationToken) =>
-        await SignInSession.ReadAsync(context) is { } session
-            ? await authorization.FindSessionUserAsync(session.UserId, session.UserVersion, cancellationToken)
+        await SignInSession.ReadAsync(context) is { } ticket
+            ? (await authorization.ResumeAsync(ticket, cancellationToken)).User
             : null;
 
     private static async Task<IResult> ListAsync(

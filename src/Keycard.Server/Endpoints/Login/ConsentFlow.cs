@@ -86,7 +86,7 @@ internal static class ConsentFlow
                 StatusCodes.Status409Conflict);
         }
 
-        var decided = await authorization.DecideConsentAsync(validation, session.UserId, session.UserVersion, allow, cancellationToken);
+        var decided = await authorization.DecideConsentAsync(validation, session, allow, cancellationToken);
         if (decided is not { } result)
         {
             return LoginFlow.Form(context, validation, antiforgery, null, "Your sign-in ended before you answered. Sign in again.", StatusCodes.Status200OK);

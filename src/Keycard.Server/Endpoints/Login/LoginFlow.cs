@@ -22,15 +22,25 @@ internal static class LoginFlow
             return failure;
         }
 
-        if (dialect.CompleteFromSession
-            && await SignInSession.ReadAsync(context) is { } session
-            && await authorization.ResumeSessionAsync(validation!, session.UserId, session.UserVersion, cancellationToken) is { } resumed)
+        if (!dialect.CompleteFromSession)
         {
-            // The code, or the consent page for a third-party client (issue 16), or consent_required with prompt=none.
-            return ConsentFlow.Answer(context, dialect, validation!, resumed, antiforgery, StatusCodes.Status302Found);
+            return Form(context, validation!, antiforgery, userName: null, message: null, StatusCodes.Status200OK);
         }
 
-        return Form(context, validation!, antiforgery, userName: null, message: null, StatusCodes.Status200OK);
+        // OpenID Connect Core §3.1.2.3: the session, prompt, max_age and id_token_hint decide; prompt=none never shows a page.
+        var outcome = await authorization.ContinueAsync(validation!, await SignInSession.ReadAsync(context), dialect.Issuer, cancellationToken);
+        if (outcome.Response is { } response)
+        {
+            // The code, or the consent page for a third-party client (issue 16).
+            return ConsentFlow.Answer(context, dialect, validation!, response, antiforgery, StatusCodes.Status302Found);
+        }
+
+        if (outcome.Error is { } error)
+        {
+            return new SeeOther(dialect.BuildErrorRedirect(validation!, error), StatusCodes.Status302Found);
+        }
+
+        return Form(context, validation!, antiforgery, userName: outcome.LoginHint, message: null, StatusCodes.Status200OK);
     }
 
     public static async Task<IResult> SubmitAsync(
@@ -103,7 +113,7 @@ internal static class LoginFlow
             return Form(context, validation!, antiforgery, userName, message, status);
         }
 
-        await SignInSession.SignInAsync(context, signedIn.Value.User);
+        await SignInSession.SignInAsync(context, signedIn.Value.User, signedIn.Value.SessionId!);
 
         // RFC 9700 §4.11: 303 after a credential POST so the browser does not re-post the password. A third-party
         // client that needs consent gets the consent page instead, which posts its own answer (ConsentFlow).
