@@ -9,4 +9,5 @@ public enum ClientRegistrationField
     ClientCredentials,
     Secret,
     ThirdParty,
+    PostLogoutRedirectUri,
 }

@@ -36,8 +36,11 @@ internal static class ClientCommands
         var clientCredentials = new Option<bool>("--allow-client-credentials") { Description = "Allow the client_credentials grant (confidential clients)." };
         var noPasswordEndpoint = new Option<bool>("--no-password-endpoint") { Description = "Refuse the username/password code endpoint for this client (RFC 9700 §2.4)." };
         var thirdParty = new Option<bool>("--third-party") { Description = "Users must consent to what it asks for; implies --no-password-endpoint." };
+        var postLogout = new Option<string[]>("--post-logout-redirect-uri") { Description = "Where RP-initiated logout may return the browser, matched exactly (repeatable)." };
 
-        var command = new Command("add", "Register a client.") { id, name, redirect, confidential, origin, scope, appCode, json, secretStdin, requirePkce, clientCredentials, noPasswordEndpoint, thirdParty };
+        var command = new Command("add", "Register a client.") { id, name, redirect, confidential, origin, scope, appCode, json, secretStdin, requirePkce, clientCredentials, noPasswordEndpoint };
+        command.Options.Add(postLogout);
+        command.Options.Add(thirdParty);
         command.SetAction(async (parse, ct) =>
         {
             var request = new ClientRegistrationRequest
@@ -54,6 +57,7 @@ internal static class ClientCommands
                 AllowClientCredentials = parse.GetValue(clientCredentials),
                 IsThirdParty = parse.GetValue(thirdParty),
                 ImportsSecret = parse.GetValue(secretStdin),
+                PostLogoutRedirectUris = parse.GetValue(postLogout) ?? [],
             };
 
             // The rules live in the core (ClientRegistration); the ones that need no secret are checked before stdin is read.
@@ -122,6 +126,7 @@ internal static class ClientCommands
                 ("password_endpoint", c.AllowPasswordCodeEndpoint ? "allowed" : "refused"),
                 ("client_credentials", c.AllowClientCredentials ? "allowed" : "refused"),
                 ("third_party", c.IsThirdParty ? "yes (users consent)" : "no"),
+                ("post_logout_redirect_uris", c.PostLogoutRedirectUris.Count == 0 ? "(none)" : string.Join(' ', c.PostLogoutRedirectUris)),
                 ("created", c.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture)));
             return 0;
         });
@@ -205,6 +210,7 @@ internal static class ClientCommands
             ClientRegistrationField.Origin => "--origin",
             ClientRegistrationField.ClientCredentials => "--allow-client-credentials",
             ClientRegistrationField.ThirdParty => "--third-party",
+            ClientRegistrationField.PostLogoutRedirectUri => "--post-logout-redirect-uri",
             _ => "the secret from --secret-stdin",
         };
         return problem.Value is null ? $"{subject} {problem.Problem}" : $"{subject} '{problem.Value}' {problem.Problem}";
