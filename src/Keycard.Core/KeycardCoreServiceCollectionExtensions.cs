@@ -1,5 +1,6 @@
 using Keycard.Core.Authorization;
 using Keycard.Core.Clients;
+using Keycard.Core.Consent;
 using Keycard.Core.Diagnostics;
 using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Signing;
@@ -26,6 +27,7 @@ public static class KeycardCoreServiceCollectionExtensions
         services.AddScoped<CodeIssuer>();
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<AuthorizationService>();
+        services.AddScoped<ConsentService>();
         services.AddScoped<TokenFactory>();
         services.AddScoped<IGrantHandler, AuthorizationCodeGrant>();
         services.AddScoped<IGrantHandler, RefreshTokenGrant>();

@@ -237,6 +237,7 @@ internal static partial class KeycardServer
         app.MapKeycardMetrics();
         app.MapKeycardOpenApi(serve.Demo || app.Services.GetRequiredService<IOptions<KeycardServerOptions>>().Value.ApiReference);
         app.MapLoginPage();
+        app.MapConsentPages();
         app.MapIOfficeDialect();
         app.MapStandardOAuth();
         app.MapJwks();

@@ -60,6 +60,7 @@ public static class KeycardStorageServiceCollectionExtensions
         services.AddScoped<IUserDirectory, CachingUserDirectory>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<TokenAdministration>();
+        services.AddScoped<IConsentStore, EfConsentStore>();
         services.AddScoped<KeycardDatabase>();
 
         // Signing keys (issue 16): encrypted with the key-encryption key, which the host registers.

@@ -1,4 +1,5 @@
 using Keycard.Core.Clients;
+using Keycard.Core.Consent;
 using Keycard.Core.Errors;
 using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Scopes;
@@ -24,7 +25,8 @@ public sealed class AuthorizationService(
     IOptions<KeycardProtocolOptions> options,
     TimeProvider time,
     ISignInSessionStore sessions,
-    IdTokenHintReader hints)
+    IdTokenHintReader hints,
+    ConsentService consent)
 {
     /// <summary>Step 1: RFC 6749 §4.1.1. The result says whether an error may go back to the client (§4.1.2.1).</summary>
     public Task<AuthorizationValidation> ValidateAsync(AuthorizationRequest request, AuthorizationPolicy policy, CancellationToken cancellationToken) =>
@@ -98,7 +100,36 @@ public sealed class AuthorizationService(
                 : showForm;
         }
 
-        return new AuthorizationOutcome { Response = await CompleteAsync(request, user!, session!, cancellationToken) };
+        // The code, the consent page for a third-party client, or consent_required under prompt=none (issue 16).
+        var completed = await CompleteAsync(request, user!, session!, cancellationToken);
+        return completed.IsSuccess
+            ? new AuthorizationOutcome { Response = completed.Value }
+            : new AuthorizationOutcome { Error = completed.Error };
+    }
+
+    /// <summary>
+    /// Step 3, the user's answer on the consent page, from the browser whose sign-in session was shown it. Allow:
+    /// the requested scopes are remembered (with what was allowed before) and the code is issued. Deny: the client
+    /// gets <c>access_denied</c> (RFC 6749 §4.1.2.1). Null when the session no longer holds.
+    /// </summary>
+    public async Task<Result<AuthorizationResponse>?> DecideConsentAsync(
+        AuthorizationValidation request, SessionTicket ticket, bool allow, CancellationToken cancellationToken)
+    {
+        RequireValid(request);
+        var (session, user) = await ResumeAsync(ticket, cancellationToken);
+        if (session is null || user is null)
+        {
+            return null;
+        }
+
+        if (!allow)
+        {
+            consent.Denied(request.Client!, user.Id);
+            return ProtocolError.AccessDenied("The user did not allow the application access.");
+        }
+
+        await consent.GrantAsync(request.Client!, user.Id, request.Request.Scope, cancellationToken);
+        return await RespondAsync(request, user, session.AuthTime, session.Id, cancellationToken);
     }
 
     /// <summary>
@@ -120,11 +151,28 @@ public sealed class AuthorizationService(
     }
 
     /// <summary>
-    /// After the user is known, by password or session: the one place a step between sign-in and the code belongs
-    /// (consent, issue 16, reads <see cref="AuthorizationValidation.Prompts"/> here), then the code.
+    /// After the user is known, by password or session: the consent step (issue 16), then the code. A third-party
+    /// client that needs the user's consent (not given for every requested scope, or prompt=consent) gets no code yet
+    /// but a <see cref="ConsentRequest"/> for the page, or, under prompt=none, where no page may be shown,
+    /// <c>consent_required</c> (OpenID Connect Core §3.1.2.6).
     /// </summary>
-    private Task<AuthorizationResponse> CompleteAsync(AuthorizationValidation request, UserProfile user, SignInSessionRecord session, CancellationToken cancellationToken) =>
-        RespondAsync(request, user, session.AuthTime, session.Id, cancellationToken);
+    private async Task<Result<AuthorizationResponse>> CompleteAsync(
+        AuthorizationValidation request, UserProfile user, SignInSessionRecord session, CancellationToken cancellationToken)
+    {
+        var forceConsent = request.Prompts.Contains(PromptValues.Consent, StringComparer.Ordinal);
+        if (await consent.FindRequiredAsync(request.Client!, user.Id, request.Request.Scope, forceConsent, cancellationToken) is { } needed)
+        {
+            if (request.PromptNone)
+            {
+                consent.Required(request.Client!, user.Id);
+                return ProtocolError.ConsentRequired("The user has not allowed this application what it asks for, and prompt=none forbids asking.");
+            }
+
+            return new AuthorizationResponse(null, request.RedirectUri!, request.Request.State, user, session.Id) { Consent = needed };
+        }
+
+        return await RespondAsync(request, user, session.AuthTime, session.Id, cancellationToken);
+    }
 
     /// <summary>
     /// The iOFFICE password code endpoint: the same sequence with the client authenticated by its secret, no
@@ -141,7 +189,8 @@ public sealed class AuthorizationService(
         var client = authenticated.Value;
 
         // RFC 9700 §2.4: the password grant "MUST NOT be used"; kept for the guide's sake, switchable globally and per client.
-        if (!options.Value.PasswordCodeEndpointEnabled || !client.AllowPasswordCodeEndpoint)
+        // A third-party client never gets a code here either: the user is not present to consent (issue 16).
+        if (!options.Value.PasswordCodeEndpointEnabled || !client.AllowPasswordCodeEndpoint || client.IsThirdParty)
         {
             return ProtocolError.UnauthorizedClient("The username/password code endpoint is disabled for this client.");
         }

@@ -55,6 +55,14 @@ public sealed class ClientRegistration(IClientStore clients, TimeProvider time)
             return new(ClientRegistrationField.ClientCredentials, "needs a confidential client (RFC 6749 section 4.4)");
         }
 
+        // A third-party client's users must see what it asks for and consent (issue 16). The password code endpoint
+        // takes the user's password straight from the client, with no page to consent on, and RFC 9700 §2.4 says
+        // the password grant "MUST NOT be used": never for a client the user has not chosen to trust with it.
+        if (request.IsThirdParty && request.AllowPasswordCodeEndpoint)
+        {
+            return new(ClientRegistrationField.ThirdParty, "cannot use the username/password code endpoint: its users could not consent (RFC 9700 section 2.4)");
+        }
+
         if (request.ImportsSecret && !request.IsConfidential)
         {
             return new(ClientRegistrationField.Secret, "can only be imported for a confidential client");
@@ -129,6 +137,7 @@ public sealed class ClientRegistration(IClientStore clients, TimeProvider time)
             AccessTokenFormat = request.AccessTokenFormat,
             Resources = [.. request.Resources.Distinct(StringComparer.Ordinal)],
             SigningAlgorithm = SigningAlgorithms.Normalize(request.SigningAlgorithm),
+            IsThirdParty = request.IsThirdParty,
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -11,5 +11,6 @@ public enum ClientRegistrationField
     AccessTokenFormat,
     Resource,
     SigningAlgorithm,
+    ThirdParty,
     PostLogoutRedirectUri,
 }

@@ -38,6 +38,9 @@ public sealed record ClientRegistrationRequest
     /// <summary>RS256 or ES256 for the client's JWTs; null for the default (RS256).</summary>
     public string? SigningAlgorithm { get; init; }
 
+    /// <summary>A third-party client: users consent to what it asks for; it may not use the password code endpoint.</summary>
+    public bool IsThirdParty { get; init; }
+
     /// <summary>True when the secret is imported (<see cref="ImportedSecret"/>) instead of generated.</summary>
     public bool ImportsSecret { get; init; }
 

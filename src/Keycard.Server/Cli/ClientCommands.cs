@@ -42,9 +42,10 @@ internal static class ClientCommands
         var signingAlgorithm = new Option<string>("--signing-algorithm") { Description = "RS256 (default) or ES256, for the client's JWTs.", DefaultValueFactory = _ => SigningAlgorithms.RS256 };
         signingAlgorithm.AcceptOnlyFromAmong([.. SigningAlgorithms.All]);
 
+        var thirdParty = new Option<bool>("--third-party") { Description = "Users must consent to what it asks for; implies --no-password-endpoint." };
         var postLogout = new Option<string[]>("--post-logout-redirect-uri") { Description = "Where RP-initiated logout may return the browser, matched exactly (repeatable)." };
 
-        var command = new Command("add", "Register a client.") { id, name, redirect, confidential, origin, scope, appCode, json, secretStdin, requirePkce, clientCredentials, noPasswordEndpoint, accessTokenFormat, resource, signingAlgorithm, postLogout };
+        var command = new Command("add", "Register a client.") { id, name, redirect, confidential, origin, scope, appCode, json, secretStdin, requirePkce, clientCredentials, noPasswordEndpoint, accessTokenFormat, resource, signingAlgorithm, postLogout, thirdParty };
         command.SetAction(async (parse, ct) =>
         {
             var request = new ClientRegistrationRequest
@@ -57,8 +58,9 @@ internal static class ClientCommands
                 AllowedOrigins = parse.GetValue(origin) ?? [],
                 AllowedScopes = parse.GetValue(scope) ?? [],
                 RequirePkce = parse.GetValue(requirePkce),
-                AllowPasswordCodeEndpoint = !parse.GetValue(noPasswordEndpoint),
+                AllowPasswordCodeEndpoint = !parse.GetValue(noPasswordEndpoint) && !parse.GetValue(thirdParty),
                 AllowClientCredentials = parse.GetValue(clientCredentials),
+                IsThirdParty = parse.GetValue(thirdParty),
                 ImportsSecret = parse.GetValue(secretStdin),
                 AccessTokenFormat = parse.GetValue(accessTokenFormat)!,
                 Resources = parse.GetValue(resource) ?? [],
@@ -134,6 +136,7 @@ internal static class ClientCommands
                 ("access_token_format", c.AccessTokenFormat),
                 ("resources", c.Resources.Count == 0 ? "(none: JWT audience is the issuer)" : string.Join(' ', c.Resources)),
                 ("signing_algorithm", c.SigningAlgorithm ?? SigningAlgorithms.RS256),
+                ("third_party", c.IsThirdParty ? "yes (users consent)" : "no"),
                 ("post_logout_redirect_uris", c.PostLogoutRedirectUris.Count == 0 ? "(none)" : string.Join(' ', c.PostLogoutRedirectUris)),
                 ("created", c.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture)));
             return 0;
@@ -144,7 +147,7 @@ internal static class ClientCommands
     private static Command Remove()
     {
         var id = new Argument<string>("client-id");
-        var command = new Command("remove", "Remove a client and every code and token issued to it.") { id };
+        var command = new Command("remove", "Remove a client, every code and token issued to it, and its users' consents.") { id };
         command.SetAction(async (parse, ct) =>
         {
             await using var admin = await AdminContext.OpenAsync(parse.GetValue(KeycardCli.Database), ct);
@@ -220,6 +223,7 @@ internal static class ClientCommands
             ClientRegistrationField.AccessTokenFormat => "--access-token-format",
             ClientRegistrationField.Resource => "--resource",
             ClientRegistrationField.SigningAlgorithm => "--signing-algorithm",
+            ClientRegistrationField.ThirdParty => "--third-party",
             ClientRegistrationField.PostLogoutRedirectUri => "--post-logout-redirect-uri",
             _ => "the secret from --secret-stdin",
         };

@@ -28,6 +28,7 @@ internal static class KeycardCli
         ConfigCommands.AddTo(root, settings ?? []);
         BackupCommands.AddTo(root);
         KeyCommands.AddTo(root);
+        ConsentCommands.AddTo(root);
         return root;
     }
 

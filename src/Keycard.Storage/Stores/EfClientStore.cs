@@ -63,10 +63,11 @@ internal sealed class EfClientStore(KeycardDbContext db) : IClientStore
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var removed = await db.Clients.Where(c => c.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
 
-        // A removed client's codes and tokens stop working with it, on every running node at once: the notification
+        // A removed client's codes and tokens stop working with it (and its users' consents go too, issue 16), on every running node at once: the notification
         // is sent in the transaction and delivered when it commits (RevocationBroadcast).
         await RevocationBroadcast.NotifyFamiliesAsync(db.Database, db.Tokens.Where(t => t.ClientId == clientId), cancellationToken);
         await db.Tokens.Where(t => t.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
+        await db.Consents.Where(c => c.ClientId == clientId).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return removed > 0;
     }

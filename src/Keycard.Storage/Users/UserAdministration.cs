@@ -102,6 +102,9 @@ public sealed class UserAdministration(UserManager<KeycardUser> users, KeycardDb
         var tokens = db.Tokens.Where(t => t.UserId == user.Id);
         var families = db.Database.IsNpgsql() ? await tokens.Select(t => t.FamilyId).Distinct().ToListAsync(cancellationToken) : [];
         await tokens.ExecuteDeleteAsync(cancellationToken);
+
+        // Consents too: a later user given the same id must be asked again (issue 16).
+        await db.Consents.Where(c => c.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
         var result = await users.DeleteAsync(user);
         await RevocationBroadcast.NotifyAsync(db.Database, families.ConvertAll(RevocationBroadcast.FamilyPayload), cancellationToken);
         return result.Succeeded;

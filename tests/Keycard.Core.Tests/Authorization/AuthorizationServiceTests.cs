@@ -35,7 +35,7 @@ public sealed class AuthorizationServiceTests
         _core.Clients.AddAsync(closed, CancellationToken.None).GetAwaiter().GetResult();
         _core.Clients.AddAsync(single, CancellationToken.None).GetAwaiter().GetResult();
         _service = new AuthorizationService(
-            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, _users, Options.Create(_core.Protocol), _core.Time, _sessions, new IdTokenHintReader(_core.SigningKeys));
+            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, _users, Options.Create(_core.Protocol), _core.Time, _sessions, new IdTokenHintReader(_core.SigningKeys), _core.Consent);
     }
 
     // ---- Validation: what goes back to the client (RFC 6749 §4.1.2.1) ----
@@ -174,7 +174,7 @@ public sealed class AuthorizationServiceTests
         Assert.Equal(CoreHarness.RedirectUri, result.Value!.RedirectUri);
         Assert.Equal("xyz", result.Value.State);
         Assert.Equal(FakeUserAuthenticator.UserId, result.Value.User.Id);
-        var code = await StoredCodeAsync(result.Value!.Code.Code);
+        var code = await StoredCodeAsync(result.Value!.Code!.Code);
         Assert.Equal(CoreHarness.PublicClientId, code.ClientId);
         Assert.Equal(FakeUserAuthenticator.UserId, code.UserId);
         Assert.Equal(CoreHarness.RedirectUri, code.RedirectUri);
@@ -192,7 +192,7 @@ public sealed class AuthorizationServiceTests
 
         // RFC 6749 §4.1.3: redirect_uri is required at the token endpoint only if the authorization request had it.
         Assert.Equal(CoreHarness.RedirectUri, result.Value!.RedirectUri);
-        Assert.Null((await StoredCodeAsync(result.Value!.Code.Code)).RedirectUri);
+        Assert.Null((await StoredCodeAsync(result.Value!.Code!.Code)).RedirectUri);
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public sealed class AuthorizationServiceTests
 
         var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, "192.0.2.1", CancellationToken.None);
 
-        var code = await StoredCodeAsync(result.Value!.Code.Code);
+        var code = await StoredCodeAsync(result.Value!.Code!.Code);
         Assert.Equal("", code.Scope);
         Assert.False(code.ScopeOpen);
     }
@@ -241,7 +241,7 @@ public sealed class AuthorizationServiceTests
         Assert.Equal(session.Id, result.Value!.SessionId);
         Assert.Equal(FakeUserAuthenticator.UserId, session.UserId);
         Assert.Equal(_core.Time.GetUtcNow() + _core.Protocol.SessionLifetime, session.ExpiresAt);
-        var code = await StoredCodeAsync(result.Value.Code.Code);
+        var code = await StoredCodeAsync(result.Value.Code!.Code);
         Assert.Equal(session.Id, code.SessionId);
         Assert.Equal(_core.Time.GetUtcNow(), code.AuthTime);
         Assert.Equal("n-1", code.Nonce);
@@ -259,7 +259,7 @@ public sealed class AuthorizationServiceTests
 
         Assert.NotNull(outcome.Response);
         Assert.Equal(checks, _core.Users.Checks);
-        var code = await StoredCodeAsync(outcome.Response.Code.Code);
+        var code = await StoredCodeAsync(outcome.Response.Code!.Code);
         Assert.Equal(ticket.SessionId, code.SessionId);
         Assert.Equal(_core.Time.GetUtcNow().AddMinutes(-30), code.AuthTime);
     }

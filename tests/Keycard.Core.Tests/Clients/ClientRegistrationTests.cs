@@ -151,6 +151,26 @@ public sealed class ClientRegistrationTests
         Assert.Equal(ClientRegistrationField.SigningAlgorithm, algorithm?.Field);
     }
 
+    [Fact]
+    public async Task Register_ThirdPartyAllowingThePasswordEndpoint_IsRefused()
+    {
+        // Issue 16 and RFC 9700 §2.4: the password code endpoint has no page where a user could consent.
+        var (registered, problem) = await Registration.RegisterAsync(Request() with { IsThirdParty = true, AllowPasswordCodeEndpoint = true }, CancellationToken.None);
+
+        Assert.Null(registered);
+        Assert.Equal(ClientRegistrationField.ThirdParty, problem?.Field);
+    }
+
+    [Fact]
+    public async Task Register_ThirdPartyWithoutThePasswordEndpoint_IsStoredAsThirdParty()
+    {
+        var (registered, problem) = await Registration.RegisterAsync(Request() with { IsThirdParty = true, AllowPasswordCodeEndpoint = false }, CancellationToken.None);
+
+        Assert.Null(problem);
+        Assert.True(registered!.Client.IsThirdParty);
+        Assert.True((await _core.Clients.FindAsync(registered.Client.ClientId, CancellationToken.None))!.IsThirdParty);
+    }
+
     private static ClientRegistrationRequest Request() => new()
     {
         ClientId = "new",

@@ -1,5 +1,6 @@
 using Keycard.Core.Authorization;
 using Keycard.Core.Clients;
+using Keycard.Core.Consent;
 using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Security;
 using Keycard.Core.Signing;
@@ -42,6 +43,8 @@ public sealed class CoreHarness
         IdTokens = new IdTokenFactory(new JwtSigner(SigningKeys), options);
         TokenService = new TokenService(ClientAuthenticator, [new AuthorizationCodeGrant(Tokens, factory, IdTokens), new RefreshTokenGrant(Tokens, factory, IdTokens)]);
         SignIn = new PasswordSignIn(Users, Throttle, Options.Create(Lockout));
+        Consents = new InMemoryConsentStore(Tokens);
+        Consent = new ConsentService(Consents, Tokens, Time);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
@@ -75,6 +78,10 @@ public sealed class CoreHarness
     public TokenService TokenService { get; }
 
     public PasswordSignIn SignIn { get; }
+
+    public InMemoryConsentStore Consents { get; }
+
+    public ConsentService Consent { get; }
 
     public async Task<string> IssueCodeAsync(string? scope = "email", string? challenge = null, string? redirectUri = RedirectUri)
     {

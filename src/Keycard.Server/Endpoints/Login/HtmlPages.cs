@@ -6,7 +6,7 @@ using System.Text.Encodings.Web;
 namespace Keycard.Server.Endpoints.Login;
 
 /// <summary>
-/// Keycard's HTML: a sign-in form and an error page, from the templates in <c>Endpoints/Login/Pages/</c> (embedded
+/// Keycard's HTML: a sign-in form, a consent page, the account's applications and an error page, from the templates in <c>Endpoints/Login/Pages/</c> (embedded
 /// in the binary). <c>{{name}}</c> is replaced by a value run through <see cref="HtmlEncoder"/> (OWASP XSS Prevention
 /// Cheat Sheet, rule 1); <c>{{{name}}}</c> by a fragment rendered from another template. There is no script at all,
 /// so the CSP can forbid it.
@@ -44,6 +44,48 @@ internal static class HtmlPages
             ],
             [("alert", alert), ("userNameFocus", retry ? "" : " autofocus"), ("passwordFocus", retry ? " autofocus" : "")]);
         return Layout("Sign in · " + form.ClientName, body);
+    }
+
+    /// <summary>The consent page: a third-party client, what it asks for (unknown scopes by name alone), Allow and Deny.</summary>
+    public static string Consent(ConsentForm form)
+    {
+        var scopes = form.Scopes.Count == 0
+            ? Render("scope.html", [("scope", "(no scope)"), ("description", "Only to know you signed in")])
+            : string.Join('\n', form.Scopes.Select(s => Render("scope.html", [("scope", s.Scope), ("description", s.Description ?? "")])));
+        var body = Render(
+            "consent.html",
+            [
+                ("clientName", form.ClientName),
+                ("userName", form.UserName),
+                ("userId", form.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("action", form.Action),
+                ("antiforgeryField", form.AntiforgeryField),
+                ("antiforgeryToken", form.AntiforgeryToken),
+                ("redirectHost", form.RedirectHost),
+                ("accountPath", ConsentEndpoints.AccountPath),
+            ],
+            [("scopes", scopes)]);
+        return Layout("Allow access · " + form.ClientName, body);
+    }
+
+    /// <summary>The account page: every application the user allowed, each with a Revoke button.</summary>
+    public static string Consents(string userName, IReadOnlyList<ConsentListEntry> entries, string antiforgeryField, string antiforgeryToken, string? message)
+    {
+        var alert = message is null ? "" : Render("alert.html", [("message", message)]);
+        var apps = entries.Count == 0
+            ? Render("consents-empty.html", [])
+            : string.Join('\n', entries.Select(e => Render(
+                "consent-app.html",
+                [
+                    ("action", ConsentEndpoints.AccountPath),
+                    ("antiforgeryField", antiforgeryField),
+                    ("antiforgeryToken", antiforgeryToken),
+                    ("clientId", e.ClientId),
+                    ("clientName", e.ClientName),
+                    ("scopes", e.Scopes),
+                    ("grantedAt", e.GrantedAt),
+                ])));
+        return Layout("Applications · Keycard", Render("consents.html", [("userName", userName)], [("alert", alert), ("apps", apps)]));
     }
 
     public static string Error(string title, string message, string? parameter)

@@ -45,7 +45,7 @@ internal static class LoginEndpoints
         Policy = AuthorizationPolicy.IOffice,
         BuildSuccessRedirect = (client, response) => RedirectParameters.InFragment(
             response.RedirectUri,
-            ("code", response.Code.Code),
+            ("code", response.Code!.Code),
             ("appCode", client.AppCode),
             ("state", response.State)),
         BuildErrorRedirect = (validation, error) => RedirectParameters.InFragment(

@@ -31,7 +31,8 @@ internal static class LoginFlow
         var outcome = await authorization.ContinueAsync(validation!, await SignInSession.ReadAsync(context), dialect.Issuer, cancellationToken);
         if (outcome.Response is { } response)
         {
-            return new SeeOther(dialect.BuildSuccessRedirect(validation!.Client!, response), StatusCodes.Status302Found);
+            // The code, or the consent page for a third-party client (issue 16).
+            return ConsentFlow.Answer(context, dialect, validation!, response, antiforgery, StatusCodes.Status302Found);
         }
 
         if (outcome.Error is { } error)
@@ -79,6 +80,11 @@ internal static class LoginFlow
             return Page(context, HtmlPages.Error("Session expired", "The sign-in form expired or did not come from this site. Go back and try again.", null), StatusCodes.Status400BadRequest);
         }
 
+        if (ConsentFlow.IsDecision(form))
+        {
+            return await ConsentFlow.DecideAsync(context, dialect, validation!, form, authorization, antiforgery, cancellationToken);
+        }
+
         var reader = new ParameterReader();
         var userName = reader.Read(form["username"], "username", Core.Users.PasswordSignIn.MaxUserNameLength);
         var password = reader.Read(form["password"], "password", Core.Users.PasswordSignIn.MaxPasswordLength);
@@ -88,6 +94,12 @@ internal static class LoginFlow
         }
 
         var signedIn = await authorization.SignInAsync(validation!, userName, password, SourceAddress.Of(context), cancellationToken);
+        if (!signedIn.IsSuccess && signedIn.Error.Code == OAuthErrorCodes.ConsentRequired)
+        {
+            // prompt=none on a posted form: the right password, but no page may ask for consent (OpenID Connect Core §3.1.2.6).
+            return new SeeOther(dialect.BuildErrorRedirect(validation!, signedIn.Error), StatusCodes.Status303SeeOther);
+        }
+
         if (!signedIn.IsSuccess)
         {
             var status = signedIn.Error.Code == OAuthErrorCodes.TooManyAttempts ? StatusCodes.Status429TooManyRequests : StatusCodes.Status200OK;
@@ -103,8 +115,9 @@ internal static class LoginFlow
 
         await SignInSession.SignInAsync(context, signedIn.Value.User, signedIn.Value.SessionId!);
 
-        // RFC 9700 §4.11: 303 after a credential POST so the browser does not re-post the password.
-        return new SeeOther(dialect.BuildSuccessRedirect(validation!.Client!, signedIn.Value), StatusCodes.Status303SeeOther);
+        // RFC 9700 §4.11: 303 after a credential POST so the browser does not re-post the password. A third-party
+        // client that needs consent gets the consent page instead, which posts its own answer (ConsentFlow).
+        return ConsentFlow.Answer(context, dialect, validation!, signedIn, antiforgery, StatusCodes.Status303SeeOther);
     }
 
     /// <summary>
@@ -134,33 +147,43 @@ internal static class LoginFlow
         return (null, Page(context, HtmlPages.Error("Invalid sign-in request", validation.Error!.Description, validation.Parameter), StatusCodes.Status400BadRequest));
     }
 
-    private static IResult Form(HttpContext context, AuthorizationValidation validation, IAntiforgery antiforgery, string? userName, string? message, int status)
+    internal static IResult Form(HttpContext context, AuthorizationValidation validation, IAntiforgery antiforgery, string? userName, string? message, int status)
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
-        var redirect = new Uri(validation.RedirectUri!);
         var form = new SignInForm
         {
             ClientName = validation.Client!.Name,
             Action = context.Request.Path + context.Request.QueryString,
             AntiforgeryField = tokens.FormFieldName,
             AntiforgeryToken = tokens.RequestToken!,
-            RedirectHost = redirect.IsAbsoluteUri && !string.IsNullOrEmpty(redirect.Host) ? redirect.Host : redirect.Scheme + ":",
+            RedirectHost = RedirectHost(validation),
             UserName = userName,
             Message = message,
         };
-
-        // Chromium applies form-action to the redirect that follows the POST, so the client's origin is allowed too.
-        var redirectSource = redirect.Scheme is "http" or "https" ? redirect.GetLeftPart(UriPartial.Authority) : redirect.Scheme + ":";
-        return Page(context, HtmlPages.SignIn(form), status, redirectSource);
+        return Page(context, HtmlPages.SignIn(form), status, RedirectSource(validation));
     }
 
-    private static IResult Page(HttpContext context, string html, int status, string? formActionSource = null)
+    /// <summary>The host the user is returned to, as the pages name it.</summary>
+    internal static string RedirectHost(AuthorizationValidation validation)
+    {
+        var redirect = new Uri(validation.RedirectUri!);
+        return redirect.IsAbsoluteUri && !string.IsNullOrEmpty(redirect.Host) ? redirect.Host : redirect.Scheme + ":";
+    }
+
+    /// <summary>Chromium applies form-action to the redirect that follows the POST, so the client's origin is allowed too.</summary>
+    internal static string RedirectSource(AuthorizationValidation validation)
+    {
+        var redirect = new Uri(validation.RedirectUri!);
+        return redirect.Scheme is "http" or "https" ? redirect.GetLeftPart(UriPartial.Authority) : redirect.Scheme + ":";
+    }
+
+    internal static IResult Page(HttpContext context, string html, int status, string? formActionSource = null)
     {
         SecurityHeaders.ApplyHtml(context, formActionSource);
         return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
 
-    private static bool IsSameOriginOrNull(HttpRequest request, string? origin)
+    internal static bool IsSameOriginOrNull(HttpRequest request, string? origin)
     {
         if (string.IsNullOrEmpty(origin) || origin == "null")
         {

@@ -46,7 +46,7 @@ internal static class SignInSession
         return services;
     }
 
-    public static Task SignInAsync(HttpContext context, UserProfile user, string sessionId)
+    public static async Task SignInAsync(HttpContext context, UserProfile user, string sessionId)
     {
         var identity = new ClaimsIdentity(
         [
@@ -54,7 +54,12 @@ internal static class SignInSession
             new Claim(StampClaim, user.Version),
             new Claim(SessionClaim, sessionId),
         ], Scheme);
-        return context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
+        var principal = new ClaimsPrincipal(identity);
+        await context.SignInAsync(Scheme, principal);
+
+        // The rest of this response acts as the user who just signed in: an anti-forgery token issued now (the
+        // consent page's) is bound to them, as the next request's authentication will see them (issue 16).
+        context.User = principal;
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ internal static class OAuthLogin
         Issuer = issuer,
         BuildSuccessRedirect = (_, response) => RedirectParameters.InQuery(
             response.RedirectUri,
-            ("code", response.Code.Code),
+            ("code", response.Code!.Code),
             ("state", response.State),
             ("iss", issuer)),
         BuildErrorRedirect = (validation, error) => RedirectParameters.InQuery(
