@@ -10,6 +10,7 @@ using Keycard.Server.Endpoints.Home;
 using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Endpoints.Login;
 using Keycard.Server.Endpoints.OAuth;
+using Keycard.Server.Endpoints.OpenIdConnect;
 using Keycard.Server.Gateway;
 using Keycard.Server.Health;
 using Keycard.Server.Http;
@@ -234,6 +235,7 @@ internal static partial class KeycardServer
         app.MapIOfficeDialect();
         app.MapStandardOAuth();
         app.MapJwks();
+        app.MapOpenIdConnect();
         app.MapRestApi();
         app.MapKeycardGateway();
         if (serve.Demo)

@@ -59,21 +59,22 @@ public sealed class MetadataTests : IAsyncLifetime
         Assert.Equal(["client_secret_basic", "client_secret_post"], Strings(body, "introspection_endpoint_auth_methods_supported"));
         Assert.True(body.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
 
-        // RFC 8414 §2: the signing keys' JWK Set (issue 16); no scopes configured, no OpenID Connect yet.
+        // RFC 8414 §2: the signing keys' JWK Set; OpenID Connect's scopes and endpoints (registered by Discovery 1.0).
         Assert.Equal("http://localhost/.well-known/jwks.json", body.GetProperty("jwks_uri").GetString());
-        Assert.False(body.TryGetProperty("scopes_supported", out _));
-        Assert.False(body.TryGetProperty("userinfo_endpoint", out _));
+        Assert.Equal(["openid", "profile", "email"], Strings(body, "scopes_supported"));
+        Assert.Equal("http://localhost/oauth2/userinfo", body.GetProperty("userinfo_endpoint").GetString());
+        Assert.Equal("http://localhost/oauth2/logout", body.GetProperty("end_session_endpoint").GetString());
     }
 
     [Fact]
     public async Task Metadata_ScopesConfigured_PublishesScopesSupported()
     {
         _factory.Settings["Keycard:Scopes:0"] = "email";
-        _factory.Settings["Keycard:Scopes:1"] = "profile";
+        _factory.Settings["Keycard:Scopes:1"] = "files.read";
 
         var (_, body) = await GetMetadataAsync();
 
-        Assert.Equal(["email", "profile"], Strings(body, "scopes_supported"));
+        Assert.Equal(["openid", "profile", "email", "files.read"], Strings(body, "scopes_supported"));
     }
 
     [Theory]

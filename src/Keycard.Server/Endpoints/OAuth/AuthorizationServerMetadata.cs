@@ -16,7 +16,13 @@ public sealed record AuthorizationServerMetadata
     /// <summary>RFC 8414 §2: the JWK Set (RFC 7517) of the keys Keycard signs with.</summary>
     public required string JwksUri { get; init; }
 
-    public string[]? ScopesSupported { get; init; }
+    /// <summary>OpenID Connect Core §5.3, registered for RFC 8414 metadata by Discovery 1.0.</summary>
+    public required string UserinfoEndpoint { get; init; }
+
+    /// <summary>OpenID Connect RP-Initiated Logout 1.0 §2.1.</summary>
+    public required string EndSessionEndpoint { get; init; }
+
+    public required string[] ScopesSupported { get; init; }
 
     public required string[] ResponseTypesSupported { get; init; }
 

@@ -5,6 +5,7 @@ using Keycard.Core.Scopes;
 using Keycard.Core.Security;
 using Keycard.Core.Tokens;
 using Keycard.Server.Endpoints.Login;
+using Keycard.Server.Endpoints.OpenIdConnect;
 using Keycard.Server.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,8 +26,8 @@ internal static class OAuthEndpoints
     public const string RevokePath = "/oauth2/revoke";
     public const string IntrospectPath = "/oauth2/introspect";
 
-    private static readonly string[] ClientAuthMethods = ["client_secret_basic", "client_secret_post", "none"];
-    private static readonly string[] SecretAuthMethods = ["client_secret_basic", "client_secret_post"];
+    internal static readonly string[] ClientAuthMethods = ["client_secret_basic", "client_secret_post", "none"];
+    internal static readonly string[] SecretAuthMethods = ["client_secret_basic", "client_secret_post"];
 
     public static IEndpointRouteBuilder MapStandardOAuth(this IEndpointRouteBuilder routes)
     {
@@ -53,7 +54,6 @@ internal static class OAuthEndpoints
     private static JsonHttpResult<AuthorizationServerMetadata> Metadata(HttpContext context, TokenService tokens, IOptions<StandardOAuthOptions> options)
     {
         var issuer = OAuthIssuer.For(context);
-        var scopes = options.Value.Scopes;
         context.Response.Headers.CacheControl = "no-cache";
         return TypedResults.Json(new AuthorizationServerMetadata
         {
@@ -63,7 +63,11 @@ internal static class OAuthEndpoints
             RevocationEndpoint = issuer + RevokePath,
             IntrospectionEndpoint = issuer + IntrospectPath,
             JwksUri = issuer + Signing.JwksEndpoint.Path,
-            ScopesSupported = scopes.Length > 0 ? scopes : null,
+
+            // Registered in the RFC 8414 §7.1 metadata registry by OpenID Connect Discovery 1.0.
+            UserinfoEndpoint = issuer + OpenIdEndpoints.UserInfoPath,
+            EndSessionEndpoint = issuer + OpenIdEndpoints.EndSessionPath,
+            ScopesSupported = OpenIdEndpoints.ScopesSupported(options.Value),
             ResponseTypesSupported = ["code"],
             ResponseModesSupported = ["query"],
             GrantTypesSupported = [.. tokens.SupportedGrantTypes.Order(StringComparer.Ordinal)],
