@@ -1,6 +1,7 @@
 using Keycard.Core.Authorization;
 using Keycard.Core.Clients;
 using Keycard.Core.Diagnostics;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Signing;
 using Keycard.Core.Tokens;
 using Keycard.Core.Tokens.Grants;
@@ -34,6 +35,7 @@ public static class KeycardCoreServiceCollectionExtensions
         services.AddScoped<RevocationService>();
         services.AddScoped<IntrospectionService>();
         services.AddSingleton<JwtSigner>();
+        services.AddSingleton<IdTokenFactory>();
         return services;
     }
 }

@@ -19,6 +19,9 @@ public sealed record AuthorizationRequest
 
     public string? CodeChallengeMethod { get; init; }
 
+    /// <summary>OpenID Connect Core §3.1.2.1: echoed in the ID token, binding it to the client's session.</summary>
+    public string? Nonce { get; init; }
+
     /// <summary>
     /// A parameter other than client_id and redirect_uri the dialect could not read (sent twice, too long, a control
     /// character). It is reported like any other invalid request: to the client once the client and its redirect URI

@@ -19,7 +19,8 @@ public sealed class AuthorizationService(
     PasswordSignIn signIn,
     CodeIssuer codes,
     IUserDirectory users,
-    IOptions<KeycardProtocolOptions> options)
+    IOptions<KeycardProtocolOptions> options,
+    TimeProvider time)
 {
     /// <summary>Step 1: RFC 6749 §4.1.1. The result says whether an error may go back to the client (§4.1.2.1).</summary>
     public Task<AuthorizationValidation> ValidateAsync(AuthorizationRequest request, AuthorizationPolicy policy, CancellationToken cancellationToken) =>
@@ -43,7 +44,7 @@ public sealed class AuthorizationService(
             return ProtocolError.InvalidGrant(PasswordSignIn.InvalidCredentials);
         }
 
-        return await RespondAsync(request, user, cancellationToken);
+        return await RespondAsync(request, user, time.GetUtcNow(), null, cancellationToken);
     }
 
     /// <summary>
@@ -61,7 +62,7 @@ public sealed class AuthorizationService(
             return null;
         }
 
-        return await RespondAsync(request, user, cancellationToken);
+        return await RespondAsync(request, user, time.GetUtcNow(), null, cancellationToken);
     }
 
     /// <summary>
@@ -107,10 +108,13 @@ public sealed class AuthorizationService(
             return user.Error;
         }
 
-        return await codes.IssueAsync(new CodeGrantBinding(client, user.Value, request.RedirectUri, request.Scope, request.CodeChallenge), cancellationToken);
+        return await codes.IssueAsync(
+            new CodeGrantBinding(client, user.Value, request.RedirectUri, request.Scope, request.CodeChallenge) { AuthTime = time.GetUtcNow() },
+            cancellationToken);
     }
 
-    private async Task<AuthorizationResponse> RespondAsync(AuthorizationValidation request, UserProfile user, CancellationToken cancellationToken)
+    private async Task<AuthorizationResponse> RespondAsync(
+        AuthorizationValidation request, UserProfile user, DateTimeOffset authTime, string? sessionId, CancellationToken cancellationToken)
     {
         var binding = new CodeGrantBinding(
             request.Client!,
@@ -121,7 +125,13 @@ public sealed class AuthorizationService(
 
             // A code from a browser is bound to the scope requested, none included: the token request cannot widen it.
             request.Request.Scope ?? "",
-            request.Request.CodeChallenge);
+            request.Request.CodeChallenge)
+        {
+            // OpenID Connect Core §3.1.2.1, §2: the ID token for this code echoes the nonce and says when the user signed in.
+            Nonce = request.Request.Nonce,
+            AuthTime = authTime,
+            SessionId = sessionId,
+        };
         var code = await codes.IssueAsync(binding, cancellationToken);
         return new AuthorizationResponse(code, request.RedirectUri!, request.Request.State, user);
     }

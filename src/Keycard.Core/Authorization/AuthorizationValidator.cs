@@ -11,6 +11,9 @@ public sealed class AuthorizationValidator(IClientStore clients)
 {
     public const int MaxStateLength = 2000;
 
+    /// <summary>The stored column's length (tokens.nonce).</summary>
+    public const int MaxNonceLength = 500;
+
     public async Task<AuthorizationValidation> ValidateAsync(
         AuthorizationRequest request, AuthorizationPolicy policy, CancellationToken cancellationToken)
     {

@@ -25,6 +25,9 @@ public sealed class CodeIssuer(ITokenStore tokens, TimeProvider time, IOptions<K
             FamilyId = Guid.CreateVersion7(now).ToString("N"),
             RedirectUri = binding.RedirectUri,
             CodeChallenge = binding.CodeChallenge,
+            Nonce = binding.Nonce,
+            AuthTime = binding.AuthTime,
+            SessionId = binding.SessionId,
             CreatedAt = now,
             ExpiresAt = expiresAt,
         };
@@ -34,4 +37,15 @@ public sealed class CodeIssuer(ITokenStore tokens, TimeProvider time, IOptions<K
 }
 
 /// <summary>What a code is bound to. A null redirect URI or scope leaves it to the token request (the iOFFICE password endpoint names neither).</summary>
-public sealed record CodeGrantBinding(Client Client, int UserId, string? RedirectUri, string? Scope, string? CodeChallenge);
+/// <remarks>
+/// For OpenID Connect: the request's <c>nonce</c>, when the user entered their password (<c>auth_time</c>) and the
+/// sign-in session the code came from (<c>sid</c>); the ID token issued for the code carries them.
+/// </remarks>
+public sealed record CodeGrantBinding(Client Client, int UserId, string? RedirectUri, string? Scope, string? CodeChallenge)
+{
+    public string? Nonce { get; init; }
+
+    public DateTimeOffset? AuthTime { get; init; }
+
+    public string? SessionId { get; init; }
+}

@@ -12,4 +12,7 @@ public sealed record IssuedTokens
     public string? RefreshToken { get; init; }
 
     public required string Scope { get; init; }
+
+    /// <summary>OpenID Connect Core §3.1.3.3: the ID token, for an <c>openid</c> request on the standard dialect.</summary>
+    public string? IdToken { get; init; }
 }

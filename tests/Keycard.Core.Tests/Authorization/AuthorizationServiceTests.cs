@@ -33,7 +33,7 @@ public sealed class AuthorizationServiceTests
         _core.Clients.AddAsync(closed, CancellationToken.None).GetAwaiter().GetResult();
         _core.Clients.AddAsync(single, CancellationToken.None).GetAwaiter().GetResult();
         _service = new AuthorizationService(
-            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, _users, Options.Create(_core.Protocol));
+            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, _users, Options.Create(_core.Protocol), _core.Time);
     }
 
     // ---- Validation: what goes back to the client (RFC 6749 §4.1.2.1) ----

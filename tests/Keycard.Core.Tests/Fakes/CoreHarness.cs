@@ -1,6 +1,8 @@
 using Keycard.Core.Authorization;
 using Keycard.Core.Clients;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Security;
+using Keycard.Core.Signing;
 using Keycard.Core.Tokens;
 using Keycard.Core.Tokens.Grants;
 using Keycard.Core.Users;
@@ -36,7 +38,9 @@ public sealed class CoreHarness
         ClientAuthenticator = new ClientAuthenticator(Clients, Throttle);
         Codes = new CodeIssuer(Tokens, Time, options);
         var factory = new TokenFactory(Time, options);
-        TokenService = new TokenService(ClientAuthenticator, [new AuthorizationCodeGrant(Tokens, factory), new RefreshTokenGrant(Tokens, factory)]);
+        SigningKeys = new FixedSigningKeyRing(Time.GetUtcNow());
+        IdTokens = new IdTokenFactory(new JwtSigner(SigningKeys), options);
+        TokenService = new TokenService(ClientAuthenticator, [new AuthorizationCodeGrant(Tokens, factory, IdTokens), new RefreshTokenGrant(Tokens, factory, IdTokens)]);
         SignIn = new PasswordSignIn(Users, Throttle, Options.Create(Lockout));
     }
 
@@ -53,6 +57,10 @@ public sealed class CoreHarness
     public Client ConfidentialClient { get; }
 
     public InMemoryTokenStore Tokens { get; } = new();
+
+    internal FixedSigningKeyRing SigningKeys { get; }
+
+    public IdTokenFactory IdTokens { get; }
 
     public InMemoryClientStore Clients { get; }
 
@@ -74,7 +82,7 @@ public sealed class CoreHarness
         return issued.Code;
     }
 
-    public Task<Errors.Result<IssuedTokens>> RedeemAsync(string code, string? verifier = null, string clientId = PublicClientId, string? redirectUri = RedirectUri, string? scope = null, string? secret = null) =>
+    public Task<Errors.Result<IssuedTokens>> RedeemAsync(string code, string? verifier = null, string clientId = PublicClientId, string? redirectUri = RedirectUri, string? scope = null, string? secret = null, string? issuer = null) =>
         TokenService.HandleAsync(new TokenRequest
         {
             GrantType = "authorization_code",
@@ -84,9 +92,10 @@ public sealed class CoreHarness
             CodeVerifier = verifier,
             RedirectUri = redirectUri,
             Scope = scope,
+            Issuer = issuer,
         }, CancellationToken.None);
 
-    public Task<Errors.Result<IssuedTokens>> RefreshAsync(string refreshToken, string? scope = null, string clientId = PublicClientId, string? secret = null) =>
+    public Task<Errors.Result<IssuedTokens>> RefreshAsync(string refreshToken, string? scope = null, string clientId = PublicClientId, string? secret = null, string? issuer = null) =>
         TokenService.HandleAsync(new TokenRequest
         {
             GrantType = "refresh_token",
@@ -94,6 +103,7 @@ public sealed class CoreHarness
             ClientSecret = secret,
             RefreshToken = refreshToken,
             Scope = scope,
+            Issuer = issuer,
         }, CancellationToken.None);
 
     public async Task<IssuedTokens> SignInAsync()

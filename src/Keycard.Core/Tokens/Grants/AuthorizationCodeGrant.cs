@@ -1,5 +1,6 @@
 using Keycard.Core.Clients;
 using Keycard.Core.Errors;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Scopes;
 using Keycard.Core.Security;
 using Keycard.Core.Storage;
@@ -7,7 +8,7 @@ using Keycard.Core.Storage;
 namespace Keycard.Core.Tokens.Grants;
 
 /// <summary>RFC 6749 §4.1.3: exchanging an authorization code, with PKCE (RFC 7636 §4.6).</summary>
-public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory factory) : IGrantHandler
+public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory factory, IdTokenFactory idTokens) : IGrantHandler
 {
     public string GrantType => "authorization_code";
 
@@ -62,6 +63,9 @@ public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory fact
         }
 
         var (response, stored) = factory.CreatePair(client.ClientId, code.UserId, scope, scope, code.FamilyId, withRefresh: true, now);
+
+        // The sign-in the code came from travels on with its tokens: a refreshed ID token keeps auth_time and sid (OpenID Connect Core §12.2).
+        stored = [.. stored.Select(t => t with { AuthTime = code.AuthTime ?? code.CreatedAt, SessionId = code.SessionId })];
         if (!await tokens.ExchangeAsync(hash, now, stored, cancellationToken))
         {
             // A concurrent request redeemed it first: that is a replay too (RFC 6749 §4.1.2).
@@ -69,7 +73,7 @@ public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory fact
             return ProtocolError.InvalidGrant("The authorization code was already used; the tokens issued from it are revoked.") with { Reason = FailureReason.CodeReplayed };
         }
 
-        return response;
+        return await idTokens.AddToAsync(response, request, code, withNonce: true, now, cancellationToken);
     }
 
     private static ProtocolError? CheckRedirectUri(StoredToken code, Client client, string? redirectUri)

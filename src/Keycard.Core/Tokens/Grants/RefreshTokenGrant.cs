@@ -1,5 +1,6 @@
 using Keycard.Core.Clients;
 using Keycard.Core.Errors;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Scopes;
 using Keycard.Core.Security;
 using Keycard.Core.Storage;
@@ -7,7 +8,7 @@ using Keycard.Core.Storage;
 namespace Keycard.Core.Tokens.Grants;
 
 /// <summary>RFC 6749 §6 with rotation and reuse detection (RFC 9700 §4.14.2).</summary>
-public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory) : IGrantHandler
+public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory, IdTokenFactory idTokens) : IGrantHandler
 {
     public string GrantType => "refresh_token";
 
@@ -40,9 +41,11 @@ public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory) 
 
         // RFC 6749 §6: a new refresh token keeps the scope of the one it replaces.
         var (response, stored) = factory.CreatePair(client.ClientId, current.UserId, scope, current.Scope, current.FamilyId, withRefresh: true, now);
+        stored = [.. stored.Select(t => t with { AuthTime = current.AuthTime, SessionId = current.SessionId })];
         if (current.ConsumedAt is null && await tokens.ExchangeAsync(hash, now, stored, cancellationToken))
         {
-            return response;
+            // OpenID Connect Core §12.2: same sub and auth_time as the original ID token, and no nonce.
+            return await idTokens.AddToAsync(response, request, current, withNonce: false, now, cancellationToken);
         }
 
         // Already rotated, by an earlier request or a concurrent one. Re-read to learn when.
@@ -52,7 +55,7 @@ public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory) 
             // Two tabs refreshing at once: within the grace window the same client gets a valid answer in the
             // same family, so the user keeps the session and no second family appears. A zero grace turns this off.
             await tokens.AddAsync(stored, cancellationToken);
-            return response;
+            return await idTokens.AddToAsync(response, request, current, withNonce: false, now, cancellationToken);
         }
 
         // RFC 9700 §4.14.2: a rotated refresh token presented again means it leaked; revoke the whole family.

@@ -32,6 +32,7 @@ internal static class AuthorizationRequestReader
             State = reader.Query(http, "state", AuthorizationValidator.MaxStateLength),
             CodeChallenge = reader.Query(http, "code_challenge", SecureToken.MaxPresentedLength),
             CodeChallengeMethod = reader.Query(http, "code_challenge_method", 20),
+            Nonce = reader.Query(http, "nonce", AuthorizationValidator.MaxNonceLength),
         };
         return (request with { UnreadableParameter = reader.Error }, null);
     }

@@ -102,6 +102,7 @@ internal static class OAuthEndpoints
             RefreshToken = reader.Read(form["refresh_token"], "refresh_token", SecureToken.MaxPresentedLength),
             Scope = reader.Read(form["scope"], "scope", ScopeRules.MaxLength),
             SourceAddress = SourceAddress.Of(context),
+            Issuer = OAuthIssuer.For(context),
         };
         if ((reader.Error ?? client.Error) is { } inputError)
         {
@@ -121,7 +122,8 @@ internal static class OAuthEndpoints
             IssuedTokens.BearerType,
             (long)issued.ExpiresIn.TotalSeconds,
             issued.RefreshToken,
-            issued.Scope.Length > 0 ? issued.Scope : null);
+            issued.Scope.Length > 0 ? issued.Scope : null,
+            issued.IdToken);
         return TypedResults.Json(response, OAuthJsonContext.Default.OAuthTokenResponse);
     }
 
