@@ -13,6 +13,9 @@ public sealed record UserProfile
 
     public string Email { get; init; } = "";
 
+    /// <summary>Whether the address was confirmed (Identity's EmailConfirmed; OpenID Connect's <c>email_verified</c>).</summary>
+    public bool EmailConfirmed { get; init; }
+
     public bool IsDisabled { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }

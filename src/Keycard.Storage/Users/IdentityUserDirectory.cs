@@ -26,6 +26,7 @@ internal sealed class IdentityUserDirectory(KeycardDbContext db) : IUserDirector
         FirstName = user.FirstName,
         LastName = user.LastName,
         Email = user.Email ?? "",
+        EmailConfirmed = user.EmailConfirmed,
         IsDisabled = user.IsDisabled,
         CreatedAt = TimeMapping.FromMs(user.CreatedAt),
         UpdatedAt = TimeMapping.FromMs(user.UpdatedAt),

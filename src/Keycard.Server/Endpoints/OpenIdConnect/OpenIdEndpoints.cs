@@ -25,6 +25,9 @@ internal static class OpenIdEndpoints
     public static IEndpointRouteBuilder MapOpenIdConnect(this IEndpointRouteBuilder routes)
     {
         routes.MapGet(ConfigurationPath, Configuration).RequireCors(ClientOriginCorsPolicyProvider.PolicyName).WithMetadata(OAuthErrorDialect.Instance);
+        routes.MapMethods(UserInfoPath, [HttpMethods.Get, HttpMethods.Post], UserInfoEndpoint.HandleAsync)
+            .RequireCors(ClientOriginCorsPolicyProvider.PolicyName)
+            .WithMetadata(OAuthErrorDialect.Instance);
         return routes;
     }
 
