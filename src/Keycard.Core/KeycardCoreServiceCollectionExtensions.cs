@@ -36,6 +36,7 @@ public static class KeycardCoreServiceCollectionExtensions
         services.AddScoped<IntrospectionService>();
         services.AddSingleton<JwtSigner>();
         services.AddSingleton<IdTokenFactory>();
+        services.AddSingleton<IdTokenHintReader>();
         services.AddScoped<UserInfoService>();
         return services;
     }

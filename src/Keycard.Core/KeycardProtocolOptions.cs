@@ -11,6 +11,12 @@ public sealed class KeycardProtocolOptions
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
+    /// How long a browser sign-in session (and its cookie) lasts from the password entry: <c>Keycard:SessionLifetime</c>,
+    /// the same setting the server's cookie reads (validated there).
+    /// </summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
     /// A rotated refresh token presented again by the same client within this window gets a fresh answer
     /// instead of revoking its family: two browser tabs refreshing at once (RFC 9700 §4.14.2 allows the trade-off).
     /// </summary>

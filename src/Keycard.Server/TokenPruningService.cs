@@ -38,6 +38,12 @@ internal sealed partial class TokenPruningService(
 
     public static async Task<int> PruneAsync(IServiceScopeFactory scopes, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
+        // Sign-in sessions expired or ended before the cutoff: a cookie naming one is refused either way.
+        await using (var sessionScope = scopes.CreateAsyncScope())
+        {
+            await sessionScope.ServiceProvider.GetRequiredService<ISignInSessionStore>().PruneAsync(cutoff, cancellationToken);
+        }
+
         var total = 0;
         while (true)
         {

@@ -46,6 +46,7 @@ public static class KeycardStorageServiceCollectionExtensions
         services.AddOptions<StoreCacheOptions>();
         services.AddSingleton<StoreCache>();
         services.AddSingleton<DatabaseHealth>();
+        services.AddScoped<ISignInSessionStore, EfSignInSessionStore>();
         services.AddScoped<EfClientStore>();
         services.AddScoped<IClientStore, CachingClientStore>();
         services.AddScoped<EfTokenStore>();

@@ -20,6 +20,7 @@ public sealed record AuthorizationPolicy
         RequireScope = false,
         RequireState = false,
         RequirePkceForPublicClients = true,
+        OpenIdConnect = true,
     };
 
     public bool RequireRedirectUri { get; init; }
@@ -29,6 +30,9 @@ public sealed record AuthorizationPolicy
     public bool RequireState { get; init; }
 
     public bool RequirePkceForPublicClients { get; init; }
+
+    /// <summary>OpenID Connect Core §3.1.2: prompt, max_age, id_token_hint and the unsupported request parameters are honoured.</summary>
+    public bool OpenIdConnect { get; init; }
 
     /// <summary>
     /// A missing response_type, scope or state is shown on the error page instead of redirected: the guide's page

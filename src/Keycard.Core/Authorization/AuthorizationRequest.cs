@@ -22,6 +22,27 @@ public sealed record AuthorizationRequest
     /// <summary>OpenID Connect Core §3.1.2.1: echoed in the ID token, binding it to the client's session.</summary>
     public string? Nonce { get; init; }
 
+    /// <summary>OpenID Connect Core §3.1.2.1: space-separated none, login, consent, select_account.</summary>
+    public string? Prompt { get; init; }
+
+    /// <summary>OpenID Connect Core §3.1.2.1: seconds since the last password entry the client accepts, as sent.</summary>
+    public string? MaxAge { get; init; }
+
+    /// <summary>OpenID Connect Core §3.1.2.1: prefills the user name on the form.</summary>
+    public string? LoginHint { get; init; }
+
+    /// <summary>OpenID Connect Core §3.1.2.1: an ID token Keycard issued, naming the user the client expects.</summary>
+    public string? IdTokenHint { get; init; }
+
+    /// <summary>OpenID Connect Core §6: request objects, which Keycard does not support (request_not_supported).</summary>
+    public bool HasRequestObject { get; init; }
+
+    /// <summary>OpenID Connect Core §6.2: request_uri, not supported (request_uri_not_supported).</summary>
+    public bool HasRequestUri { get; init; }
+
+    /// <summary>OpenID Connect Core §7.2.1: the registration parameter, not supported (registration_not_supported).</summary>
+    public bool HasRegistration { get; init; }
+
     /// <summary>
     /// A parameter other than client_id and redirect_uri the dialect could not read (sent twice, too long, a control
     /// character). It is reported like any other invalid request: to the client once the client and its redirect URI

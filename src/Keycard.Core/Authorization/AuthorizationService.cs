@@ -1,6 +1,8 @@
 using Keycard.Core.Clients;
 using Keycard.Core.Errors;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Scopes;
+using Keycard.Core.Security;
 using Keycard.Core.Storage;
 using Keycard.Core.Users;
 using Microsoft.Extensions.Options;
@@ -20,13 +22,18 @@ public sealed class AuthorizationService(
     CodeIssuer codes,
     IUserDirectory users,
     IOptions<KeycardProtocolOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    ISignInSessionStore sessions,
+    IdTokenHintReader hints)
 {
     /// <summary>Step 1: RFC 6749 §4.1.1. The result says whether an error may go back to the client (§4.1.2.1).</summary>
     public Task<AuthorizationValidation> ValidateAsync(AuthorizationRequest request, AuthorizationPolicy policy, CancellationToken cancellationToken) =>
         validator.ValidateAsync(request, policy, cancellationToken);
 
-    /// <summary>Step 2, from the sign-in form: the user's password, then the code.</summary>
+    /// <summary>
+    /// Step 2, from the sign-in form: the user's password, then a new sign-in session (its id goes into the cookie and
+    /// the ID token's <c>sid</c>), then the code.
+    /// </summary>
     public async Task<Result<AuthorizationResponse>> SignInAsync(
         AuthorizationValidation request, string? userName, string? password, string? sourceAddress, CancellationToken cancellationToken)
     {
@@ -44,26 +51,80 @@ public sealed class AuthorizationService(
             return ProtocolError.InvalidGrant(PasswordSignIn.InvalidCredentials);
         }
 
-        return await RespondAsync(request, user, time.GetUtcNow(), null, cancellationToken);
+        var now = time.GetUtcNow();
+        var session = new SignInSessionRecord(SecureToken.Generate(), user.Id, now, now + options.Value.SessionLifetime);
+        await sessions.AddAsync(session, cancellationToken);
+        return await CompleteAsync(request, user, session, cancellationToken);
     }
 
     /// <summary>
-    /// Step 2, from a browser's sign-in session: the code without the form, while the session is still the user's.
-    /// A session ends when the user is removed or disabled or their record changes (a password change included).
-    /// Null when the session no longer holds.
+    /// Step 2, before any form (OpenID Connect Core §3.1.2.3): a code at once when the browser's sign-in session still
+    /// holds and the request lets it (no prompt=login or select_account, max_age not exceeded, id_token_hint naming the
+    /// session's user); otherwise the form, or under prompt=none the error the client expects (§3.1.2.6).
     /// </summary>
-    public async Task<AuthorizationResponse?> ResumeSessionAsync(
-        AuthorizationValidation request, int userId, string userVersion, CancellationToken cancellationToken)
+    /// <param name="ticket">What the browser's cookie claims, or null without one.</param>
+    /// <param name="issuer">The issuer the id_token_hint must have been issued by.</param>
+    public async Task<AuthorizationOutcome> ContinueAsync(
+        AuthorizationValidation request, SessionTicket? ticket, string issuer, CancellationToken cancellationToken)
     {
         RequireValid(request);
-        var user = await users.FindAsync(userId, cancellationToken);
-        if (user is not { IsDisabled: false } || !string.Equals(user.Version, userVersion, StringComparison.Ordinal))
+        var showForm = new AuthorizationOutcome { LoginHint = request.Request.LoginHint };
+        IdTokenHint? hint = null;
+        if (request.Request.IdTokenHint is { } hintValue)
         {
-            return null;
+            hint = await hints.ReadAsync(hintValue, issuer, cancellationToken);
+            if (hint is null)
+            {
+                return new AuthorizationOutcome { Error = ProtocolError.InvalidRequest("The id_token_hint is not an ID token this server issued.") };
+            }
         }
 
-        return await RespondAsync(request, user, time.GetUtcNow(), null, cancellationToken);
+        var (session, user) = ticket is null ? (null, null) : await ResumeAsync(ticket, cancellationToken);
+        var now = time.GetUtcNow();
+        var prompts = request.Prompts;
+        var needsPassword = session is null || user is null
+            || prompts.Contains(PromptValues.Login, StringComparer.Ordinal)
+            || prompts.Contains(PromptValues.SelectAccount, StringComparer.Ordinal)
+
+            // Core §3.1.2.1: max_age=0 is prompt=login; otherwise a sign-in older than max_age needs the password again.
+            || (request.MaxAge is { } maxAge && (maxAge == TimeSpan.Zero || now - session.AuthTime > maxAge))
+
+            // Core §3.1.2.1: the hint names the user the client expects; another user's session does not answer for it.
+            || (hint is not null && hint.UserId != session.UserId);
+        if (needsPassword)
+        {
+            return request.PromptNone
+                ? new AuthorizationOutcome { Error = new ProtocolError(OpenIdErrorCodes.LoginRequired, "The user must sign in, which prompt=none does not allow.") }
+                : showForm;
+        }
+
+        return new AuthorizationOutcome { Response = await CompleteAsync(request, user!, session!, cancellationToken) };
     }
+
+    /// <summary>
+    /// The session the cookie names, while it holds: the row exists, has not ended or expired, belongs to the cookie's
+    /// user, and the user is still enabled with the record version the cookie was issued for (a password change ends it).
+    /// </summary>
+    public async Task<(SignInSessionRecord? Session, UserProfile? User)> ResumeAsync(SessionTicket ticket, CancellationToken cancellationToken)
+    {
+        var session = await sessions.FindAsync(ticket.SessionId, cancellationToken);
+        if (session is null || session.UserId != ticket.UserId || !session.IsActiveAt(time.GetUtcNow()))
+        {
+            return (null, null);
+        }
+
+        var user = await users.FindAsync(ticket.UserId, cancellationToken);
+        return user is not { IsDisabled: false } || !string.Equals(user.Version, ticket.UserVersion, StringComparison.Ordinal)
+            ? (null, null)
+            : (session, user);
+    }
+
+    /// <summary>
+    /// After the user is known, by password or session: the one place a step between sign-in and the code belongs
+    /// (consent, issue 16, reads <see cref="AuthorizationValidation.Prompts"/> here), then the code.
+    /// </summary>
+    private Task<AuthorizationResponse> CompleteAsync(AuthorizationValidation request, UserProfile user, SignInSessionRecord session, CancellationToken cancellationToken) =>
+        RespondAsync(request, user, session.AuthTime, session.Id, cancellationToken);
 
     /// <summary>
     /// The iOFFICE password code endpoint: the same sequence with the client authenticated by its secret, no
@@ -133,7 +194,7 @@ public sealed class AuthorizationService(
             SessionId = sessionId,
         };
         var code = await codes.IssueAsync(binding, cancellationToken);
-        return new AuthorizationResponse(code, request.RedirectUri!, request.Request.State, user);
+        return new AuthorizationResponse(code, request.RedirectUri!, request.Request.State, user, sessionId);
     }
 
     private static void RequireValid(AuthorizationValidation request)

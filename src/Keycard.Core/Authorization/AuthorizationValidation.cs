@@ -27,5 +27,14 @@ public sealed record AuthorizationValidation
 
     public bool CanRedirect { get; init; }
 
+    /// <summary>OpenID Connect Core §3.1.2.1: the prompt values asked for (empty when none), for the sign-in and consent steps.</summary>
+    public IReadOnlyList<string> Prompts { get; init; } = [];
+
+    /// <summary>OpenID Connect Core §3.1.2.1 max_age, or null when not sent.</summary>
+    public TimeSpan? MaxAge { get; init; }
+
+    /// <summary>True when the request asked that no page be shown (prompt=none, Core §3.1.2.1).</summary>
+    public bool PromptNone => Prompts.Contains(OpenIdConnect.PromptValues.None, StringComparer.Ordinal);
+
     public bool IsValid => Error is null;
 }

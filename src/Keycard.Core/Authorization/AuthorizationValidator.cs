@@ -1,5 +1,6 @@
 using Keycard.Core.Clients;
 using Keycard.Core.Errors;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Scopes;
 using Keycard.Core.Security;
 using Keycard.Core.Storage;
@@ -13,6 +14,9 @@ public sealed class AuthorizationValidator(IClientStore clients)
 
     /// <summary>The stored column's length (tokens.nonce).</summary>
     public const int MaxNonceLength = 500;
+
+    /// <summary>A hundred years: beyond it, max_age means nothing.</summary>
+    private const long MaxMaxAgeSeconds = 100L * 365 * 24 * 3600;
 
     public async Task<AuthorizationValidation> ValidateAsync(
         AuthorizationRequest request, AuthorizationPolicy policy, CancellationToken cancellationToken)
@@ -112,9 +116,52 @@ public sealed class AuthorizationValidator(IClientStore clients)
         }
 
         var requirePkce = policy.RequirePkceForPublicClients && !client.IsConfidential;
-        return FindPkceError(client, request.CodeChallenge, request.CodeChallengeMethod, requirePkce) is { } pkce
-            ? valid with { Error = pkce.Error, Parameter = pkce.Parameter }
-            : valid;
+        if (FindPkceError(client, request.CodeChallenge, request.CodeChallengeMethod, requirePkce) is { } pkce)
+        {
+            return valid with { Error = pkce.Error, Parameter = pkce.Parameter };
+        }
+
+        return policy.OpenIdConnect ? ValidateOpenIdConnect(valid) : valid;
+    }
+
+    /// <summary>OpenID Connect Core §3.1.2.1, §6 and §7.2.1: the parameters a Basic OP reads beyond OAuth's.</summary>
+    private static AuthorizationValidation ValidateOpenIdConnect(AuthorizationValidation valid)
+    {
+        var request = valid.Request;
+        if (request.HasRequestObject)
+        {
+            return valid with { Error = new ProtocolError(OpenIdErrorCodes.RequestNotSupported, "Request objects (the request parameter) are not supported."), Parameter = "request" };
+        }
+
+        if (request.HasRequestUri)
+        {
+            return valid with { Error = new ProtocolError(OpenIdErrorCodes.RequestUriNotSupported, "The request_uri parameter is not supported."), Parameter = "request_uri" };
+        }
+
+        if (request.HasRegistration)
+        {
+            return valid with { Error = new ProtocolError(OpenIdErrorCodes.RegistrationNotSupported, "The registration parameter is not supported."), Parameter = "registration" };
+        }
+
+        // Unknown prompt values are ignored; none with any other value is an error (Core §3.1.2.1).
+        var prompts = ScopeRules.Split(request.Prompt).Where(p => PromptValues.All.Contains(p, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
+        if (prompts.Contains(PromptValues.None, StringComparer.Ordinal) && ScopeRules.Split(request.Prompt).Length > 1)
+        {
+            return valid with { Error = ProtocolError.InvalidRequest("prompt=none cannot be combined with other prompt values."), Parameter = "prompt" };
+        }
+
+        TimeSpan? maxAge = null;
+        if (request.MaxAge is not null)
+        {
+            if (!long.TryParse(request.MaxAge, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds > MaxMaxAgeSeconds)
+            {
+                return valid with { Error = ProtocolError.InvalidRequest("max_age must be a non-negative number of seconds."), Parameter = "max_age" };
+            }
+
+            maxAge = TimeSpan.FromSeconds(seconds);
+        }
+
+        return valid with { Prompts = prompts, MaxAge = maxAge };
     }
 
     /// <summary>

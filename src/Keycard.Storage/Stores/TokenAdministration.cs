@@ -26,11 +26,17 @@ public sealed class TokenAdministration(KeycardDbContext db, UserManager<Keycard
         return await RevokeUserTokensAsync(user.Id, cancellationToken);
     }
 
-    /// <summary>Revokes every live code and token the user holds; returns how many.</summary>
-    public Task<int> RevokeUserTokensAsync(int userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes every live code and token the user holds and ends their server-side sign-in sessions (the
+    /// <c>sign_in_sessions</c> rows, so the sessions are over even before the version stamp is checked); returns how
+    /// many tokens were revoked.
+    /// </summary>
+    public async Task<int> RevokeUserTokensAsync(int userId, CancellationToken cancellationToken)
     {
         var nowMs = TimeMapping.ToMs(time.GetUtcNow());
-        return db.Tokens.Where(t => t.UserId == userId && t.RevokedAt == null)
+        await db.SignInSessions.Where(s => s.UserId == userId && s.EndedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, nowMs), cancellationToken);
+        return await db.Tokens.Where(t => t.UserId == userId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, nowMs), cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using Keycard.Core.Authorization;
 using Keycard.Core.Clients;
 using Keycard.Core.Errors;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Security;
 using Keycard.Core.Storage;
 using Keycard.Core.Tests.Fakes;
@@ -21,6 +22,7 @@ public sealed class AuthorizationServiceTests
 
     private readonly CoreHarness _core;
     private readonly UserDirectory _users = new();
+    private readonly InMemorySignInSessionStore _sessions = new();
     private readonly AuthorizationService _service;
 
     public AuthorizationServiceTests()
@@ -33,7 +35,7 @@ public sealed class AuthorizationServiceTests
         _core.Clients.AddAsync(closed, CancellationToken.None).GetAwaiter().GetResult();
         _core.Clients.AddAsync(single, CancellationToken.None).GetAwaiter().GetResult();
         _service = new AuthorizationService(
-            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, _users, Options.Create(_core.Protocol), _core.Time);
+            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, _users, Options.Create(_core.Protocol), _core.Time, _sessions, new IdTokenHintReader(_core.SigningKeys));
     }
 
     // ---- Validation: what goes back to the client (RFC 6749 §4.1.2.1) ----
@@ -229,30 +231,226 @@ public sealed class AuthorizationServiceTests
     // ---- Sign-in sessions ----
 
     [Fact]
-    public async Task ResumeSession_UserRecordUnchanged_IssuesACodeWithoutAPassword()
+    public async Task SignIn_RightPassword_StartsASessionWhoseIdAndAuthTimeTheCodeCarries()
     {
-        var validation = await ValidateAsync(Request(), AuthorizationPolicy.IOffice);
+        var validation = await ValidateAsync(OpenIdRequest(), AuthorizationPolicy.Standard);
 
-        var response = await _service.ResumeSessionAsync(validation, FakeUserAuthenticator.UserId, UserDirectory.Version, CancellationToken.None);
+        var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, "192.0.2.1", CancellationToken.None);
 
-        Assert.NotNull(response);
-        Assert.Equal(0, _core.Users.Checks);
-        Assert.Equal(FakeUserAuthenticator.UserId, (await StoredCodeAsync(response.Code.Code)).UserId);
+        var session = Assert.Single(_sessions.All.Values);
+        Assert.Equal(session.Id, result.Value!.SessionId);
+        Assert.Equal(FakeUserAuthenticator.UserId, session.UserId);
+        Assert.Equal(_core.Time.GetUtcNow() + _core.Protocol.SessionLifetime, session.ExpiresAt);
+        var code = await StoredCodeAsync(result.Value.Code.Code);
+        Assert.Equal(session.Id, code.SessionId);
+        Assert.Equal(_core.Time.GetUtcNow(), code.AuthTime);
+        Assert.Equal("n-1", code.Nonce);
+    }
+
+    [Fact]
+    public async Task Continue_LiveSession_IssuesACodeWithoutAPasswordCarryingTheSessionsAuthTime()
+    {
+        var ticket = await SignedInTicketAsync();
+        _core.Time.Advance(TimeSpan.FromMinutes(30));
+        var validation = await ValidateAsync(OpenIdRequest(), AuthorizationPolicy.Standard);
+        var checks = _core.Users.Checks;
+
+        var outcome = await _service.ContinueAsync(validation, ticket, Issuer, CancellationToken.None);
+
+        Assert.NotNull(outcome.Response);
+        Assert.Equal(checks, _core.Users.Checks);
+        var code = await StoredCodeAsync(outcome.Response.Code.Code);
+        Assert.Equal(ticket.SessionId, code.SessionId);
+        Assert.Equal(_core.Time.GetUtcNow().AddMinutes(-30), code.AuthTime);
+    }
+
+    [Fact]
+    public async Task Continue_NoCookie_ShowsTheFormPrefilledWithTheLoginHint()
+    {
+        var validation = await ValidateAsync(OpenIdRequest() with { LoginHint = "alice" }, AuthorizationPolicy.Standard);
+
+        var outcome = await _service.ContinueAsync(validation, null, Issuer, CancellationToken.None);
+
+        Assert.True(outcome.ShowSignIn);
+        Assert.Equal("alice", outcome.LoginHint);
     }
 
     [Theory]
     [InlineData("changed", false)]
     [InlineData(UserDirectory.Version, true)]
-    public async Task ResumeSession_UserChangedOrDisabled_IssuesNothing(string version, bool disabled)
+    public async Task Continue_UserChangedOrDisabled_ShowsTheFormAndIssuesNothing(string version, bool disabled)
     {
+        var ticket = await SignedInTicketAsync() with { UserVersion = version };
         _users.Disabled = disabled;
-        var validation = await ValidateAsync(Request(), AuthorizationPolicy.IOffice);
+        var before = _core.Tokens.All.Count;
+        var validation = await ValidateAsync(OpenIdRequest(), AuthorizationPolicy.Standard);
 
-        var response = await _service.ResumeSessionAsync(validation, FakeUserAuthenticator.UserId, version, CancellationToken.None);
+        var outcome = await _service.ContinueAsync(validation, ticket, Issuer, CancellationToken.None);
 
-        Assert.Null(response);
-        Assert.Empty(_core.Tokens.All);
+        Assert.True(outcome.ShowSignIn);
+        Assert.Equal(before, _core.Tokens.All.Count);
     }
+
+    [Fact]
+    public async Task Continue_SessionEndedOrExpired_ShowsTheForm()
+    {
+        var ended = await SignedInTicketAsync();
+        await _sessions.EndAsync(ended.SessionId, _core.Time.GetUtcNow(), CancellationToken.None);
+        var validation = await ValidateAsync(OpenIdRequest(), AuthorizationPolicy.Standard);
+
+        Assert.True((await _service.ContinueAsync(validation, ended, Issuer, CancellationToken.None)).ShowSignIn);
+
+        var expired = await SignedInTicketAsync();
+        _core.Time.Advance(_core.Protocol.SessionLifetime);
+        Assert.True((await _service.ContinueAsync(validation, expired, Issuer, CancellationToken.None)).ShowSignIn);
+    }
+
+    [Theory]
+    [InlineData("login", null)]
+    [InlineData("select_account", null)]
+    [InlineData(null, "0")]
+    [InlineData(null, "60")]
+    public async Task Continue_PromptLoginOrMaxAgeExceeded_AsksForThePasswordAgain(string? prompt, string? maxAge)
+    {
+        var ticket = await SignedInTicketAsync();
+        _core.Time.Advance(TimeSpan.FromSeconds(61));
+        var validation = await ValidateAsync(OpenIdRequest() with { Prompt = prompt, MaxAge = maxAge }, AuthorizationPolicy.Standard);
+
+        var outcome = await _service.ContinueAsync(validation, ticket, Issuer, CancellationToken.None);
+
+        // OpenID Connect Core §3.1.2.1: prompt=login and max_age force a fresh password; max_age=0 always does.
+        Assert.True(outcome.ShowSignIn);
+    }
+
+    [Fact]
+    public async Task Continue_MaxAgeNotExceeded_UsesTheSession()
+    {
+        var ticket = await SignedInTicketAsync();
+        _core.Time.Advance(TimeSpan.FromSeconds(59));
+        var validation = await ValidateAsync(OpenIdRequest() with { MaxAge = "60" }, AuthorizationPolicy.Standard);
+
+        Assert.NotNull((await _service.ContinueAsync(validation, ticket, Issuer, CancellationToken.None)).Response);
+    }
+
+    [Fact]
+    public async Task Continue_PromptNoneWithoutSession_IsLoginRequiredForTheClient()
+    {
+        var validation = await ValidateAsync(OpenIdRequest() with { Prompt = "none" }, AuthorizationPolicy.Standard);
+
+        var outcome = await _service.ContinueAsync(validation, null, Issuer, CancellationToken.None);
+
+        // Core §3.1.2.6: prompt=none never shows a page.
+        Assert.Equal(OpenIdErrorCodes.LoginRequired, outcome.Error?.Code);
+        Assert.Null(outcome.Response);
+    }
+
+    [Fact]
+    public async Task Continue_PromptNoneWithSession_IssuesTheCode()
+    {
+        var ticket = await SignedInTicketAsync();
+        var validation = await ValidateAsync(OpenIdRequest() with { Prompt = "none" }, AuthorizationPolicy.Standard);
+
+        Assert.NotNull((await _service.ContinueAsync(validation, ticket, Issuer, CancellationToken.None)).Response);
+    }
+
+    [Fact]
+    public async Task Continue_IdTokenHintForAnotherUserUnderPromptNone_IsLoginRequired()
+    {
+        var ticket = await SignedInTicketAsync();
+        var hint = await HintAsync(userId: 99);
+        var validation = await ValidateAsync(OpenIdRequest() with { Prompt = "none", IdTokenHint = hint }, AuthorizationPolicy.Standard);
+
+        var outcome = await _service.ContinueAsync(validation, ticket, Issuer, CancellationToken.None);
+
+        Assert.Equal(OpenIdErrorCodes.LoginRequired, outcome.Error?.Code);
+    }
+
+    [Fact]
+    public async Task Continue_ExpiredIdTokenHintForTheSessionsUser_IsAccepted()
+    {
+        var ticket = await SignedInTicketAsync();
+        var hint = await HintAsync(FakeUserAuthenticator.UserId);
+        _core.Time.Advance(TimeSpan.FromHours(3));
+        var validation = await ValidateAsync(OpenIdRequest() with { Prompt = "none", IdTokenHint = hint }, AuthorizationPolicy.Standard);
+
+        // Core §3.1.2.1: the hint's expiry does not matter; it only names the user.
+        Assert.NotNull((await _service.ContinueAsync(validation, ticket, Issuer, CancellationToken.None)).Response);
+    }
+
+    [Fact]
+    public async Task Continue_IdTokenHintFromAnotherIssuer_IsInvalidRequest()
+    {
+        var hint = await HintAsync(FakeUserAuthenticator.UserId, issuer: "https://evil.example.com");
+        var validation = await ValidateAsync(OpenIdRequest() with { IdTokenHint = hint }, AuthorizationPolicy.Standard);
+
+        var outcome = await _service.ContinueAsync(validation, null, Issuer, CancellationToken.None);
+
+        Assert.Equal(OAuthErrorCodes.InvalidRequest, outcome.Error?.Code);
+    }
+
+    [Theory]
+    [InlineData("none login")]
+    [InlineData("none consent")]
+    public async Task Validate_PromptNoneWithAnotherValue_IsRedirectedInvalidRequest(string prompt)
+    {
+        var validation = await ValidateAsync(OpenIdRequest() with { Prompt = prompt }, AuthorizationPolicy.Standard);
+
+        Assert.Equal(OAuthErrorCodes.InvalidRequest, validation.Error?.Code);
+        Assert.Equal("prompt", validation.Parameter);
+        Assert.True(validation.CanRedirect);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("soon")]
+    [InlineData("1.5")]
+    public async Task Validate_MalformedMaxAge_IsInvalidRequest(string maxAge)
+    {
+        var validation = await ValidateAsync(OpenIdRequest() with { MaxAge = maxAge }, AuthorizationPolicy.Standard);
+
+        Assert.Equal("max_age", validation.Parameter);
+    }
+
+    [Fact]
+    public async Task Validate_RequestObjectRequestUriOrRegistration_AreTheirNotSupportedErrors()
+    {
+        // OpenID Connect Core §6 and §7.2.1 error codes.
+        Assert.Equal(OpenIdErrorCodes.RequestNotSupported, (await ValidateAsync(OpenIdRequest() with { HasRequestObject = true }, AuthorizationPolicy.Standard)).Error?.Code);
+        Assert.Equal(OpenIdErrorCodes.RequestUriNotSupported, (await ValidateAsync(OpenIdRequest() with { HasRequestUri = true }, AuthorizationPolicy.Standard)).Error?.Code);
+        Assert.Equal(OpenIdErrorCodes.RegistrationNotSupported, (await ValidateAsync(OpenIdRequest() with { HasRegistration = true }, AuthorizationPolicy.Standard)).Error?.Code);
+    }
+
+    [Fact]
+    public async Task Validate_OpenIdParametersOnTheIOfficeDialect_AreIgnored()
+    {
+        var validation = await ValidateAsync(Request() with { Prompt = "none login", HasRequestObject = true }, AuthorizationPolicy.IOffice);
+
+        Assert.True(validation.IsValid);
+    }
+
+    private const string Issuer = "https://auth.example.com";
+
+    private static AuthorizationRequest OpenIdRequest() =>
+        Request() with { Scope = "openid email", CodeChallenge = Challenge, CodeChallengeMethod = Pkce.S256, Nonce = "n-1" };
+
+    private async Task<SessionTicket> SignedInTicketAsync()
+    {
+        var validation = await ValidateAsync(OpenIdRequest(), AuthorizationPolicy.Standard);
+        var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, "192.0.2.1", CancellationToken.None);
+        Assert.True(result.IsSuccess, result.Error?.Description);
+        return new SessionTicket(result.Value!.SessionId!, FakeUserAuthenticator.UserId, UserDirectory.Version);
+    }
+
+    private async Task<string> HintAsync(int userId, string issuer = Issuer) =>
+        await _core.IdTokens.CreateAsync(new IdTokenDescriptor
+        {
+            Issuer = issuer,
+            ClientId = CoreHarness.PublicClientId,
+            UserId = userId,
+            AuthTime = _core.Time.GetUtcNow(),
+            IssuedAt = _core.Time.GetUtcNow(),
+            Lifetime = TimeSpan.FromHours(1),
+        }, CancellationToken.None);
 
     // ---- The iOFFICE password code endpoint ----
 

@@ -33,6 +33,15 @@ internal static class AuthorizationRequestReader
             CodeChallenge = reader.Query(http, "code_challenge", SecureToken.MaxPresentedLength),
             CodeChallengeMethod = reader.Query(http, "code_challenge_method", 20),
             Nonce = reader.Query(http, "nonce", AuthorizationValidator.MaxNonceLength),
+            Prompt = reader.Query(http, "prompt", 100),
+            MaxAge = reader.Query(http, "max_age", 20),
+            LoginHint = reader.Query(http, "login_hint", Core.Users.PasswordSignIn.MaxUserNameLength),
+            IdTokenHint = reader.Query(http, "id_token_hint", Core.OpenIdConnect.IdTokenHintReader.MaxLength),
+
+            // Core §6 and §7.2.1: only their presence matters; display, ui_locales, claims_locales and acr_values are ignored.
+            HasRequestObject = http.Query.ContainsKey("request"),
+            HasRequestUri = http.Query.ContainsKey("request_uri"),
+            HasRegistration = http.Query.ContainsKey("registration"),
         };
         return (request with { UnreadableParameter = reader.Error }, null);
     }

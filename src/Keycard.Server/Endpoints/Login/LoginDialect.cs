@@ -16,4 +16,7 @@ internal sealed record LoginDialect
 
     /// <summary>A browser with a sign-in session gets its code at once, without the form (the standard dialect).</summary>
     public bool CompleteFromSession { get; init; }
+
+    /// <summary>The issuer an id_token_hint must come from (the standard dialect's); empty where hints are not read.</summary>
+    public string Issuer { get; init; } = "";
 }

@@ -22,14 +22,24 @@ internal static class LoginFlow
             return failure;
         }
 
-        if (dialect.CompleteFromSession
-            && await SignInSession.ReadAsync(context) is { } session
-            && await authorization.ResumeSessionAsync(validation!, session.UserId, session.UserVersion, cancellationToken) is { } response)
+        if (!dialect.CompleteFromSession)
+        {
+            return Form(context, validation!, antiforgery, userName: null, message: null, StatusCodes.Status200OK);
+        }
+
+        // OpenID Connect Core §3.1.2.3: the session, prompt, max_age and id_token_hint decide; prompt=none never shows a page.
+        var outcome = await authorization.ContinueAsync(validation!, await SignInSession.ReadAsync(context), dialect.Issuer, cancellationToken);
+        if (outcome.Response is { } response)
         {
             return new SeeOther(dialect.BuildSuccessRedirect(validation!.Client!, response), StatusCodes.Status302Found);
         }
 
-        return Form(context, validation!, antiforgery, userName: null, message: null, StatusCodes.Status200OK);
+        if (outcome.Error is { } error)
+        {
+            return new SeeOther(dialect.BuildErrorRedirect(validation!, error), StatusCodes.Status302Found);
+        }
+
+        return Form(context, validation!, antiforgery, userName: outcome.LoginHint, message: null, StatusCodes.Status200OK);
     }
 
     public static async Task<IResult> SubmitAsync(
@@ -91,7 +101,7 @@ internal static class LoginFlow
             return Form(context, validation!, antiforgery, userName, message, status);
         }
 
-        await SignInSession.SignInAsync(context, signedIn.Value.User);
+        await SignInSession.SignInAsync(context, signedIn.Value.User, signedIn.Value.SessionId!);
 
         // RFC 9700 §4.11: 303 after a credential POST so the browser does not re-post the password.
         return new SeeOther(dialect.BuildSuccessRedirect(validation!.Client!, signedIn.Value), StatusCodes.Status303SeeOther);

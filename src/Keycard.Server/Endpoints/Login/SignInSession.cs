@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Keycard.Core.Authorization;
 using Keycard.Core.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -22,6 +23,9 @@ internal static class SignInSession
     /// <summary>The user record's version (Identity's concurrency stamp): a password change, disable or edit ends every session.</summary>
     private const string StampClaim = "keycard:stamp";
 
+    /// <summary>The server-side session (the <c>sign_in_sessions</c> row): ending it ends the cookie on every node.</summary>
+    private const string SessionClaim = "sid";
+
     public static IServiceCollection AddSignInSession(this IServiceCollection services)
     {
         services.AddOptions<CookieAuthenticationOptions>(Scheme)
@@ -42,12 +46,13 @@ internal static class SignInSession
         return services;
     }
 
-    public static Task SignInAsync(HttpContext context, UserProfile user)
+    public static Task SignInAsync(HttpContext context, UserProfile user, string sessionId)
     {
         var identity = new ClaimsIdentity(
         [
             new Claim(UserIdClaim, user.Id.ToString(CultureInfo.InvariantCulture)),
             new Claim(StampClaim, user.Version),
+            new Claim(SessionClaim, sessionId),
         ], Scheme);
         return context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
     }
@@ -61,14 +66,15 @@ internal static class SignInSession
         var result = await context.AuthenticateAsync(Scheme);
         if (!result.Succeeded
             || !int.TryParse(result.Principal.FindFirstValue(UserIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
-            || result.Principal.FindFirstValue(StampClaim) is not { } stamp)
+            || result.Principal.FindFirstValue(StampClaim) is not { } stamp
+            || result.Principal.FindFirstValue(SessionClaim) is not { } sessionId)
         {
             return null;
         }
 
-        return new SessionTicket(userId, stamp);
+        return new SessionTicket(sessionId, userId, stamp);
     }
-}
 
-/// <summary>What a sign-in cookie claims: a user and the version of their record when they signed in.</summary>
-internal sealed record SessionTicket(int UserId, string UserVersion);
+    /// <summary>Deletes the browser's cookie (the server-side row is ended by the caller).</summary>
+    public static Task SignOutAsync(HttpContext context) => context.SignOutAsync(Scheme);
+}

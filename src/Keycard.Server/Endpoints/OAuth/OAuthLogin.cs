@@ -14,6 +14,7 @@ internal static class OAuthLogin
     {
         Policy = AuthorizationPolicy.Standard,
         CompleteFromSession = true,
+        Issuer = issuer,
         BuildSuccessRedirect = (_, response) => RedirectParameters.InQuery(
             response.RedirectUri,
             ("code", response.Code.Code),
