@@ -38,6 +38,7 @@ public static class KeycardCoreServiceCollectionExtensions
         services.AddSingleton<IdTokenFactory>();
         services.AddSingleton<IdTokenHintReader>();
         services.AddScoped<UserInfoService>();
+        services.AddScoped<LogoutService>();
         return services;
     }
 }

@@ -31,6 +31,15 @@ public sealed class ClientRegistration(IClientStore clients, TimeProvider time)
             }
         }
 
+        foreach (var uri in request.PostLogoutRedirectUris)
+        {
+            // RP-Initiated Logout §3: the same rules as redirect URIs (absolute, no fragment, https except loopback).
+            if (RedirectUriRules.ValidateForRegistration(uri) is { } problem)
+            {
+                return new(ClientRegistrationField.PostLogoutRedirectUri, problem, uri);
+            }
+        }
+
         foreach (var origin in request.AllowedOrigins)
         {
             if (RedirectUriRules.ValidateOrigin(origin) is { } problem)
@@ -91,6 +100,7 @@ public sealed class ClientRegistration(IClientStore clients, TimeProvider time)
             IsConfidential = request.IsConfidential,
             SecretHash = secret is null ? null : SecureToken.Hash(secret),
             RedirectUris = request.RedirectUris,
+            PostLogoutRedirectUris = request.PostLogoutRedirectUris,
             AllowedOrigins = request.AllowedOrigins,
             AllowedScopes = request.AllowedScopes,
             RequirePkce = request.RequirePkce,

@@ -8,4 +8,5 @@ public enum ClientRegistrationField
     Origin,
     ClientCredentials,
     Secret,
+    PostLogoutRedirectUri,
 }

@@ -15,6 +15,9 @@ public sealed record ClientRegistrationRequest
 
     public IReadOnlyList<string> RedirectUris { get; init; } = [];
 
+    /// <summary>OpenID Connect RP-Initiated Logout 1.0 §3: where logout may return the browser, validated like redirect URIs.</summary>
+    public IReadOnlyList<string> PostLogoutRedirectUris { get; init; } = [];
+
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
 
     /// <summary>Empty: any scope, as the guide allows.</summary>

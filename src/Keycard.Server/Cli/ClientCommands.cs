@@ -35,8 +35,10 @@ internal static class ClientCommands
         var requirePkce = new Option<bool>("--require-pkce") { Description = "Require PKCE even though the client is confidential." };
         var clientCredentials = new Option<bool>("--allow-client-credentials") { Description = "Allow the client_credentials grant (confidential clients)." };
         var noPasswordEndpoint = new Option<bool>("--no-password-endpoint") { Description = "Refuse the username/password code endpoint for this client (RFC 9700 §2.4)." };
+        var postLogout = new Option<string[]>("--post-logout-redirect-uri") { Description = "Where RP-initiated logout may return the browser, matched exactly (repeatable)." };
 
         var command = new Command("add", "Register a client.") { id, name, redirect, confidential, origin, scope, appCode, json, secretStdin, requirePkce, clientCredentials, noPasswordEndpoint };
+        command.Options.Add(postLogout);
         command.SetAction(async (parse, ct) =>
         {
             var request = new ClientRegistrationRequest
@@ -52,6 +54,7 @@ internal static class ClientCommands
                 AllowPasswordCodeEndpoint = !parse.GetValue(noPasswordEndpoint),
                 AllowClientCredentials = parse.GetValue(clientCredentials),
                 ImportsSecret = parse.GetValue(secretStdin),
+                PostLogoutRedirectUris = parse.GetValue(postLogout) ?? [],
             };
 
             // The rules live in the core (ClientRegistration); the ones that need no secret are checked before stdin is read.
@@ -119,6 +122,7 @@ internal static class ClientCommands
                 ("require_pkce", c.RequirePkce ? "yes" : "no"),
                 ("password_endpoint", c.AllowPasswordCodeEndpoint ? "allowed" : "refused"),
                 ("client_credentials", c.AllowClientCredentials ? "allowed" : "refused"),
+                ("post_logout_redirect_uris", c.PostLogoutRedirectUris.Count == 0 ? "(none)" : string.Join(' ', c.PostLogoutRedirectUris)),
                 ("created", c.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture)));
             return 0;
         });
@@ -201,6 +205,7 @@ internal static class ClientCommands
             ClientRegistrationField.RedirectUri => "--redirect-uri",
             ClientRegistrationField.Origin => "--origin",
             ClientRegistrationField.ClientCredentials => "--allow-client-credentials",
+            ClientRegistrationField.PostLogoutRedirectUri => "--post-logout-redirect-uri",
             _ => "the secret from --secret-stdin",
         };
         return problem.Value is null ? $"{subject} {problem.Problem}" : $"{subject} '{problem.Value}' {problem.Problem}";

@@ -109,4 +109,24 @@ public sealed class ClientRegistrationTests
         ClientId = "new",
         RedirectUris = [CoreHarness.RedirectUri],
     };
+
+    [Theory]
+    [InlineData("http://app.example.com/bye")]
+    [InlineData("https://app.example.com/bye#top")]
+    [InlineData("/bye")]
+    public void Validate_BadPostLogoutRedirectUri_IsRefusedLikeARedirectUri(string uri)
+    {
+        // RP-Initiated Logout §3: registered like redirect URIs (absolute, no fragment, https except loopback).
+        var problem = ClientRegistration.Validate(Request() with { PostLogoutRedirectUris = [uri] });
+
+        Assert.Equal(ClientRegistrationField.PostLogoutRedirectUri, problem?.Field);
+    }
+
+    [Fact]
+    public async Task Register_PostLogoutRedirectUris_AreStoredOnTheClient()
+    {
+        var (registered, _) = await Registration.RegisterAsync(Request() with { PostLogoutRedirectUris = ["https://app.example.com/bye", "http://127.0.0.1:8080/bye"] }, CancellationToken.None);
+
+        Assert.Equal(["https://app.example.com/bye", "http://127.0.0.1:8080/bye"], registered!.Client.PostLogoutRedirectUris);
+    }
 }

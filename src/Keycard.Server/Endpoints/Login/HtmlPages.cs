@@ -52,6 +52,21 @@ internal static class HtmlPages
         return Layout(title, Render("error.html", [("title", title), ("message", message)], [("parameter", fault)]));
     }
 
+    /// <summary>RP-Initiated Logout §2: the confirmation asked when the request carries no valid id_token_hint.</summary>
+    public static string SignOut(string action, string antiforgeryField, string antiforgeryToken, string? clientName, IEnumerable<(string Name, string Value)> hidden)
+    {
+        var fields = string.Join('\n', hidden.Select(h => Render("hidden.html", [("name", h.Name), ("value", h.Value)])));
+        var clientPart = clientName is null ? "" : Render("client-part.html", [("clientName", clientName)]);
+        var body = Render(
+            "sign-out.html",
+            [("action", action), ("antiforgeryField", antiforgeryField), ("antiforgeryToken", antiforgeryToken)],
+            [("hidden", fields), ("clientPart", clientPart)]);
+        return Layout("Sign out", body);
+    }
+
+    /// <summary>RP-Initiated Logout §4: where the browser lands when no post_logout_redirect_uri was given.</summary>
+    public static string SignedOut() => Layout("Signed out", Render("signed-out.html", []));
+
     private static string Layout(string title, string body) => Render("layout.html", [("title", title)], [("body", body)]);
 
     private static string Render(string template, (string Name, string Value)[] values, (string Name, string Html)[]? fragments = null)

@@ -28,6 +28,8 @@ internal static class OpenIdEndpoints
         routes.MapMethods(UserInfoPath, [HttpMethods.Get, HttpMethods.Post], UserInfoEndpoint.HandleAsync)
             .RequireCors(ClientOriginCorsPolicyProvider.PolicyName)
             .WithMetadata(OAuthErrorDialect.Instance);
+        routes.MapMethods(EndSessionPath, [HttpMethods.Get, HttpMethods.Post], EndSessionEndpoint.HandleAsync)
+            .WithMetadata(Login.HtmlErrorDialect.Instance);
         return routes;
     }
 
