@@ -32,7 +32,7 @@ export async function startKeycardForOpenId () {
       redirectUri = `${baseUrl}/app/callback`
       postLogoutRedirectUri = `${baseUrl}/app/signed-out`
       cli(['user', 'add', USER, '--email', 'alice@example.com', '--first-name', 'Alice', '--last-name', 'Liddell', '--password-stdin'], PASSWORD + '\n')
-      cli(['client', 'add', 'js-oidc', '--redirect-uri', redirectUri, '--json'])
+      cli(['client', 'add', 'js-oidc', '--redirect-uri', redirectUri, '--post-logout-redirect-uri', postLogoutRedirectUri, '--json'])
     }
   })
   return { base: server.baseUrl, redirectUri, postLogoutRedirectUri, clientId: 'js-oidc', stop: () => server.stop() }

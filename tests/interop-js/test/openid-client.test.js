@@ -48,6 +48,17 @@ describe('openid-client against keycard serve', () => {
     return { tokens, nonce }
   }
 
+  function authorizationUrl () {
+    return client.buildAuthorizationUrl(config, {
+      redirect_uri: keycard.redirectUri,
+      scope: 'openid',
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256'
+    })
+  }
+
   test('discovery: the OpenID Provider metadata a relying party needs', () => {
     const metadata = config.serverMetadata()
     assert.equal(metadata.issuer, keycard.base)
@@ -121,5 +132,30 @@ describe('openid-client against keycard serve', () => {
     assert.equal(refreshed.claims().auth_time, tokens.claims().auth_time)
     const userinfo = await client.fetchUserInfo(config, refreshed.access_token, tokens.claims().sub)
     assert.equal(userinfo.preferred_username, USER)
+  })
+
+  test('logout: buildEndSessionUrl ends the sign-in session; the next authorize shows the form', async () => {
+    const browser = new Browser()
+    const { tokens } = await signIn(browser)
+    // While the session lasts, authorize answers at once, without the form.
+    const resumed = await browser.open(authorizationUrl())
+    assert.equal(resumed.form, false)
+    assert.equal(resumed.location.origin + resumed.location.pathname, keycard.redirectUri)
+    assert.ok(resumed.location.searchParams.get('code'))
+
+    const state = client.randomState()
+    const logoutUrl = client.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token,
+      post_logout_redirect_uri: keycard.postLogoutRedirectUri,
+      state
+    })
+    const answer = await browser.fetch(logoutUrl)
+
+    assert.ok([302, 303].includes(answer.status), `end_session answered ${answer.status}: ${await answer.text()}`)
+    const back = new URL(answer.headers.get('location'), logoutUrl)
+    assert.equal(back.origin + back.pathname, keycard.postLogoutRedirectUri)
+    assert.equal(back.searchParams.get('state'), state)
+    const again = await browser.open(authorizationUrl())
+    assert.equal(again.form, true, 'after logout, signing in asks for the password again')
   })
 })
