@@ -25,6 +25,7 @@ before(async () => {
         cli([
           'client', 'add', appClientId,
           '--redirect-uri', `${app.baseUrl}/callback.html`,
+          '--post-logout-redirect-uri', `${app.baseUrl}/signed-out.html`,
           // The app is another origin: its discovery, token and userinfo requests need CORS.
           '--origin', app.baseUrl,
         ]);
@@ -61,7 +62,7 @@ async function profileOnCallback(page) {
 }
 
 describe('oidc-client-ts in Chromium', () => {
-  it('signinRedirect_ThroughKeycardsForm_CallbackShowsTheProfile', async () => {
+  it('signinRedirect_ThenSignoutRedirect_EndsTheKeycardSession', async () => {
     const { context, problems } = await newContext(browser);
     try {
       const page = await context.newPage();
@@ -85,6 +86,16 @@ describe('oidc-client-ts in Chromium', () => {
       assert.equal(await startAppSignIn(page), false, 'the session signs in again without the form');
       assert.equal((await profileOnCallback(page)).sub, profile.sub);
 
+      await page.goto(`${app.baseUrl}/`);
+      await page.locator('#profile').waitFor();
+      await page.locator('#sign-out').click();
+      await page.waitForURL((url) => url.origin === app.baseUrl && url.pathname === '/signed-out.html');
+      await page.locator('#signed-out:not([hidden]), #error:not([hidden])').waitFor();
+      assert.equal(await page.locator('#error').isHidden(), true, await page.locator('#error').textContent());
+      // signoutRedirectCallback found the state it sent, so this is the logout it started.
+      assert.equal(await page.locator('#signed-out').textContent(), 'signed out, state back-from-keycard');
+
+      assert.equal(await startAppSignIn(page), true, 'after sign-out, signing in asks for the password again');
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -92,3 +103,36 @@ describe('oidc-client-ts in Chromium', () => {
   });
 });
 
+describe('SDK demo sign-out', () => {
+  it('demoSignOut_OpenId_EndsTheSessionSoTheNextSignInAsksForThePassword', async () => {
+    const { context, problems } = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      await signInThroughDemo(page, server.baseUrl, demoUser, 'openid');
+      await page.locator('#userinfo-status', { hasText: 'HTTP 200' }).waitFor();
+      const claims = JSON.parse(await page.locator('#id-token-claims').textContent());
+      assert.equal(claims.iss, server.baseUrl);
+      assert.equal(claims.aud === 'demo-app' || claims.aud?.includes?.('demo-app'), true);
+      const userinfo = JSON.parse(await page.locator('#userinfo').textContent());
+      assert.equal(userinfo.sub, claims.sub);
+      assert.equal(userinfo.email, demoUser.email);
+
+      const endSession = page.waitForRequest((request) => new URL(request.url()).searchParams.has('id_token_hint'));
+      await page.locator('#sign-out').click();
+      const logoutUrl = new URL((await endSession).url());
+      assert.equal(logoutUrl.searchParams.get('client_id'), 'demo-app');
+      assert.equal(logoutUrl.searchParams.get('post_logout_redirect_uri'), `${server.baseUrl}/demo/`);
+      await page.locator('#signed-out-notice').waitFor();
+      // The SDK checked the state and took it out of the address bar.
+      assert.equal(new URL(page.url()).search, '');
+      assert.equal(await storedTokens(page), null);
+
+      await page.locator('#sign-in').click();
+      await page.waitForURL((url) => url.pathname === loginPaths.openid);
+      await page.locator('#password').waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
