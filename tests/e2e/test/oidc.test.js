@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startKeycard as startShared } from '../../Shared/keycard.js';
 import { launchChromium, newContext } from '../lib/chromium.js';
-import { fillLoginForm, loginPaths, signInThroughDemo, storedTokens } from '../lib/flows.js';
+import { fillLoginForm, loginPaths, openDemo, signInThroughDemo, storedTokens } from '../lib/flows.js';
 import { demoUser } from '../lib/keycard.js';
 import { startStaticApp } from '../lib/static-app.js';
 
@@ -104,6 +104,38 @@ describe('oidc-client-ts in Chromium', () => {
 });
 
 describe('SDK demo sign-out', () => {
+  it('demoSignOut_IOffice_ConfirmsOnKeycardsPageThenEndsTheSession', async () => {
+    const { context, problems } = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      await signInThroughDemo(page, server.baseUrl, demoUser, 'ioffice');
+      // A session to end: the standard dialect's authorize would resume it without the form.
+      const resumed = await context.request.get(
+        `${server.baseUrl}/oauth2/authorize?response_type=code&client_id=demo-app&redirect_uri=${encodeURIComponent(`${server.baseUrl}/demo/`)}` +
+          '&scope=email&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256',
+        { maxRedirects: 0 },
+      );
+      assert.ok([302, 303].includes(resumed.status()), `authorize answered ${resumed.status()}`);
+      assert.ok(new URL(resumed.headers()['location']).searchParams.get('code'));
+
+      await page.locator('#sign-out').click();
+      // No ID token in the iOFFICE dialect, so no id_token_hint: Keycard asks (RP-Initiated Logout 1.0 §2).
+      await page.waitForURL((url) => url.pathname === '/oauth2/logout');
+      assert.equal(new URL(page.url()).searchParams.get('id_token_hint'), null);
+      await page.locator('button[type=submit]').click();
+      await page.locator('#signed-out-notice').waitFor();
+      assert.equal(new URL(page.url()).search, '');
+
+      await openDemo(page, server.baseUrl, 'openid');
+      await page.locator('#sign-in').click();
+      await page.waitForURL((url) => url.pathname === loginPaths.openid);
+      await page.locator('#password').waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('demoSignOut_OpenId_EndsTheSessionSoTheNextSignInAsksForThePassword', async () => {
     const { context, problems } = await newContext(browser);
     try {
