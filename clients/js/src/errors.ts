@@ -15,6 +15,8 @@ export const SdkErrorCodes = {
   networkError: 'network_error',
   /** A caller passed something the SDK cannot use. */
   invalidRequest: 'invalid_request',
+  /** The ID token failed OpenID Connect Core §3.1.3.7's checks (issuer, audience, expiry, nonce). */
+  invalidIdToken: 'invalid_id_token',
 } as const;
 
 export interface KeycardErrorInit {

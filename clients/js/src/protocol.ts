@@ -16,7 +16,19 @@ export interface KeycardTokens {
   readonly receivedAt: number;
   /** The scope the tokens were requested with; refreshes repeat it (`x-scope`). */
   readonly scope: string;
+  /**
+   * The OpenID Connect ID token (standard dialect with the `openid` scope), checked when received; kept for
+   * `logout()`'s `id_token_hint`. A refresh without a new one keeps the last.
+   */
+  readonly idToken?: string;
 }
+
+/**
+ * Which of Keycard's two HTTP dialects the SDK speaks. `ioffice`: `/login.html`, the code in the fragment, `x-*`
+ * headers, `expires_in` in milliseconds. `standard`: RFC 6749 and OpenID Connect, endpoints from discovery
+ * (`/oauth2/authorize`, `/oauth2/token`, `/oauth2/revoke`), form bodies, `expires_in` in seconds, ID tokens.
+ */
+export type KeycardDialect = 'ioffice' | 'standard';
 
 export interface LoginUrlParameters {
   site: string;
@@ -29,12 +41,27 @@ export interface LoginUrlParameters {
 }
 
 export interface AuthorizationServerMetadata {
+  readonly issuer?: string;
+  readonly authorization_endpoint?: string;
+  readonly token_endpoint?: string;
+  readonly revocation_endpoint?: string;
+  readonly userinfo_endpoint?: string;
+  /** OpenID Connect RP-Initiated Logout 1.0 §2.1. */
+  readonly end_session_endpoint?: string;
+  readonly authorization_response_iss_parameter_supported?: boolean;
   readonly code_challenge_methods_supported?: readonly string[];
   readonly [key: string]: unknown;
 }
 
 export type RedirectResult =
-  | { readonly kind: 'code'; readonly code: string; readonly state: string | null; readonly appCode: string | null }
+  | {
+      readonly kind: 'code';
+      readonly code: string;
+      readonly state: string | null;
+      readonly appCode: string | null;
+      /** RFC 9207 `iss`, sent by the standard dialect. */
+      readonly iss?: string | null;
+    }
   | {
       readonly kind: 'error';
       readonly error: string;
@@ -92,7 +119,7 @@ export function parseRedirectUrl(url: string): RedirectResult | null {
     }
     const code = params.get('code');
     if (code) {
-      return { kind: 'code', code, state: params.get('state'), appCode: params.get('appCode') };
+      return { kind: 'code', code, state: params.get('state'), appCode: params.get('appCode'), iss: params.get('iss') };
     }
   }
   return null;
@@ -114,10 +141,17 @@ export function stripRedirectParameters(url: string): string {
   return parsed.toString();
 }
 
-/** RFC 8414 §3. Any failure means "no metadata": the caller then goes on without PKCE. */
-export async function fetchMetadata(fetchFn: FetchLike, site: string): Promise<AuthorizationServerMetadata | null> {
+/**
+ * RFC 8414 §3 (`oauth-authorization-server`) or OpenID Connect Discovery 1.0 §4 (`openid-configuration`). Any
+ * failure means "no metadata": the caller then goes on without PKCE (and the standard dialect with default paths).
+ */
+export async function fetchMetadata(
+  fetchFn: FetchLike,
+  site: string,
+  document: 'oauth-authorization-server' | 'openid-configuration' = 'oauth-authorization-server',
+): Promise<AuthorizationServerMetadata | null> {
   try {
-    const response = await fetchFn(`${site}/.well-known/oauth-authorization-server`, {
+    const response = await fetchFn(`${site}/.well-known/${document}`, {
       method: 'GET',
       credentials: 'omit',
       headers: { accept: 'application/json' },
@@ -141,6 +175,142 @@ export interface TokenRequestContext {
   clientId: string;
   redirectUri: string;
   now: () => number;
+}
+
+/** Where the standard dialect sends each request: from discovery, else Keycard's own paths. */
+export interface StandardEndpoints {
+  readonly issuer: string;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
+  readonly revocationEndpoint: string;
+  readonly userinfoEndpoint: string | null;
+  readonly endSessionEndpoint: string | null;
+  /** RFC 9207 §3: the server promises `iss` in every authorization response. */
+  readonly issParameterSupported: boolean;
+}
+
+export function standardEndpoints(site: string, metadata: AuthorizationServerMetadata | null): StandardEndpoints {
+  const url = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+  return {
+    issuer: url(metadata?.issuer) ?? site,
+    authorizationEndpoint: url(metadata?.authorization_endpoint) ?? `${site}/oauth2/authorize`,
+    tokenEndpoint: url(metadata?.token_endpoint) ?? `${site}/oauth2/token`,
+    revocationEndpoint: url(metadata?.revocation_endpoint) ?? `${site}/oauth2/revoke`,
+    userinfoEndpoint: url(metadata?.userinfo_endpoint),
+    endSessionEndpoint: url(metadata?.end_session_endpoint),
+    issParameterSupported: metadata?.authorization_response_iss_parameter_supported === true,
+  };
+}
+
+export interface AuthorizeUrlParameters {
+  authorizationEndpoint: string;
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  state: string;
+  /** OpenID Connect Core §3.1.2.1; binds the ID token to this request. */
+  nonce?: string | undefined;
+  codeChallenge?: string | undefined;
+}
+
+/** RFC 6749 §4.1.1 (with RFC 7636 and OpenID Connect's `nonce`): the standard dialect's authorization request. */
+export function buildAuthorizeUrl(parameters: AuthorizeUrlParameters): string {
+  const url = new URL(parameters.authorizationEndpoint);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('client_id', parameters.clientId);
+  url.searchParams.set('redirect_uri', parameters.redirectUri);
+  url.searchParams.set('scope', parameters.scope);
+  url.searchParams.set('state', parameters.state);
+  if (parameters.nonce !== undefined) url.searchParams.set('nonce', parameters.nonce);
+  if (parameters.codeChallenge !== undefined) {
+    url.searchParams.set('code_challenge', parameters.codeChallenge);
+    url.searchParams.set('code_challenge_method', 'S256');
+  }
+  return url.toString();
+}
+
+export interface EndSessionUrlParameters {
+  endSessionEndpoint: string;
+  clientId: string;
+  idTokenHint?: string | undefined;
+  postLogoutRedirectUri?: string | undefined;
+  state?: string | undefined;
+}
+
+/**
+ * OpenID Connect RP-Initiated Logout 1.0 §2: `id_token_hint` (recommended), `client_id`, and
+ * `post_logout_redirect_uri` with `state`, which the provider echoes on the way back (§3).
+ */
+export function buildEndSessionUrl(parameters: EndSessionUrlParameters): string {
+  const url = new URL(parameters.endSessionEndpoint);
+  if (parameters.idTokenHint !== undefined) url.searchParams.set('id_token_hint', parameters.idTokenHint);
+  url.searchParams.set('client_id', parameters.clientId);
+  if (parameters.postLogoutRedirectUri !== undefined) {
+    url.searchParams.set('post_logout_redirect_uri', parameters.postLogoutRedirectUri);
+    if (parameters.state !== undefined) url.searchParams.set('state', parameters.state);
+  }
+  return url.toString();
+}
+
+/** RFC 6749 §4.1.3 in the standard dialect: a form body, the public client named by `client_id`. */
+export function exchangeCodeStandard(
+  context: TokenRequestContext,
+  tokenEndpoint: string,
+  code: string,
+  scope: string,
+  codeVerifier: string | null,
+): Promise<KeycardTokens> {
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: context.redirectUri,
+    client_id: context.clientId,
+  });
+  if (codeVerifier !== null) form.set('code_verifier', codeVerifier);
+  return requestTokensStandard(context, tokenEndpoint, form, scope, null);
+}
+
+/** RFC 6749 §6; the scope is left out, so the server keeps the one granted. */
+export function refreshTokensStandard(
+  context: TokenRequestContext,
+  tokenEndpoint: string,
+  refreshToken: string,
+  scope: string,
+): Promise<KeycardTokens> {
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: context.clientId });
+  return requestTokensStandard(context, tokenEndpoint, form, scope, refreshToken);
+}
+
+/** RFC 7009 §2.1. */
+export async function revokeTokenStandard(
+  context: TokenRequestContext,
+  revocationEndpoint: string,
+  token: string,
+  hint: 'access_token' | 'refresh_token',
+): Promise<void> {
+  const response = await send(context.fetch, revocationEndpoint, {
+    method: 'POST',
+    credentials: 'omit',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams({ token, token_type_hint: hint, client_id: context.clientId }).toString(),
+  });
+  if (!response.ok) throw await errorFromResponse(response);
+}
+
+async function requestTokensStandard(
+  context: TokenRequestContext,
+  tokenEndpoint: string,
+  form: URLSearchParams,
+  scope: string,
+  previousRefreshToken: string | null,
+): Promise<KeycardTokens> {
+  const response = await send(context.fetch, tokenEndpoint, {
+    method: 'POST',
+    credentials: 'omit',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: form.toString(),
+  });
+  return readTokenResponse(context, response, scope, previousRefreshToken, 1000);
 }
 
 export function exchangeCode(
@@ -208,6 +378,17 @@ async function requestTokens(
     credentials: 'omit',
     headers,
   });
+  // The iOFFICE protocol gives expires_in in MILLISECONDS, unlike RFC 6749 §5.1 (seconds).
+  return readTokenResponse(context, response, scope, previousRefreshToken, 1);
+}
+
+async function readTokenResponse(
+  context: TokenRequestContext,
+  response: Response,
+  scope: string,
+  previousRefreshToken: string | null,
+  expiresInUnitMs: number,
+): Promise<KeycardTokens> {
   if (!response.ok) throw await errorFromResponse(response);
   const receivedAt = context.now();
   let body: unknown;
@@ -216,7 +397,7 @@ async function requestTokens(
   } catch (cause) {
     throw invalidResponse('the token endpoint did not answer JSON', response.status, cause);
   }
-  return parseTokenResponse(body, receivedAt, scope, previousRefreshToken, response.status);
+  return parseTokenResponse(body, receivedAt, scope, previousRefreshToken, response.status, expiresInUnitMs);
 }
 
 function parseTokenResponse(
@@ -225,6 +406,7 @@ function parseTokenResponse(
   scope: string,
   previousRefreshToken: string | null,
   status: number,
+  expiresInUnitMs: number,
 ): KeycardTokens {
   if (typeof body !== 'object' || body === null) {
     throw invalidResponse('the token endpoint answered something other than a JSON object', status);
@@ -235,10 +417,10 @@ function parseTokenResponse(
     throw invalidResponse('the token response has no access_token', status);
   }
   const refreshToken = fields['refresh_token'];
-  // The iOFFICE protocol gives expires_in in MILLISECONDS, unlike RFC 6749 §5.1 (seconds).
-  const expiresInMs = Number(fields['expires_in']);
+  const expiresInMs = Number(fields['expires_in']) * expiresInUnitMs;
   const hasExpiry = fields['expires_in'] !== undefined && fields['expires_in'] !== null && Number.isFinite(expiresInMs);
-  return {
+  const idToken = fields['id_token'];
+  const tokens: KeycardTokens = {
     tokenType: typeof fields['token_type'] === 'string' ? fields['token_type'] : 'Bearer',
     accessToken,
     refreshToken: typeof refreshToken === 'string' && refreshToken !== '' ? refreshToken : previousRefreshToken,
@@ -246,6 +428,7 @@ function parseTokenResponse(
     receivedAt,
     scope,
   };
+  return typeof idToken === 'string' && idToken !== '' ? { ...tokens, idToken } : tokens;
 }
 
 function invalidResponse(description: string, status: number, cause?: unknown): KeycardError {

@@ -48,11 +48,22 @@ export class FakeServer {
   apiOverride: ((call: RecordedCall) => Response) | null = null;
   tokenOverride: ((call: RecordedCall) => Response) | null = null;
   revokeFails = false;
+  /** Serves `/.well-known/openid-configuration` (OpenID Connect discovery) and the standard dialect's endpoints. */
+  openId = false;
+  /** Lets a test change the claims of the next ID tokens (e.g. another issuer); `alg` sets the header's. */
+  idTokenClaims: ((claims: Record<string, unknown>) => Record<string, unknown>) | null = null;
+  idTokenAlg = 'RS256';
+  /** Whether refreshes answer a new ID token. */
+  idTokenOnRefresh = true;
+  userinfoOverride: ((call: RecordedCall) => Response) | null = null;
+  readonly endSessionEndpoint = `${site}/oauth2/logout`;
 
   private counter = 0;
   readonly accessTokens = new Map<string, number>();
   readonly refreshTokens = new Set<string>();
-  readonly codes = new Map<string, { codeChallenge: string | null }>();
+  readonly codes = new Map<string, { codeChallenge: string | null; nonce?: string | null }>();
+  /** Access token → the user's sub, for userinfo. */
+  readonly subjects = new Map<string, string>();
 
   constructor(readonly clock: FakeClock) {}
 
@@ -68,6 +79,15 @@ export class FakeServer {
     await Promise.resolve();
     const path = new URL(input).pathname;
     if (path === '/.well-known/oauth-authorization-server') return this.discover();
+    if (path === '/.well-known/openid-configuration') {
+      return this.openId ? json(200, this.openIdConfiguration()) : json(404, { error: 'not_found' });
+    }
+    if (this.openId && path === '/oauth2/token') return this.standardToken(call);
+    if (this.openId && path === '/oauth2/revoke') {
+      if (this.revokeFails) throw new TypeError('Failed to fetch');
+      return new Response(null, { status: 200 });
+    }
+    if (this.openId && path === '/userinfo') return this.userinfo(call);
     if (path === '/external/api/oauth2/token') return this.token(call);
     if (path === '/external/api/oauth2/revoke') {
       if (this.revokeFails) throw new TypeError('Failed to fetch');
@@ -93,10 +113,70 @@ export class FakeServer {
     return this.calls.filter((call) => new URL(call.url).pathname.startsWith('/external/api/rest/v2/'));
   }
 
-  issueCode(codeChallenge: string | null = null): string {
+  issueCode(codeChallenge: string | null = null, nonce: string | null = null): string {
     const code = `code-${++this.counter}`;
-    this.codes.set(code, { codeChallenge });
+    this.codes.set(code, { codeChallenge, nonce });
     return code;
+  }
+
+  openIdConfiguration(): Record<string, unknown> {
+    return {
+      issuer: site,
+      authorization_endpoint: `${site}/oauth2/authorize`,
+      token_endpoint: `${site}/oauth2/token`,
+      revocation_endpoint: `${site}/oauth2/revoke`,
+      userinfo_endpoint: `${site}/userinfo`,
+      end_session_endpoint: this.endSessionEndpoint,
+      jwks_uri: `${site}/.well-known/jwks.json`,
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+      scopes_supported: ['openid', 'profile', 'email'],
+    };
+  }
+
+  /** A JWS-shaped ID token (the SDK does not check signatures: OpenID Connect Core §3.1.3.7 step 6). */
+  idToken(nonce: string | null): string {
+    const nowSeconds = Math.floor(this.clock.now() / 1000);
+    let claims: Record<string, unknown> = { iss: site, sub: '42', aud: clientId, exp: nowSeconds + 300, iat: nowSeconds, auth_time: nowSeconds };
+    if (nonce !== null) claims['nonce'] = nonce;
+    if (this.idTokenClaims) claims = this.idTokenClaims(claims);
+    const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+    return `${encode({ alg: this.idTokenAlg, typ: 'JWT', kid: 'k1' })}.${encode(claims)}.c2lnbmF0dXJl`;
+  }
+
+  private standardToken(call: RecordedCall): Response {
+    if (this.tokenOverride) return this.tokenOverride(call);
+    const form = new URLSearchParams(typeof call.body === 'string' ? call.body : '');
+    const withSeconds = (tokens: ReturnType<FakeServer['issueTokens']>, idToken: string | null) => ({
+      ...tokens,
+      expires_in: this.accessTokenLifetimeMs / 1000,
+      ...(idToken === null ? {} : { id_token: idToken }),
+    });
+    if (form.get('grant_type') === 'authorization_code') {
+      const code = this.codes.get(form.get('code') ?? '');
+      if (!code) return json(400, { error: 'invalid_grant', error_description: 'unknown code' });
+      this.codes.delete(form.get('code') ?? '');
+      const tokens = this.issueTokens();
+      this.subjects.set(tokens.access_token, '42');
+      return json(200, withSeconds(tokens, this.idToken(code.nonce ?? null)));
+    }
+    if (form.get('grant_type') === 'refresh_token') {
+      if (!this.refreshTokens.delete(form.get('refresh_token') ?? '')) {
+        return json(400, { error: 'invalid_grant', error_description: 'refresh token is not valid' });
+      }
+      const tokens = this.issueTokens();
+      this.subjects.set(tokens.access_token, '42');
+      return json(200, withSeconds(tokens, this.idTokenOnRefresh ? this.idToken(null) : null));
+    }
+    return json(400, { error: 'unsupported_grant_type' });
+  }
+
+  private userinfo(call: RecordedCall): Response {
+    if (this.userinfoOverride) return this.userinfoOverride(call);
+    const token = (call.headers['authorization'] ?? '').replace(/^Bearer /, '');
+    const sub = this.subjects.get(token);
+    if (sub === undefined) return json(401, { error: 'invalid_token' });
+    return json(200, { sub, preferred_username: 'demo', email: 'demo@example.com' });
   }
 
   /** Tokens as if issued now; returns what the token endpoint would have answered. */
@@ -237,6 +317,16 @@ export function createHarness(overrides: Partial<KeycardClientOptions> = {}): Ha
     ...overrides,
   });
   return { clock, server, storage, session, navigations, replacedUrls, client };
+}
+
+/** Login and redirect through the standard dialect (`openid` scope), leaving the client signed in. */
+export async function signInWithOpenId(h: Harness): Promise<void> {
+  await h.client.login();
+  const loginUrl = new URL(h.navigations.at(-1) ?? '');
+  const code = h.server.issueCode(loginUrl.searchParams.get('code_challenge'), loginUrl.searchParams.get('nonce'));
+  const state = loginUrl.searchParams.get('state') ?? '';
+  await h.client.handleRedirect(`${redirectUri}?code=${code}&state=${state}&iss=${encodeURIComponent(site)}`);
+  h.server.calls.length = 0;
 }
 
 /** Goes through login and the redirect, leaving the client signed in. */

@@ -28,12 +28,15 @@ internal static class DemoSetup
         var time = services.GetRequiredService<TimeProvider>();
         var existing = await clients.FindAsync(ClientId, cancellationToken);
         var redirects = new List<string> { demoRedirect, "http://127.0.0.1:8080/callback" };
+        // The demo's Sign out ends the sign-in session and comes back to the demo (OpenID Connect RP-Initiated Logout 1.0 §3).
+        var postLogoutRedirects = new List<string> { demoRedirect };
         var client = new Client
         {
             ClientId = ClientId,
             Name = "Keycard demo app",
             AppCode = ClientId,
             RedirectUris = redirects,
+            PostLogoutRedirectUris = postLogoutRedirects,
             AllowedOrigins = [baseUrl, "http://127.0.0.1:8080"],
             CreatedAt = existing?.CreatedAt ?? time.GetUtcNow(),
             UpdatedAt = time.GetUtcNow(),
@@ -42,7 +45,7 @@ internal static class DemoSetup
         {
             await clients.AddAsync(client, cancellationToken);
         }
-        else if (!existing.RedirectUris.SequenceEqual(redirects))
+        else if (!existing.RedirectUris.SequenceEqual(redirects) || !existing.PostLogoutRedirectUris.SequenceEqual(postLogoutRedirects))
         {
             await clients.UpdateAsync(client, cancellationToken);
         }

@@ -1,14 +1,20 @@
-// The Keycard demo app: signs in with the browser SDK, calls users/me, counts the access token down,
-// refreshes and signs out, and shows each protocol step as it happens. No framework, no build step.
+// The Keycard demo app: signs in with the browser SDK (OpenID Connect or the iOFFICE header flow), calls users/me,
+// counts the access token down, refreshes, shows the ID token and userinfo, and signs out (ending Keycard's sign-in
+// session), showing each protocol step as it happens. No framework, no build step.
 import { createKeycardClient, KeycardError } from '/demo/sdk/index.js';
 
-// `keycard serve --demo` registers this public client with redirect URI {baseUrl}/demo/ (Cli/DemoSetup.cs).
+// `keycard serve --demo` registers this public client with redirect URI and post-logout redirect URI
+// {baseUrl}/demo/ (Cli/DemoSetup.cs).
 const clientId = 'demo-app';
 const redirectUri = `${location.origin}/demo/`;
 
+// The protocol picked on the page: 'openid' (the standard dialect with OpenID Connect) or 'ioffice'.
+const protocolKey = 'keycard-demo:protocol';
+const protocol = localStorage.getItem(protocolKey) === 'ioffice' ? 'ioffice' : 'openid';
+
 // What must survive the trip to the login page and back lives in sessionStorage, like the SDK's own state.
 const journalKey = 'keycard-demo:journal';
-const steps = ['login', 'code', 'exchange', 'api', 'refresh', 'revoke'];
+const steps = ['login', 'code', 'exchange', 'api', 'refresh', 'revoke', 'logout'];
 const maxLogEntries = 14;
 
 const $ = (id) => {
@@ -21,7 +27,9 @@ const keycard = createKeycardClient({
   site: location.origin,
   clientId,
   redirectUri,
-  scope: 'email',
+  // `openid` makes the SDK speak the standard dialect and keep the ID token (logout's id_token_hint).
+  scope: protocol === 'openid' ? 'openid profile email' : 'email',
+  postLogoutRedirectUri: redirectUri,
   // Keycard supports S256, so the demo always uses PKCE instead of asking discovery first.
   pkce: true,
   // Short, so the countdown visibly reaches zero before the next call refreshes; apps keep the 30 s default.
@@ -79,10 +87,13 @@ function formatDuration(ms) {
 async function recordingFetch(input, init = {}) {
   const url = new URL(input, location.href);
   const method = init.method ?? 'GET';
-  const sent = new Headers(init.headers);
+  // The iOFFICE dialect's parameters are x-* headers; the standard dialect's are a form body (or a Bearer header).
+  const sent = new Map(new Headers(init.headers).entries());
+  const form = typeof init.body === 'string' ? new URLSearchParams(init.body) : new URLSearchParams();
+  for (const [name, value] of form) sent.set(`form:${name}`, value);
   const headers = [...sent.entries()]
-    .filter(([name]) => name.startsWith('x-'))
-    .map(([name, value]) => `${name}: ${/token|code|verifier/.test(name) ? short(value) : value}`);
+    .filter(([name]) => name.startsWith('x-') || name.startsWith('form:') || name === 'authorization')
+    .map(([name, value]) => `${name.replace(/^form:/, '')}${name.startsWith('form:') ? '=' : ': '}${/token|code|verifier|authorization/.test(name) ? short(value) : value}`);
   let response;
   try {
     response = await fetch(input, init);
@@ -96,25 +107,34 @@ async function recordingFetch(input, init = {}) {
   return response;
 }
 
+/** expires_in in milliseconds: the iOFFICE dialect answers milliseconds, the standard one seconds (RFC 6749 §5.1). */
+function expiresInMs(body) {
+  return protocol === 'ioffice' ? body.expires_in : body.expires_in * 1000;
+}
+
 function describeTokenAnswer(body) {
-  return `expires_in: ${body.expires_in} (ms), access_token ${short(body.access_token)}, refresh_token ${short(body.refresh_token)}`;
+  const unit = protocol === 'ioffice' ? 'ms' : 's';
+  const idToken = body.id_token ? `, id_token ${short(body.id_token)}` : '';
+  return `expires_in: ${body.expires_in} (${unit}), access_token ${short(body.access_token)}, refresh_token ${short(body.refresh_token)}${idToken}`;
 }
 
 function describeStep(path, headers, status, body) {
   if (path.endsWith('/oauth2/token')) {
-    const grant = headers.get('x-grant-type');
+    const grant = headers.get('x-grant-type') ?? headers.get('form:grant_type');
     if (grant === 'authorization_code') {
+      const verifier = headers.has('x-code-verifier') || headers.has('form:code_verifier');
+      const unit = protocol === 'ioffice' ? 'ms' : 's';
       completeStep(
         'exchange',
         body
-          ? `${status}: expires_in ${body.expires_in} ms = ${formatDuration(body.expires_in)}; ${headers.has('x-code-verifier') ? 'the PKCE verifier matched the challenge' : 'no PKCE'}.`
+          ? `${status}: expires_in ${body.expires_in} ${unit} = ${formatDuration(expiresInMs(body))}; ${verifier ? 'the PKCE verifier matched the challenge' : 'no PKCE'}${body.id_token ? '; an ID token' : ''}.`
           : `${status}: the exchange was refused.`,
       );
     } else if (grant === 'refresh_token') {
       completeStep(
         'refresh',
         body
-          ? `${status}: refresh token ${short(headers.get('x-refresh-token'))} spent, ${short(body.refresh_token)} issued with access token ${short(body.access_token)}.`
+          ? `${status}: refresh token ${short(headers.get('x-refresh-token') ?? headers.get('form:refresh_token'))} spent, ${short(body.refresh_token)} issued with access token ${short(body.access_token)}${body.id_token ? ' and a new ID token' : ''}.`
           : `${status}: the refresh was refused; the SDK signs out.`,
       );
     }
@@ -122,7 +142,7 @@ function describeStep(path, headers, status, body) {
     completeStep('api', `${status} with x-access-token: ${short(headers.get('x-access-token'))}.`);
   } else if (path.endsWith('/oauth2/revoke')) {
     const revoked = (journal.details.revoke ?? '').startsWith('Revoked') ? `${journal.details.revoke} and` : 'Revoked';
-    completeStep('revoke', `${revoked} ${short(headers.get('x-token'))} (${status})`);
+    completeStep('revoke', `${revoked} ${short(headers.get('x-token') ?? headers.get('form:token'))} (${status})`);
   }
 }
 
@@ -130,6 +150,9 @@ function describeStep(path, headers, status, body) {
 // Rendering.
 
 function renderSteps() {
+  for (const element of document.querySelectorAll('[data-protocol]')) {
+    element.hidden = element.dataset.protocol !== protocol;
+  }
   for (const step of steps) {
     const item = document.querySelector(`[data-step="${step}"]`);
     const detail = document.querySelector(`[data-detail="${step}"]`);
@@ -190,6 +213,9 @@ function renderSession() {
   if (!signedIn) {
     $('user-name').textContent = '…';
   }
+  const claims = keycard.getIdTokenClaims();
+  $('identity-card').hidden = !signedIn || claims === null;
+  $('id-token-claims').textContent = claims === null ? '–' : JSON.stringify(claims, null, 2);
   renderCountdown();
 }
 
@@ -250,7 +276,7 @@ async function signIn() {
   const url = new URL(await keycard.createLoginUrl());
   journal = { details: {}, log: [] };
   const parameters = [...url.searchParams.entries()]
-    .map(([name, value]) => `${name}=${name === 'state' || name === 'code_challenge' ? short(value) : value}`)
+    .map(([name, value]) => `${name}=${name === 'state' || name === 'code_challenge' || name === 'nonce' ? short(value) : value}`)
     .join(' · ');
   completeStep('login', parameters);
   addLog({ method: 'GET', path: url.pathname, status: 'navigate', headers: [`query: ${[...url.searchParams.keys()].join(', ')}`] });
@@ -285,29 +311,75 @@ async function refreshNow() {
   }
 }
 
+async function showUserinfo() {
+  if (keycard.getIdTokenClaims() === null) return;
+  $('userinfo-status').textContent = 'calling…';
+  try {
+    const claims = await keycard.userinfo();
+    $('userinfo-status').textContent = 'HTTP 200';
+    $('userinfo-status').dataset.ok = 'true';
+    $('userinfo').textContent = JSON.stringify(claims, null, 2);
+  } catch (error) {
+    $('userinfo-status').textContent = 'failed';
+    $('userinfo-status').dataset.ok = 'false';
+    showError(error);
+  }
+}
+
 async function signOut() {
   showError(null);
   journal.details.revoke = undefined;
-  await keycard.logout();
+  journal.details.logout = undefined;
+  // Revokes both tokens, then navigates to Keycard's end_session endpoint, which comes back to /demo/?state=….
+  await keycard.logout({
+    navigate(url) {
+      const parameters = [...new URL(url).searchParams.keys()].join(', ');
+      completeStep('logout', `Sent to ${new URL(url).pathname} with ${parameters}.`);
+      addLog({ method: 'GET', path: new URL(url).pathname, status: 'navigate', headers: [`query: ${parameters}`] });
+      location.assign(url);
+    },
+  });
   $('me').textContent = 'Signed out. The old tokens are revoked: the API would answer 401.';
   $('me-status').textContent = 'not called yet';
   delete $('me-status').dataset.ok;
 }
 
+/** Back from Keycard's end_session endpoint with the state the SDK sent. */
+function completeLogoutRedirect() {
+  if (!keycard.handleLogoutRedirect()) return false;
+  const text = "Back with the same state: Keycard's sign-in session is over, so signing in asks for the password again.";
+  completeStep('logout', `${journal.details.logout ?? ''} ${text}`.trim());
+  addLog({ method: 'GET', path: '/demo/', status: 'redirect', headers: ['?state=… (matched)'] });
+  $('signed-out-notice').textContent = 'Signed out of this app and of Keycard.';
+  $('signed-out-notice').hidden = false;
+  return true;
+}
+
 async function completeRedirect() {
+  // The iOFFICE dialect answers in the fragment, the standard one in the query.
   const fragment = new URLSearchParams(location.hash.slice(1));
-  const code = fragment.get('code');
-  const error = fragment.get('error');
+  const response = fragment.has('code') || fragment.has('error') ? fragment : new URLSearchParams(location.search);
+  const inFragment = response === fragment;
+  const code = response.get('code');
+  const error = response.get('error');
   if (!code && !error) return false;
+  const mark = inFragment ? '#' : '?';
   completeStep(
     'code',
     code
-      ? `#code=${short(code)}&appCode=${fragment.get('appCode') ?? '–'}&state=${short(fragment.get('state'))}`
-      : `#error=${error}`,
+      ? inFragment
+        ? `#code=${short(code)}&appCode=${response.get('appCode') ?? '–'}&state=${short(response.get('state'))}`
+        : `?code=${short(code)}&state=${short(response.get('state'))}&iss=${response.get('iss') ?? '–'}`
+      : `${mark}error=${error}`,
   );
-  addLog({ method: 'GET', path: '/demo/', status: 'redirect', headers: [code ? '#code=…&appCode=…&state=…' : `#error=${error}`] });
+  addLog({
+    method: 'GET',
+    path: '/demo/',
+    status: 'redirect',
+    headers: [code ? (inFragment ? '#code=…&appCode=…&state=…' : '?code=…&state=…&iss=…') : `${mark}error=${error}`],
+  });
   await keycard.handleRedirect();
-  completeStep('code', `${journal.details.code} · state matched, code removed from the address bar.`);
+  completeStep('code', `${journal.details.code} · state ${inFragment ? '' : 'and issuer '}matched, code removed from the address bar.`);
   return true;
 }
 
@@ -324,6 +396,11 @@ $('sign-in').addEventListener('click', () => signIn().catch(showError));
 $('call-api').addEventListener('click', () => callApi());
 $('refresh').addEventListener('click', () => refreshNow());
 $('sign-out').addEventListener('click', () => signOut().catch(showError));
+$('protocol').value = protocol;
+$('protocol').addEventListener('change', (event) => {
+  localStorage.setItem(protocolKey, event.target.value);
+  location.reload();
+});
 
 renderSteps();
 renderLog();
@@ -331,9 +408,12 @@ renderSession();
 setInterval(renderCountdown, 100);
 
 try {
-  const signedInNow = await completeRedirect();
+  const signedInNow = completeLogoutRedirect() ? false : await completeRedirect();
   renderSession();
-  if (signedInNow || keycard.isAuthenticated()) await callApi();
+  if (signedInNow || keycard.isAuthenticated()) {
+    await callApi();
+    await showUserinfo();
+  }
 } catch (error) {
   showError(error);
   renderSession();

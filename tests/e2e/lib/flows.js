@@ -1,21 +1,34 @@
 // What a person does in the demo app, step by step.
 import { demoUser } from './keycard.js';
 
+/** Where the demo's Sign in goes: the guide's login page, or the standard dialect's authorization endpoint. */
+export const loginPaths = { ioffice: '/login.html', openid: '/oauth2/authorize' };
+
 /**
- * Opens the demo signed out, signs in through the login page, and waits for users/me on the page.
- * Returns the login page's URL and where the login page sent the browser back to.
+ * Opens the demo signed out with the protocol picked (`ioffice` or `openid`, the demo's default), signs in through
+ * the login page, and waits for users/me on the page. Returns the login page's URL and where the login page sent the
+ * browser back to.
  */
-export async function signInThroughDemo(page, baseUrl, user = demoUser) {
-  await page.goto(`${baseUrl}/demo/`);
+export async function signInThroughDemo(page, baseUrl, user = demoUser, protocol = 'ioffice') {
+  await openDemo(page, baseUrl, protocol);
   await page.locator('#sign-in').click();
-  await page.waitForURL((url) => url.pathname === '/login.html');
+  const loginPath = loginPaths[protocol];
+  await page.waitForURL((url) => url.pathname === loginPath);
   const loginUrl = new URL(page.url());
-  const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login.html');
+  const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === loginPath);
   await fillLoginForm(page, user);
   const response = await answer;
   await page.waitForURL((url) => url.pathname === '/demo/');
   await page.locator('#me-status', { hasText: 'HTTP 200' }).waitFor();
   return { loginUrl, loginStatus: response.status(), location: response.headers()['location'] ?? null };
+}
+
+/** Opens the demo signed out with the protocol picked (the page's select, kept in localStorage). */
+export async function openDemo(page, baseUrl, protocol) {
+  await page.goto(`${baseUrl}/demo/`);
+  await page.evaluate((picked) => localStorage.setItem('keycard-demo:protocol', picked), protocol);
+  await page.reload();
+  await page.locator('#status', { hasText: /Signed (in|out)/ }).waitFor();
 }
 
 /** The login page for the demo client with the guide's five parameters, as any app would link it. */

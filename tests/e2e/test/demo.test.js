@@ -152,11 +152,13 @@ describe('demo app', () => {
     const { context, problems } = await newContext(browser);
     try {
       const page = await context.newPage();
-      await signInThroughDemo(page, server.baseUrl);
+      await signInThroughDemo(page, server.baseUrl, demoUser, 'openid');
       const tokens = await storedTokens(page);
       assert.equal((await callUsersMe(server.baseUrl, tokens.accessToken)).status, 200);
 
       await page.locator('#sign-out').click();
+      // The SDK revokes, then goes through Keycard's end_session endpoint and back to the demo.
+      await page.locator('#signed-out-notice').waitFor();
       await page.locator('#status', { hasText: 'Signed out' }).waitFor();
       await page.locator('[data-detail="revoke"]', { hasText: /Revoked .* and .*\(200\)/ }).waitFor();
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { newContext, startKeycardAndChromium } from '../lib/chromium.js';
-import { demoLoginUrl, fillLoginForm, storedTokens } from '../lib/flows.js';
+import { demoLoginUrl, fillLoginForm, openDemo, storedTokens } from '../lib/flows.js';
 import { demoUser, startKeycard } from '../lib/keycard.js';
 
 const genericFailure = 'The username or password is incorrect.';
@@ -48,7 +48,7 @@ describe('login page', () => {
     const { context, problems } = await newContext(browser);
     try {
       const page = await context.newPage();
-      await page.goto(`${server.baseUrl}/demo/`);
+      await openDemo(page, server.baseUrl, 'ioffice');
       await page.locator('#sign-in').click();
       await page.waitForURL((url) => url.pathname === '/login.html');
 
@@ -130,7 +130,7 @@ describe('login page', () => {
     const { context } = await newContext(browser);
     try {
       const page = await context.newPage();
-      await page.goto(`${server.baseUrl}/demo/`);
+      await openDemo(page, server.baseUrl, 'ioffice');
       await page.locator('#sign-in').click();
       await page.waitForURL((url) => url.pathname === '/login.html');
       const removed = await page.evaluate(() => {

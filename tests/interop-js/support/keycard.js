@@ -20,6 +20,24 @@ export async function startKeycard () {
   return { base: server.baseUrl, redirectUri, spa, web, stop: () => server.stop() }
 }
 
+/**
+ * Keycard with alice and a public OpenID Connect client js-oidc whose post-logout redirect URI is registered
+ * (OpenID Connect RP-Initiated Logout 1.0 §3), for the openid-client suite.
+ */
+export async function startKeycardForOpenId () {
+  let redirectUri, postLogoutRedirectUri
+  const server = await startShared({
+    build: true,
+    prepare ({ cli, baseUrl }) {
+      redirectUri = `${baseUrl}/app/callback`
+      postLogoutRedirectUri = `${baseUrl}/app/signed-out`
+      cli(['user', 'add', USER, '--email', 'alice@example.com', '--first-name', 'Alice', '--last-name', 'Liddell', '--password-stdin'], PASSWORD + '\n')
+      cli(['client', 'add', 'js-oidc', '--redirect-uri', redirectUri, '--post-logout-redirect-uri', postLogoutRedirectUri, '--json'])
+    }
+  })
+  return { base: server.baseUrl, redirectUri, postLogoutRedirectUri, clientId: 'js-oidc', stop: () => server.stop() }
+}
+
 /** A browser: cookies kept per run, redirects not followed, the sign-in form filled in. */
 export class Browser {
   #cookies = new Map()
@@ -34,6 +52,17 @@ export class Browser {
       this.#cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim())
     }
     return response
+  }
+
+  /**
+   * Opens the authorization URL: `{ form: true }` when Keycard shows the sign-in form, else `{ form: false, location }`
+   * where it sent the browser at once (a sign-in session still alive).
+   */
+  async open (authorizationUrl) {
+    const page = await this.fetch(authorizationUrl)
+    if (page.status === 200 && /name="password"/.test(await page.clone().text())) return { form: true, page }
+    if (page.status >= 300 && page.status < 400) return { form: false, location: new URL(page.headers.get('location'), authorizationUrl) }
+    throw new Error(`authorize answered ${page.status}: ${await page.text()}`)
   }
 
   /** Opens the authorization URL, signs in, and returns where Keycard redirects the browser. */

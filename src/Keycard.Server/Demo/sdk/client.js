@@ -1,7 +1,8 @@
 // Generated from clients/js/src by `npm run build:demo` in clients/js. Do not edit.
 import { TabCoordinator, defaultChannel, defaultLocks, } from './coordination.js';
 import { KeycardError, SdkErrorCodes, errorFromResponse } from './errors.js';
-import { buildLoginUrl, exchangeCode, fetchMetadata, normalizeSite, parseRedirectUrl, refreshTokens, revokeToken, send, stripRedirectParameters, supportsS256, } from './protocol.js';
+import { decodeIdToken, validateIdToken } from './oidc.js';
+import { buildAuthorizeUrl, buildEndSessionUrl, buildLoginUrl, exchangeCode, exchangeCodeStandard, fetchMetadata, normalizeSite, parseRedirectUrl, refreshTokens, refreshTokensStandard, revokeToken, revokeTokenStandard, send, standardEndpoints, stripRedirectParameters, supportsS256, } from './protocol.js';
 import { createCodeChallenge, createCodeVerifier, randomToken } from './random.js';
 import { browserStorage, createMemoryStorage, readJson } from './storage.js';
 const defaultRefreshMarginMs = 30_000;
@@ -23,8 +24,13 @@ export function createKeycardClient(options) {
     const navigate = options.navigate ?? defaultNavigate;
     const replaceUrl = options.replaceUrl ?? defaultReplaceUrl;
     const crypto = options.crypto ?? globalThis.crypto;
+    const dialect = options.dialect ?? (hasOpenIdScope(scope) ? 'standard' : 'ioffice');
+    if (dialect !== 'ioffice' && dialect !== 'standard') {
+        throw new KeycardError({ error: SdkErrorCodes.invalidRequest, errorDescription: `unknown dialect "${String(dialect)}"` });
+    }
     const tokensKey = `keycard:${clientId}:tokens`;
     const pendingKey = `keycard:${clientId}:login`;
+    const logoutKey = `keycard:${clientId}:logout`;
     const apiBase = `${site}/external/api/rest/v2`;
     const context = { fetch: fetchFn, site, clientId, redirectUri, now };
     const coordinator = new TabCoordinator(`keycard:${site}:${clientId}:tokens`, 
@@ -38,6 +44,7 @@ export function createKeycardClient(options) {
     const redirectsInFlight = new Map();
     let refreshInFlight = null;
     let metadata = null;
+    let openIdMetadata = null;
     coordinator.onMessage((message) => {
         if (message.type === 'changed')
             emit({ reason: message.reason, tokens: readTokens(), fromOtherTab: true });
@@ -85,17 +92,55 @@ export function createKeycardClient(options) {
         metadata ??= await fetchMetadata(fetchFn, site);
         return metadata;
     }
+    /** OpenID Connect Discovery 1.0 §4; the issuer must be the site the document was fetched from (§4.3). */
+    async function discoverOpenId() {
+        if (openIdMetadata === null) {
+            const fetched = await fetchMetadata(fetchFn, site, 'openid-configuration');
+            if (fetched !== null && fetched.issuer !== undefined && fetched.issuer !== site) {
+                throw new KeycardError({
+                    error: SdkErrorCodes.invalidResponse,
+                    errorDescription: `the discovery document names issuer "${String(fetched.issuer)}", not "${site}"`,
+                });
+            }
+            openIdMetadata = fetched;
+        }
+        return openIdMetadata;
+    }
+    /** The standard dialect's endpoints: OpenID Connect discovery, else RFC 8414, else Keycard's own paths. */
+    async function endpoints() {
+        return standardEndpoints(site, (await discoverOpenId()) ?? (await discover()));
+    }
+    async function endSessionEndpoint() {
+        if (options.endSessionEndpoint !== undefined)
+            return options.endSessionEndpoint;
+        return (await discoverOpenId())?.end_session_endpoint ?? null;
+    }
     async function createLoginUrl(loginOptions = {}) {
         const random = requireCrypto();
         const loginScope = loginOptions.scope ?? scope;
+        const standard = dialect === 'standard' ? await endpoints() : null;
         // crypto.subtle exists only in secure contexts (https, localhost); 'auto' then goes without PKCE.
-        const usePkce = pkce === 'auto' ? random.subtle !== undefined && supportsS256(await discover()) : pkce;
+        const usePkce = pkce === 'auto'
+            ? random.subtle !== undefined && supportsS256(standard !== null ? ((await discoverOpenId()) ?? (await discover())) : await discover())
+            : pkce;
         const state = randomToken(random);
         const codeVerifier = usePkce ? createCodeVerifier(random) : null;
         const codeChallenge = codeVerifier === null ? undefined : await createCodeChallenge(random, codeVerifier);
-        const pending = { state, codeVerifier, scope: loginScope };
+        // OpenID Connect Core §3.1.2.1: a nonce ties the ID token to this request (replay protection).
+        const nonce = standard !== null && hasOpenIdScope(loginScope) ? randomToken(random) : null;
+        const pending = { state, codeVerifier, scope: loginScope, nonce };
         sessionStore.setItem(pendingKey, JSON.stringify(pending));
-        return buildLoginUrl({ site, clientId, redirectUri, scope: loginScope, state, codeChallenge });
+        if (standard === null)
+            return buildLoginUrl({ site, clientId, redirectUri, scope: loginScope, state, codeChallenge });
+        return buildAuthorizeUrl({
+            authorizationEndpoint: standard.authorizationEndpoint,
+            clientId,
+            redirectUri,
+            scope: loginScope,
+            state,
+            nonce: nonce ?? undefined,
+            codeChallenge,
+        });
     }
     async function login(loginOptions = {}) {
         const url = await createLoginUrl(loginOptions);
@@ -103,8 +148,15 @@ export function createKeycardClient(options) {
     }
     function handleRedirect(url = currentUrl()) {
         const result = parseRedirectUrl(url);
-        if (result === null)
+        if (result === null) {
+            try {
+                handleLogoutRedirect(url);
+            }
+            catch (error) {
+                return Promise.reject(error);
+            }
             return Promise.resolve(null);
+        }
         // Frameworks may run the redirect handler twice (React strict mode); the code is single use.
         const existing = redirectsInFlight.get(url);
         if (existing)
@@ -115,6 +167,17 @@ export function createKeycardClient(options) {
         if (cleanUrl !== url)
             replaceUrl(cleanUrl, url);
         const completion = (async () => {
+            const standard = dialect === 'standard' ? await endpoints() : null;
+            if (standard !== null) {
+                // RFC 9207 §2.4: an authorization response from another issuer (a mix-up attack) is refused.
+                const iss = new URLSearchParams(new URL(url).search).get('iss') ?? new URLSearchParams(new URL(url).hash.slice(1)).get('iss');
+                if (iss !== null ? iss !== standard.issuer : standard.issParameterSupported) {
+                    throw new KeycardError({
+                        error: SdkErrorCodes.invalidResponse,
+                        errorDescription: `the authorization response's iss is ${iss === null ? 'missing' : `"${iss}"`}, expected "${standard.issuer}"`,
+                    });
+                }
+            }
             if (result.kind === 'error') {
                 throw new KeycardError({ error: result.error, errorDescription: result.errorDescription ?? undefined });
             }
@@ -128,7 +191,16 @@ export function createKeycardClient(options) {
                         : 'the state returned by the server does not match the one sent; call login() again',
                 });
             }
-            const tokens = await exchangeCode(context, result.code, pending.scope, pending.codeVerifier);
+            const tokens = standard === null
+                ? await exchangeCode(context, result.code, pending.scope, pending.codeVerifier)
+                : await exchangeCodeStandard(context, standard.tokenEndpoint, result.code, pending.scope, pending.codeVerifier);
+            if (standard !== null && (pending.nonce ?? null) !== null) {
+                if (tokens.idToken === undefined) {
+                    // OpenID Connect Core §3.1.3.3: a successful response to an `openid` request contains an ID token.
+                    throw new KeycardError({ error: SdkErrorCodes.invalidIdToken, errorDescription: 'the token response has no id_token' });
+                }
+                validateIdToken(tokens.idToken, { issuer: standard.issuer, clientId, nonce: pending.nonce ?? null, now: now() });
+            }
             writeTokens(tokens, 'signed-in');
             return tokens;
         })();
@@ -154,7 +226,7 @@ export function createKeycardClient(options) {
                 throw loginRequired('no refresh token was issued');
             }
             try {
-                const fresh = await refreshTokens(context, latest.refreshToken, latest.scope);
+                const fresh = await refreshWith(latest, latest.refreshToken);
                 writeTokens(fresh, 'refreshed');
                 return fresh;
             }
@@ -175,6 +247,19 @@ export function createKeycardClient(options) {
         };
         attempt.then(forget, forget);
         return attempt;
+    }
+    async function refreshWith(latest, refreshToken) {
+        if (dialect === 'ioffice')
+            return refreshTokens(context, refreshToken, latest.scope);
+        const standard = await endpoints();
+        const fresh = await refreshTokensStandard(context, standard.tokenEndpoint, refreshToken, latest.scope);
+        if (fresh.idToken === undefined) {
+            // OpenID Connect Core §12.2: the response may carry no new ID token; the last one stays the hint for logout.
+            return latest.idToken === undefined ? fresh : { ...fresh, idToken: latest.idToken };
+        }
+        const previous = latest.idToken === undefined ? null : decodeIdToken(latest.idToken);
+        validateIdToken(fresh.idToken, { issuer: standard.issuer, clientId, nonce: null, now: now(), previous });
+        return fresh;
     }
     async function freshTokens() {
         const tokens = readTokens();
@@ -235,28 +320,131 @@ export function createKeycardClient(options) {
         }
         return response;
     }
-    async function logout() {
+    async function logout(logoutOptions = {}) {
         const tokens = await coordinator.exclusive(async () => {
             const current = readTokens();
             clearTokens();
             return current;
         });
-        if (tokens === null)
+        if (tokens !== null) {
+            // Best effort: the user is signed out locally whatever the server answers.
+            await Promise.allSettled(revokeBoth(tokens));
+        }
+        if (logoutOptions.endSession === false)
             return;
-        // Best effort: the user is signed out locally whatever the server answers.
-        const revocations = [tokens.refreshToken, tokens.accessToken]
-            .filter((token) => token !== null)
-            .map((token) => revokeToken(context, token));
-        await Promise.allSettled(revocations);
+        // Without this step the browser keeps Keycard's sign-in session, and on a shared browser the next person to
+        // press "Sign in" would be signed in as this user (OpenID Connect RP-Initiated Logout 1.0 §2).
+        let endpoint;
+        try {
+            endpoint = await endSessionEndpoint();
+        }
+        catch {
+            endpoint = null;
+        }
+        if (endpoint === null)
+            return;
+        const postLogoutRedirectUri = logoutOptions.postLogoutRedirectUri ?? options.postLogoutRedirectUri;
+        let state;
+        if (postLogoutRedirectUri !== undefined) {
+            state = randomToken(requireCrypto());
+            const pending = { state, postLogoutRedirectUri };
+            sessionStore.setItem(logoutKey, JSON.stringify(pending));
+        }
+        (logoutOptions.navigate ?? navigate)(buildEndSessionUrl({
+            endSessionEndpoint: endpoint,
+            clientId,
+            idTokenHint: tokens?.idToken,
+            postLogoutRedirectUri,
+            state,
+        }));
+    }
+    function revokeBoth(tokens) {
+        if (dialect === 'ioffice') {
+            return [tokens.refreshToken, tokens.accessToken]
+                .filter((token) => token !== null)
+                .map((token) => revokeToken(context, token));
+        }
+        const revoke = async (token, hint) => revokeTokenStandard(context, (await endpoints()).revocationEndpoint, token, hint);
+        return [
+            ...(tokens.refreshToken === null ? [] : [revoke(tokens.refreshToken, 'refresh_token')]),
+            revoke(tokens.accessToken, 'access_token'),
+        ];
+    }
+    function handleLogoutRedirect(url = currentUrl()) {
+        const pending = readJson(sessionStore, logoutKey, isPendingLogout);
+        if (pending === null)
+            return false;
+        const parsed = new URL(url);
+        const expected = new URL(pending.postLogoutRedirectUri);
+        const state = parsed.searchParams.get('state');
+        if (parsed.origin !== expected.origin || parsed.pathname !== expected.pathname || state === null)
+            return false;
+        sessionStore.removeItem(logoutKey);
+        parsed.searchParams.delete('state');
+        const cleanUrl = parsed.toString();
+        if (cleanUrl !== url)
+            replaceUrl(cleanUrl, url);
+        // RP-Initiated Logout 1.0 §3: the state is the one this tab sent, or this is not our logout coming back.
+        if (!constantTimeEqual(state, pending.state)) {
+            throw new KeycardError({
+                error: SdkErrorCodes.stateMismatch,
+                errorDescription: 'the state returned after logout does not match the one sent',
+            });
+        }
+        return true;
+    }
+    async function userinfo() {
+        const endpoint = (await discoverOpenId())?.userinfo_endpoint;
+        if (typeof endpoint !== 'string') {
+            throw new KeycardError({ error: SdkErrorCodes.invalidRequest, errorDescription: 'the server lists no userinfo_endpoint' });
+        }
+        const accessToken = (await freshTokens()).accessToken;
+        const response = await send(fetchFn, endpoint, {
+            method: 'GET',
+            credentials: 'omit',
+            headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+        });
+        if (!response.ok)
+            throw await errorFromResponse(response);
+        let body;
+        try {
+            body = await response.json();
+        }
+        catch (cause) {
+            throw new KeycardError({ error: SdkErrorCodes.invalidResponse, errorDescription: 'userinfo did not answer JSON', cause });
+        }
+        if (typeof body !== 'object' || body === null || typeof body['sub'] !== 'string') {
+            throw new KeycardError({ error: SdkErrorCodes.invalidResponse, errorDescription: 'userinfo answered no sub' });
+        }
+        const claims = body;
+        const idSub = getIdTokenClaims()?.sub;
+        // OpenID Connect Core §5.3.4: answers about another user must not be used.
+        if (idSub !== undefined && claims['sub'] !== idSub) {
+            throw new KeycardError({ error: SdkErrorCodes.invalidResponse, errorDescription: 'userinfo names another sub than the ID token' });
+        }
+        return claims;
+    }
+    function getIdTokenClaims() {
+        const idToken = readTokens()?.idToken;
+        if (idToken === undefined)
+            return null;
+        try {
+            return decodeIdToken(idToken);
+        }
+        catch {
+            return null;
+        }
     }
     return {
         site,
         clientId,
         redirectUri,
         scope,
+        dialect,
         login,
         createLoginUrl,
         handleRedirect,
+        handleLogoutRedirect,
         fetch: apiFetch,
         getAccessToken: async () => (await freshTokens()).accessToken,
         refresh: () => refreshFrom(readTokens()?.accessToken ?? null),
@@ -264,6 +452,8 @@ export function createKeycardClient(options) {
         isAuthenticated: () => readTokens() !== null,
         expiresAt: () => readTokens()?.expiresAt ?? null,
         logout,
+        getIdTokenClaims,
+        userinfo,
         onChange(listener) {
             listeners.add(listener);
             return () => {
@@ -314,6 +504,15 @@ function defaultReplaceUrl(cleanUrl, originalUrl) {
         return;
     history.replaceState(history.state, '', cleanUrl);
 }
+function hasOpenIdScope(scope) {
+    return scope.split(' ').includes('openid');
+}
+function isPendingLogout(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const v = value;
+    return typeof v['state'] === 'string' && typeof v['postLogoutRedirectUri'] === 'string';
+}
 function isPendingLogin(value) {
     if (typeof value !== 'object' || value === null)
         return false;
@@ -330,6 +529,7 @@ function isStoredTokens(value) {
         typeof v['tokenType'] === 'string' &&
         typeof v['scope'] === 'string' &&
         typeof v['receivedAt'] === 'number' &&
+        (v['idToken'] === undefined || typeof v['idToken'] === 'string') &&
         (v['refreshToken'] === null || typeof v['refreshToken'] === 'string') &&
         (v['expiresAt'] === null || typeof v['expiresAt'] === 'number'));
 }

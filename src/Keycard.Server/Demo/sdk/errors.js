@@ -16,6 +16,8 @@ export const SdkErrorCodes = {
     networkError: 'network_error',
     /** A caller passed something the SDK cannot use. */
     invalidRequest: 'invalid_request',
+    /** The ID token failed OpenID Connect Core §3.1.3.7's checks (issuer, audience, expiry, nonce). */
+    invalidIdToken: 'invalid_id_token',
 };
 /**
  * Every failure the SDK reports. `error` is a stable code (see {@link SdkErrorCodes} and
