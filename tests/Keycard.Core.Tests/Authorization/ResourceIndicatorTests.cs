@@ -1,6 +1,7 @@
 using Keycard.Core.Authorization;
 using Keycard.Core.Clients;
 using Keycard.Core.Errors;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Security;
 using Keycard.Core.Tests.Fakes;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,8 @@ public sealed class ResourceIndicatorTests
             new Client { ClientId = "api-app", Name = "API app", AppCode = "api-app", RedirectUris = [CoreHarness.RedirectUri], Resources = [Api], IsConfidential = true, SecretHash = SecureToken.Hash(_core.Secret) },
             CancellationToken.None).GetAwaiter().GetResult();
         _service = new AuthorizationService(
-            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, new InMemoryUserDirectory(), Options.Create(_core.Protocol), _core.Time);
+            new AuthorizationValidator(_core.Clients), _core.ClientAuthenticator, _core.SignIn, _core.Codes, new InMemoryUserDirectory(), Options.Create(_core.Protocol), _core.Time,
+            new InMemorySignInSessionStore(), new IdTokenHintReader(_core.SigningKeys), _core.Consent);
     }
 
     private static AuthorizationRequest Request(string? resource) => new()
@@ -56,7 +58,7 @@ public sealed class ResourceIndicatorTests
         var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, "192.0.2.1", CancellationToken.None);
 
         Assert.True(result.IsSuccess, result.Error?.Description);
-        var code = await _core.Tokens.FindAsync(SecureToken.StorageKey(result.Value!.Code.Code), CancellationToken.None);
+        var code = await _core.Tokens.FindAsync(SecureToken.StorageKey(result.Value!.Code!.Code), CancellationToken.None);
         Assert.Equal(Api, code!.Resource);
     }
 
@@ -67,7 +69,7 @@ public sealed class ResourceIndicatorTests
 
         var result = await _service.SignInAsync(validation, FakeUserAuthenticator.UserName, FakeUserAuthenticator.Password, "192.0.2.1", CancellationToken.None);
 
-        var code = await _core.Tokens.FindAsync(SecureToken.StorageKey(result.Value!.Code.Code), CancellationToken.None);
+        var code = await _core.Tokens.FindAsync(SecureToken.StorageKey(result.Value!.Code!.Code), CancellationToken.None);
         Assert.Null(code!.Resource);
     }
 }
