@@ -122,7 +122,7 @@ internal static class ClientCommands
                 ("require_pkce", c.RequirePkce ? "yes" : "no"),
                 ("password_endpoint", c.AllowPasswordCodeEndpoint ? "allowed" : "refused"),
                 ("client_credentials", c.AllowClientCredentials ? "allowed" : "refused"),
-                ("post_logout_redirect_uris", c.PostLogoutRedirectUris.Count == 0 ? "(none)" : string.Join(' ', c.PostLogoutRedirectUris)),
+                ("post_logout_uris", c.PostLogoutRedirectUris.Count == 0 ? "(none)" : string.Join(' ', c.PostLogoutRedirectUris)),
                 ("created", c.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture)));
             return 0;
         });
