@@ -25,6 +25,7 @@ internal static class KeycardCli
         ClientCommands.AddTo(root);
         UserCommands.AddTo(root);
         TokenCommands.AddTo(root);
+        SessionCommands.AddTo(root);
         ConfigCommands.AddTo(root, settings ?? []);
         BackupCommands.AddTo(root);
         KeyCommands.AddTo(root);

@@ -24,7 +24,7 @@ internal static partial class LogRedaction
 
     /// <summary>Query, form or fragment parameters whose value is a credential (RFC 6749, RFC 6750 §2.3, RFC 7636).</summary>
     [GeneratedRegex(
-        @"(?<name>[?&#;](?:access_token|refresh_token|id_token|code|code_verifier|client_secret|password|token|assertion|x-auth-password|x-auth-code|x-refresh-token|x-access-token|x-token|x-client-secret)=)[^&#\s""'<>]*",
+        @"(?<name>[?&#;](?:access_token|refresh_token|id_token|id_token_hint|code|code_verifier|client_secret|password|token|assertion|x-auth-password|x-auth-code|x-refresh-token|x-access-token|x-token|x-client-secret)=)[^&#\s""'<>]*",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretParameter();
 

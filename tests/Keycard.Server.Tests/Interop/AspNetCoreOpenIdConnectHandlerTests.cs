@@ -1,0 +1,132 @@
+using System.Net;
+using System.Security.Claims;
+using Keycard.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Keycard.Server.Tests.Interop;
+
+/// <summary>
+/// ASP.NET Core's OpenID Connect handler (Microsoft.AspNetCore.Authentication.OpenIdConnect), configured with nothing
+/// but Keycard's authority and a client id, signs a user in (discovery, code + PKCE + nonce, ID token validated with
+/// the JWKS, UserInfo) and signs out through end_session. Keycard and the app each run on a TestServer; a
+/// <see cref="Browser"/> carries cookies and redirects between them.
+/// </summary>
+public sealed class AspNetCoreOpenIdConnectHandlerTests : IAsyncLifetime
+{
+    private const string AppOrigin = "https://app.test";
+    private const string KeycardOrigin = "http://localhost";
+    private const string ClientId = "oidc-app";
+
+    private readonly KeycardFactory _keycard = new();
+    private WebApplication _app = null!;
+    private Browser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        // The handler checks ID token lifetimes against the real clock.
+        _keycard.Time.SetUtcNow(DateTimeOffset.UtcNow);
+        await _keycard.SeedAsync();
+        await _keycard.AddClientAsync(KeycardFactory.NewClient(ClientId) with
+        {
+            RedirectUris = [AppOrigin + "/signin-oidc"],
+            PostLogoutRedirectUris = [AppOrigin + "/signout-callback-oidc"],
+        });
+
+        var keycardHandler = _keycard.Server.CreateHandler();
+        _app = BuildApp(keycardHandler);
+        await _app.StartAsync();
+        _browser = new Browser(new Dictionary<string, HttpMessageHandler>
+        {
+            [KeycardOrigin] = keycardHandler,
+            [AppOrigin] = _app.GetTestServer().CreateHandler(),
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _keycard.Dispose();
+    }
+
+    private static WebApplication BuildApp(HttpMessageHandler keycardBackchannel)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer(o => o.BaseAddress = new Uri(AppOrigin));
+        builder.Services
+            .AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+            })
+            .AddCookie()
+            .AddOpenIdConnect(o =>
+            {
+                o.Authority = KeycardOrigin;
+                o.RequireHttpsMetadata = false;
+                o.ClientId = ClientId;
+                o.ResponseType = "code";
+                o.UsePkce = true;
+                o.Scope.Add("profile");
+                o.Scope.Add("email");
+                o.GetClaimsFromUserInfoEndpoint = true;
+                o.SaveTokens = true;
+                o.MapInboundClaims = false;
+                o.BackchannelHttpHandler = keycardBackchannel;
+            });
+        builder.Services.AddAuthorization();
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/", (HttpContext context) =>
+        {
+            string Claim(string type) => context.User.FindFirstValue(type) ?? "-";
+            return Results.Text($"sub={Claim("sub")}; name={Claim("name")}; email={Claim("email")}; amr={Claim("amr")}");
+        }).RequireAuthorization();
+        app.MapGet("/logout", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            await context.SignOutAsync(OpenIdConnectDefaults.AuthenticationScheme, new AuthenticationProperties { RedirectUri = "/bye" });
+        });
+        app.MapGet("/bye", () => Results.Text("bye"));
+        return app;
+    }
+
+    [Fact]
+    public async Task SignInAndOut_WithTheOpenIdConnectHandler_ReadsClaimsAndEndsKeycardsSession()
+    {
+        // 1. The app challenges: Keycard's /oauth2/authorize, found through discovery, with PKCE and a nonce.
+        var (page, pageUrl) = await _browser.FollowAsync(AppOrigin + "/");
+        Assert.StartsWith(KeycardOrigin + "/oauth2/authorize?", pageUrl.ToString(), StringComparison.Ordinal);
+        var authorize = OAuthForms.Query(pageUrl);
+        Assert.Equal("S256", authorize["code_challenge_method"]);
+        Assert.True(authorize.ContainsKey("nonce"));
+
+        // 2. The user signs in; the handler redeems the code, validates the ID token (signature, nonce, at_hash) and reads UserInfo.
+        using var signedIn = await _browser.SignInAsync(page, pageUrl);
+        Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
+        var (home, homeUrl) = await _browser.FollowAsync(signedIn.Headers.Location!.ToString());
+
+        Assert.Equal(AppOrigin + "/", homeUrl.ToString());
+        var text = await home.Content.ReadAsStringAsync();
+        Assert.Matches("^sub=[0-9]+; name=Alice Liddell; email=alice@example.com; amr=pwd$", text);
+
+        // 3. Sign-out: the handler sends id_token_hint and its post_logout_redirect_uri to end_session; Keycard ends the
+        //    session and sends the browser back, and the handler lands it on /bye.
+        var (bye, byeUrl) = await _browser.FollowAsync(AppOrigin + "/logout");
+
+        Assert.Equal(AppOrigin + "/bye", byeUrl.ToString());
+        Assert.Equal("bye", await bye.Content.ReadAsStringAsync());
+
+        // 4. Keycard's session is over: the same authorization request shows the sign-in form again.
+        using var again = await _browser.GetAsync(pageUrl.ToString());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.True(await SignInForm.IsFormAsync(again));
+    }
+}
