@@ -139,7 +139,8 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(0, code);
         var lines = Lines(output);
-        Assert.Contains("client_credentials: allowed", lines);
+        // The column is as wide as the longest label (access_token_format since issue 16).
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^client_credentials:\s+allowed$"));
         var valueColumns = lines.Select(l => l.IndexOf(':', StringComparison.Ordinal) + 1 + l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].TakeWhile(c => c == ' ').Count()).Distinct();
         Assert.Single(valueColumns);
     }
