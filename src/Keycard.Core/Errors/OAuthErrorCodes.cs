@@ -20,9 +20,6 @@ public static class OAuthErrorCodes
     public const string ServerError = "server_error";
     public const string TemporarilyUnavailable = "temporarily_unavailable";
 
-    /// <summary>OpenID Connect Core §3.1.2.6: prompt=none, and the user has not consented to what the client asks.</summary>
-    public const string ConsentRequired = "consent_required";
-
     /// <summary>Keycard's own code for a throttled account or client (answered with 429 and Retry-After).</summary>
     public const string TooManyAttempts = "too_many_attempts";
 }

@@ -26,7 +26,7 @@ public sealed record ProtocolError(string Code, string Description)
 
     public static ProtocolError AccessDenied(string description) => new(OAuthErrorCodes.AccessDenied, description);
 
-    public static ProtocolError ConsentRequired(string description) => new(OAuthErrorCodes.ConsentRequired, description);
+    public static ProtocolError ConsentRequired(string description) => new(OpenIdConnect.OpenIdErrorCodes.ConsentRequired, description);
 
     public static ProtocolError TooManyAttempts(string description, TimeSpan retryAfter) =>
         new(OAuthErrorCodes.TooManyAttempts, description) { RetryAfter = retryAfter };

@@ -155,7 +155,7 @@ public sealed class ConsentStepTests
         var result = await ResumeAsync(Request() with { Prompt = "none" });
 
         // OpenID Connect Core §3.1.2.6: prompt=none must not show the consent page.
-        Assert.Equal(OAuthErrorCodes.ConsentRequired, result.Error?.Code);
+        Assert.Equal(Keycard.Core.OpenIdConnect.OpenIdErrorCodes.ConsentRequired, result.Error?.Code);
         Assert.Empty(_core.Tokens.All);
     }
 

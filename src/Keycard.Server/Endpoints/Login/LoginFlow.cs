@@ -1,5 +1,6 @@
 using Keycard.Core.Authorization;
 using Keycard.Core.Errors;
+using Keycard.Core.OpenIdConnect;
 using Keycard.Server.Http;
 using Microsoft.AspNetCore.Antiforgery;
 
@@ -94,7 +95,7 @@ internal static class LoginFlow
         }
 
         var signedIn = await authorization.SignInAsync(validation!, userName, password, SourceAddress.Of(context), cancellationToken);
-        if (!signedIn.IsSuccess && signedIn.Error.Code == OAuthErrorCodes.ConsentRequired)
+        if (!signedIn.IsSuccess && signedIn.Error.Code == OpenIdErrorCodes.ConsentRequired)
         {
             // prompt=none on a posted form: the right password, but no page may ask for consent (OpenID Connect Core §3.1.2.6).
             return new SeeOther(dialect.BuildErrorRedirect(validation!, signedIn.Error), StatusCodes.Status303SeeOther);
