@@ -25,7 +25,10 @@ public sealed class SettingsRegistryTests
         // The finder itself works: the classes the last session's registry forgot are found as bound.
         Assert.Contains((SigningKeyOptions.Section, typeof(SigningKeyOptions)), bound);
         Assert.Contains((GatewayOptions.Section, typeof(GatewayOptions)), bound);
-        var missing = bound.Except(KeycardSettings.Sections).Select(b => $"{b.Options.Name} (bound from {b.Section})").ToList();
+        // A configure step may also read below its own section (the gateway checks each of its routes): that is covered.
+        var missing = bound
+            .Where(b => !KeycardSettings.Sections.Any(s => s.Options == b.Options && (s.Section == b.Section || b.Section.StartsWith(s.Section + ":", StringComparison.Ordinal))))
+            .Select(b => $"{b.Options.Name} (bound from {b.Section})").ToList();
         Assert.True(missing.Count == 0,
             "Bound under Keycard but unknown to config show; declare `public const string Section` on: " + string.Join(", ", missing));
     }
