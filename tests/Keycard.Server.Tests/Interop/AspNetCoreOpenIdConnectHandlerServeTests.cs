@@ -1,0 +1,162 @@
+using System.Net;
+using System.Security.Claims;
+using Keycard.Server.Tests.Cli;
+using Keycard.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Keycard.Server.Tests.Interop;
+
+/// <summary>
+/// The same sign-in and sign-out as <see cref="AspNetCoreOpenIdConnectHandlerTests"/>, but against a real
+/// <c>keycard serve</c> process set up with the CLI as an operator would (a user, and a public client with its
+/// redirect and post-logout redirect URIs), and the app with ASP.NET Core's OpenID Connect handler on real Kestrel.
+/// Everything goes over real sockets on 127.0.0.1; a <see cref="Browser"/> carries the cookies and follows redirects.
+/// </summary>
+public sealed class AspNetCoreOpenIdConnectHandlerServeTests : IAsyncLifetime
+{
+    private const string ClientId = "oidc-app";
+    private const string Password = "a long enough password for alice";
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "keycard-oidc-serve", Guid.NewGuid().ToString("N"));
+    private readonly SocketsHttpHandler _http = new() { AllowAutoRedirect = false, UseCookies = false };
+    private WebApplication _app = null!;
+    private KeycardServerProcess _keycard = null!;
+    private string _appOrigin = null!;
+    private string? _keycardOrigin;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+
+        // The app first, on a port of its own: the client's redirect URIs name it. The handler reads Keycard's
+        // address (its Authority) only when the first request needs it, after Keycard has started.
+        _app = BuildApp(() => _keycardOrigin ?? throw new InvalidOperationException("Keycard has not started."), _http);
+        await _app.StartAsync();
+        _appOrigin = _app.Urls.Single().TrimEnd('/');
+
+        var (userExit, _, userError) = await KeycardProcess.RunInAsync(
+            _folder, Password, "user", "add", "alice", "--email", "alice@example.com", "--first-name", "Alice", "--last-name", "Liddell", "--password-stdin");
+        Assert.True(userExit == 0, userError);
+        var (clientExit, _, clientError) = await KeycardProcess.RunInAsync(
+            _folder, null, "client", "add", ClientId, "--name", "OIDC app",
+            "--redirect-uri", _appOrigin + "/signin-oidc",
+            "--post-logout-redirect-uri", _appOrigin + "/signout-callback-oidc");
+        Assert.True(clientExit == 0, clientError);
+
+        _keycard = await KeycardServerProcess.StartAsync(_folder, "Keycard listening on");
+        _keycardOrigin = _keycard.Url;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        if (_keycard is not null)
+        {
+            await _keycard.DisposeAsync();
+        }
+
+        _http.Dispose();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by the stopped process; the temporary folder is cleaned later.
+        }
+    }
+
+    private static WebApplication BuildApp(Func<string> keycardOrigin, HttpMessageHandler backchannel)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services
+            .AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+            })
+            .AddCookie()
+            .AddOpenIdConnect(o =>
+            {
+                o.Authority = keycardOrigin();
+                o.RequireHttpsMetadata = false;
+                o.ClientId = ClientId;
+                o.ResponseType = "code";
+                o.UsePkce = true;
+                o.Scope.Add("profile");
+                o.Scope.Add("email");
+                o.GetClaimsFromUserInfoEndpoint = true;
+                o.SaveTokens = true;
+                o.MapInboundClaims = false;
+                o.BackchannelHttpHandler = backchannel;
+
+                // Plain http on loopback: the correlation and nonce cookies are Secure by default, which a browser
+                // would not send back over http.
+                o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            });
+        builder.Services.AddAuthorization();
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/", (HttpContext context) =>
+        {
+            string Claim(string type) => context.User.FindFirstValue(type) ?? "-";
+            return Results.Text($"sub={Claim("sub")}; name={Claim("name")}; email={Claim("email")}; amr={Claim("amr")}");
+        }).RequireAuthorization();
+        app.MapGet("/logout", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            await context.SignOutAsync(OpenIdConnectDefaults.AuthenticationScheme, new AuthenticationProperties { RedirectUri = "/bye" });
+        });
+        app.MapGet("/bye", () => Results.Text("bye"));
+        return app;
+    }
+
+    [Fact]
+    public async Task SignInAndOut_AgainstKeycardServe_ReadsClaimsAndEndsKeycardsSession()
+    {
+        var browser = new Browser(new Dictionary<string, HttpMessageHandler>
+        {
+            [_keycardOrigin!] = _http,
+            [_appOrigin] = _http,
+        });
+
+        // 1. The app challenges: keycard serve's /oauth2/authorize, found through discovery, with PKCE and a nonce.
+        var (page, pageUrl) = await browser.FollowAsync(_appOrigin + "/");
+        Assert.StartsWith(_keycardOrigin + "/oauth2/authorize?", pageUrl.ToString(), StringComparison.Ordinal);
+        var authorize = OAuthForms.Query(pageUrl);
+        Assert.Equal("S256", authorize["code_challenge_method"]);
+        Assert.True(authorize.ContainsKey("nonce"));
+
+        // 2. The user signs in with the form (and its anti-forgery field); the handler redeems the code over the
+        //    network, validates the ID token against the JWKS and reads UserInfo.
+        using var signedIn = await browser.SignInAsync(page, pageUrl, "alice", Password);
+        Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
+        var (home, homeUrl) = await browser.FollowAsync(new Uri(pageUrl, signedIn.Headers.Location!).ToString());
+
+        Assert.Equal(_appOrigin + "/", homeUrl.ToString());
+        var text = await home.Content.ReadAsStringAsync();
+        Assert.Matches("^sub=[0-9]+; name=Alice Liddell; email=alice@example.com; amr=pwd$", text);
+
+        // 3. Sign-out through end_session (RP-Initiated Logout 1.0 §2, §3): id_token_hint and the registered
+        //    post_logout_redirect_uri, so Keycard ends the session without asking and sends the browser back.
+        var (bye, byeUrl) = await browser.FollowAsync(_appOrigin + "/logout");
+
+        Assert.Equal(_appOrigin + "/bye", byeUrl.ToString());
+        Assert.Equal("bye", await bye.Content.ReadAsStringAsync());
+
+        // 4. Keycard's session is over: the same authorization request shows the sign-in form again.
+        using var again = await browser.GetAsync(pageUrl.ToString());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.True(await SignInForm.IsFormAsync(again));
+    }
+}
