@@ -28,8 +28,9 @@ internal static class KeycardOpenApi
         o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Keycard";
-            document.Info.Description = "OAuth 2.0 authorization server: the iOFFICE header dialect (/external/api/oauth2/*), the standard " +
-                "RFC 6749 form dialect (/oauth2/*), the login pages and the REST API. Secrets travel in headers or form bodies, never in this document.";
+            // Markdown (the reference page renders it): paths in code spans, so their `*` is not read as emphasis.
+            document.Info.Description = "OAuth 2.0 and OpenID Connect authorization server: the iOFFICE header dialect (`/external/api/oauth2/*`), the " +
+                "standard RFC 6749 form dialect (`/oauth2/*`), the login pages and the REST API. Secrets travel in headers or form bodies, never in this document.";
             return Task.CompletedTask;
         });
         o.AddOperationTransformer((operation, context, _) =>

@@ -48,6 +48,21 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public async Task Document_Description_HasNoStrayEmphasisMarkers()
+    {
+        using var factory = await new KeycardFactory().SeedAsync();
+
+        var text = await factory.CreateClient().GetStringAsync("/openapi/v1.json");
+        var description = JsonDocument.Parse(text).RootElement.GetProperty("info").GetProperty("description").GetString()!;
+
+        // The reference page renders the description as Markdown (CommonMark): a `*` outside a code span starts
+        // emphasis, and the paths' wildcards once turned half the sentence italic.
+        var outsideCode = string.Concat(description.Split('`').Where((_, i) => i % 2 == 0));
+        Assert.Contains("`/oauth2/*`", description);
+        Assert.DoesNotContain('*', outsideCode);
+    }
+
+    [Fact]
     public async Task Reference_ByDefault_NotServed()
     {
         using var factory = await new KeycardFactory().SeedAsync();
