@@ -26,6 +26,9 @@ public sealed record AccessTokenGrant
     /// <summary>When the user entered their password (the JWT's <c>auth_time</c>, RFC 9068 §2.2.1); null when unknown.</summary>
     public DateTimeOffset? AuthTime { get; init; }
 
+    /// <summary>The browser sign-in session the authorization came from, kept on the rows so a refreshed ID token keeps its <c>sid</c>.</summary>
+    public string? SessionId { get; init; }
+
     /// <summary>Keycard's issuer as the request reached it: a JWT's <c>iss</c>, and its <c>aud</c> when no resource is named.</summary>
     public string? Issuer { get; init; }
 }

@@ -61,7 +61,7 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
 
     /// <summary>
     /// An access token in the client's format and, when <paramref name="withRefresh"/>, an opaque refresh token in the
-    /// same family. The resource and auth time are kept on the stored rows, the refresh token keeping the resource the
+    /// same family. The resource, auth time and sign-in session are kept on the stored rows, the refresh token keeping the resource the
     /// authorization is bound to.
     /// </summary>
     public async ValueTask<(IssuedTokens Response, StoredToken[] Stored)> CreatePairAsync(
@@ -70,7 +70,7 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
         var (value, stored) = string.Equals(grant.Client.AccessTokenFormat, AccessTokenFormats.Jwt, StringComparison.Ordinal)
             ? await CreateJwtAsync(grant, now, cancellationToken)
             : Create(TokenKind.AccessToken, grant.Client.ClientId, grant.UserId, grant.Scope, grant.FamilyId, now);
-        stored = stored with { Resource = grant.Resource, AuthTime = grant.AuthTime };
+        stored = stored with { Resource = grant.Resource, AuthTime = grant.AuthTime, SessionId = grant.SessionId };
         var response = new IssuedTokens { AccessToken = value, ExpiresIn = options.Value.AccessTokenLifetime, Scope = grant.Scope };
         if (!withRefresh)
         {
@@ -78,7 +78,7 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
         }
 
         var refresh = Create(TokenKind.RefreshToken, grant.Client.ClientId, grant.UserId, grant.RefreshScope ?? grant.Scope, grant.FamilyId, now);
-        return (response with { RefreshToken = refresh.Value }, [stored, refresh.Stored with { Resource = grant.BoundResource, AuthTime = grant.AuthTime }]);
+        return (response with { RefreshToken = refresh.Value }, [stored, refresh.Stored with { Resource = grant.BoundResource, AuthTime = grant.AuthTime, SessionId = grant.SessionId }]);
     }
 
     /// <summary>

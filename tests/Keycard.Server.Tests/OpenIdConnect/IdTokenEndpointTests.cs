@@ -76,6 +76,7 @@ public sealed class IdTokenEndpointTests : OAuthTestBase
         var token = await ValidateWithJwksAsync((await JsonAsync(refreshed)).GetProperty("id_token").GetString()!);
         Assert.Equal(original.Subject, token.Subject);
         Assert.Equal(original.GetPayloadValue<long>("auth_time"), token.GetPayloadValue<long>("auth_time"));
+        Assert.Equal(original.GetPayloadValue<string>("sid"), token.GetPayloadValue<string>("sid"));
         Assert.False(token.TryGetPayloadValue<string>("nonce", out _));
     }
 

@@ -77,13 +77,12 @@ public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory fact
             FamilyId = code.FamilyId,
             Resource = resource.Value,
             BoundResource = code.Resource,
+            // The sign-in the code came from travels on with its tokens: a refreshed ID token keeps auth_time and sid (OpenID Connect Core §12.2).
             AuthTime = code.AuthTime ?? code.CreatedAt,
+            SessionId = code.SessionId,
             Issuer = request.AccessTokenIssuer,
         };
         var (response, stored) = await factory.CreatePairAsync(grant, withRefresh: true, now, cancellationToken);
-
-        // The sign-in the code came from travels on with its tokens: a refreshed ID token keeps auth_time and sid (OpenID Connect Core §12.2).
-        stored = [.. stored.Select(t => t with { AuthTime = code.AuthTime ?? code.CreatedAt, SessionId = code.SessionId })];
         if (!await tokens.ExchangeAsync(hash, now, stored, cancellationToken))
         {
             // A concurrent request redeemed it first: that is a replay too (RFC 6749 §4.1.2).

@@ -57,10 +57,10 @@ public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory, 
             Resource = resource.Value,
             BoundResource = current.Resource,
             AuthTime = current.AuthTime,
+            SessionId = current.SessionId,
             Issuer = request.AccessTokenIssuer,
         };
         var (response, stored) = await factory.CreatePairAsync(grant, withRefresh: true, now, cancellationToken);
-        stored = [.. stored.Select(t => t with { AuthTime = current.AuthTime, SessionId = current.SessionId })];
         if (current.ConsumedAt is null && await tokens.ExchangeAsync(hash, now, stored, cancellationToken))
         {
             // OpenID Connect Core §12.2: same sub and auth_time as the original ID token, and no nonce.
