@@ -51,9 +51,13 @@ public sealed partial class KeycardSigningKeys(IHttpClientFactory http, TimeProv
             return null;
         }
 
-        return string.IsNullOrEmpty(token.Kid) || configuration.SigningKeys.Any(key => key.KeyId == token.Kid)
-            ? configuration
-            : await source.RefreshAsync(configuration).WaitAsync(cancellationToken);
+        if (string.IsNullOrEmpty(token.Kid) || configuration.SigningKeys.Any(key => key.KeyId == token.Kid))
+        {
+            return configuration;
+        }
+
+        await source.RefreshAsync(configuration).WaitAsync(cancellationToken);
+        return await source.Manager.GetConfigurationAsync(cancellationToken);
     }
 
     [LoggerMessage(EventId = 1750, Level = LogLevel.Warning, Message = "Keycard metadata {Address} could not be read ({Error}); JWTs get 503 until Keycard answers")]

@@ -15,10 +15,6 @@ public sealed partial class KeycardUpstreamTokenValidator(KeycardSigningKeys key
 {
     private static readonly JsonWebTokenHandler Handler = new();
 
-    /// <summary>True for a compact JWS whose header says it is the gateway's identity token.</summary>
-    public static bool IsUpstreamToken(string token) =>
-        KeycardJwt.TryRead(token) is { } jwt && jwt.Typ == KeycardAuthenticationDefaults.UpstreamTokenType;
-
     public async Task<KeycardTokenCheck> ValidateAsync(JsonWebToken token, KeycardAuthenticationOptions options, CancellationToken cancellationToken)
     {
         var configuration = await keys.ForAsync(token, options, cancellationToken);
