@@ -2,8 +2,10 @@ using System.Security.Claims;
 using Keycard.AspNetCore;
 using WorkplaceApi;
 
-// An API protected by Keycard, beside it (tokens checked by introspection) or behind its gateway (the gateway's
-// identity JWT checked against Keycard's JWKS). The two Keycard lines are marked; docs/gateway.md explains the settings.
+// An API protected by Keycard, beside it or behind its gateway. The two Keycard lines are marked; the settings
+// (appsettings.json's "Keycard" section, docs/gateway.md) choose what is accepted: JWT access tokens validated here
+// against Keycard's published keys ("Resource"; "JwtValidation": "Local" or "Introspection"), opaque tokens by
+// introspection ("ClientId"/"ClientSecret"), the gateway's identity JWT ("Audience").
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddKeycardAuthentication(builder.Configuration.GetSection("Keycard")); // Keycard line 1
 

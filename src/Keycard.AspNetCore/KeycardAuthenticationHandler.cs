@@ -17,13 +17,17 @@ namespace Keycard.AspNetCore;
 /// <item>a missing scope (<see cref="KeycardEndpointExtensions.RequireKeycardScope{TBuilder}"/>): 403 <c>insufficient_scope</c>.</item>
 /// </list>
 /// Bodies are the iOFFICE error shape. A Bearer JWT of type <c>keycard-upstream+jwt</c> (Keycard's gateway) is checked
-/// against the JWKS when <see cref="KeycardAuthenticationOptions.Audience"/> is set; any other token by introspection.
+/// against the JWKS when <see cref="KeycardAuthenticationOptions.Audience"/> is set; any other JWT is checked here as
+/// an RFC 9068 access token when <see cref="KeycardAuthenticationOptions.JwtValidation"/> is
+/// <see cref="KeycardJwtValidation.Local"/> and <see cref="KeycardAuthenticationOptions.Resource"/> is set; every
+/// other token by introspection.
 /// </summary>
 public sealed class KeycardAuthenticationHandler(
     IOptionsMonitor<KeycardAuthenticationOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     KeycardIntrospector introspector,
+    KeycardAccessTokenValidator accessTokens,
     KeycardUpstreamTokenValidator upstream)
     : AuthenticationHandler<KeycardAuthenticationOptions>(options, logger, encoder)
 {
@@ -58,12 +62,19 @@ public sealed class KeycardAuthenticationHandler(
 
     private Task<KeycardTokenCheck> CheckAsync(KeycardPresentedToken presented)
     {
-        if (presented.Transport == KeycardTokenTransport.Bearer && KeycardUpstreamTokenValidator.IsUpstreamToken(presented.Value))
+        var jwt = KeycardJwt.TryRead(presented.Value);
+        if (jwt?.Typ == KeycardAuthenticationDefaults.UpstreamTokenType && presented.Transport == KeycardTokenTransport.Bearer)
         {
             // A gateway identity token is never introspected: Keycard stores no hash of it.
             return string.IsNullOrEmpty(Options.Audience)
                 ? Task.FromResult(KeycardTokenCheck.Invalid)
-                : upstream.ValidateAsync(presented.Value, Options, Context.RequestAborted);
+                : upstream.ValidateAsync(jwt, Options, Context.RequestAborted);
+        }
+
+        if (jwt is not null && Options.JwtValidation == KeycardJwtValidation.Local && !string.IsNullOrEmpty(Options.Resource))
+        {
+            // RFC 9068 §4: validated here, without a call to Keycard; a revoked JWT passes until its exp (§5).
+            return accessTokens.ValidateAsync(jwt, Options, Context.RequestAborted);
         }
 
         return string.IsNullOrEmpty(Options.ClientId)

@@ -8,7 +8,7 @@ namespace Keycard.AspNetCore;
 /// <summary><c>builder.Services.AddKeycardAuthentication(builder.Configuration.GetSection("Keycard"))</c>.</summary>
 public static class KeycardServiceCollectionExtensions
 {
-    /// <summary>Keycard as the default authentication scheme, bound from <paramref name="section"/> (Authority, ClientId, ClientSecret, Audience, ...).</summary>
+    /// <summary>Keycard as the default authentication scheme, bound from <paramref name="section"/> (Authority, ClientId, ClientSecret, Resource, Audience, JwtValidation, ...).</summary>
     public static AuthenticationBuilder AddKeycardAuthentication(this IServiceCollection services, IConfiguration section) =>
         services.AddKeycardAuthentication(section.Bind);
 
@@ -17,6 +17,8 @@ public static class KeycardServiceCollectionExtensions
         services.AddHttpClient(KeycardIntrospector.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<KeycardIntrospector>();
+        services.TryAddSingleton<KeycardSigningKeys>();
+        services.TryAddSingleton<KeycardAccessTokenValidator>();
         services.TryAddSingleton<KeycardUpstreamTokenValidator>();
         services.AddAuthorization();
         return services.AddAuthentication(KeycardAuthenticationDefaults.AuthenticationScheme)

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Keycard.AspNetCore.Tests;
 
 /// <summary>What iOFFICE's client library does: the guide's header dialect against Keycard, the token on API calls.</summary>
-public sealed class IOfficeApp(HttpClient keycard)
+public sealed class IOfficeApp(HttpClient keycard, string clientId = KeycardServer.AppClientId)
 {
     public async Task<(string Access, string Refresh)> SignInAsync(string scope = "email")
     {
@@ -13,7 +13,7 @@ public sealed class IOfficeApp(HttpClient keycard)
         {
             ["x-auth-username"] = KeycardServer.UserName,
             ["x-auth-password"] = KeycardServer.Password,
-            ["x-client-id"] = KeycardServer.AppClientId,
+            ["x-client-id"] = clientId,
         });
         Assert.Equal(HttpStatusCode.OK, auth.StatusCode);
         var code = (await auth.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!;
@@ -21,7 +21,7 @@ public sealed class IOfficeApp(HttpClient keycard)
         {
             ["x-grant-type"] = "authorization_code",
             ["x-redirect-uri"] = KeycardServer.RedirectUri,
-            ["x-client-id"] = KeycardServer.AppClientId,
+            ["x-client-id"] = clientId,
             ["x-scope"] = scope,
             ["x-auth-code"] = code,
         });
@@ -31,7 +31,7 @@ public sealed class IOfficeApp(HttpClient keycard)
     {
         ["x-grant-type"] = "refresh_token",
         ["x-redirect-uri"] = KeycardServer.RedirectUri,
-        ["x-client-id"] = KeycardServer.AppClientId,
+        ["x-client-id"] = clientId,
         ["x-scope"] = "email",
         ["x-refresh-token"] = refreshToken,
     });

@@ -47,6 +47,13 @@ public sealed class KeycardServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Registers a public client whose access tokens are RFC 9068 JWTs for <paramref name="resource"/> (their <c>aud</c>).</summary>
+    public Task AddJwtClientAsync(string clientId, string resource, string algorithm = "RS256") =>
+        RunAsync(null, "client", "add", clientId, "--redirect-uri", RedirectUri, "--access-token-format", "jwt", "--resource", resource, "--signing-algorithm", algorithm);
+
+    /// <summary><c>keycard keys rotate --now</c>, run beside the serving process as an operator would after a key leak.</summary>
+    public Task RotateKeysNowAsync() => RunAsync(null, "keys", "rotate", "--now");
+
     /// <summary>Starts <c>keycard serve</c> with extra settings (e.g. gateway routes) as environment variables.</summary>
     public async Task StartAsync(IReadOnlyDictionary<string, string> settings)
     {

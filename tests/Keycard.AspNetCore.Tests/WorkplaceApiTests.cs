@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using static Keycard.AspNetCore.Tests.ApiCalls;
 
 namespace Keycard.AspNetCore.Tests;
 
@@ -130,31 +130,6 @@ public sealed class WorkplaceApiTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         using var revoked = await CallAsync(_toKeycard, "/external/api/rest/v2/workplaces", access);
         await AssertErrorAsync(revoked, HttpStatusCode.Unauthorized, "invalid_token");
-    }
-
-    private static async Task<HttpResponseMessage> CallAsync(HttpClient http, string path, string token, string transport = "header", HttpMethod? method = null)
-    {
-        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, transport == "query" ? path + "?access_token=" + Uri.EscapeDataString(token) : path);
-        if (transport == "header")
-        {
-            request.Headers.Add("x-access-token", token);
-        }
-        else if (transport == "bearer")
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return await http.SendAsync(request);
-    }
-
-    /// <summary>The iOFFICE error shape: <c>{"status","error","errorDescription"}</c>.</summary>
-    private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string error)
-    {
-        Assert.Equal(status, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal((int)status, body.GetProperty("status").GetInt32());
-        Assert.Equal(error, body.GetProperty("error").GetString());
-        Assert.False(string.IsNullOrEmpty(body.GetProperty("errorDescription").GetString()));
     }
 
     public async Task DisposeAsync()

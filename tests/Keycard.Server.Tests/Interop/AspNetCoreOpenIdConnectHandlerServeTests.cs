@@ -1,14 +1,8 @@
 using System.Net;
-using System.Security.Claims;
 using Keycard.Server.Tests.Cli;
 using Keycard.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Keycard.Server.Tests.Interop;
 
@@ -20,7 +14,7 @@ namespace Keycard.Server.Tests.Interop;
 /// </summary>
 public sealed class AspNetCoreOpenIdConnectHandlerServeTests : IAsyncLifetime
 {
-    private const string ClientId = "oidc-app";
+    private const string ClientId = AspNetCoreOpenIdConnectHandlerApp.ClientId;
     private const string Password = "a long enough password for alice";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "keycard-oidc-serve", Guid.NewGuid().ToString("N"));
@@ -36,7 +30,11 @@ public sealed class AspNetCoreOpenIdConnectHandlerServeTests : IAsyncLifetime
 
         // The app first, on a port of its own: the client's redirect URIs name it. The handler reads Keycard's
         // address (its Authority) only when the first request needs it, after Keycard has started.
-        _app = BuildApp(() => _keycardOrigin ?? throw new InvalidOperationException("Keycard has not started."), _http);
+        _app = AspNetCoreOpenIdConnectHandlerApp.Build(
+            web => web.UseUrls("http://127.0.0.1:0"),
+            () => _keycardOrigin ?? throw new InvalidOperationException("Keycard has not started."),
+            _http,
+            plainHttp: true);
         await _app.StartAsync();
         _appOrigin = _app.Urls.Single().TrimEnd('/');
 
@@ -70,55 +68,6 @@ public sealed class AspNetCoreOpenIdConnectHandlerServeTests : IAsyncLifetime
         {
             // A file still held open by the stopped process; the temporary folder is cleaned later.
         }
-    }
-
-    private static WebApplication BuildApp(Func<string> keycardOrigin, HttpMessageHandler backchannel)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services
-            .AddAuthentication(o =>
-            {
-                o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
-                o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
-            })
-            .AddCookie()
-            .AddOpenIdConnect(o =>
-            {
-                o.Authority = keycardOrigin();
-                o.RequireHttpsMetadata = false;
-                o.ClientId = ClientId;
-                o.ResponseType = "code";
-                o.UsePkce = true;
-                o.Scope.Add("profile");
-                o.Scope.Add("email");
-                o.GetClaimsFromUserInfoEndpoint = true;
-                o.SaveTokens = true;
-                o.MapInboundClaims = false;
-                o.BackchannelHttpHandler = backchannel;
-
-                // Plain http on loopback: the correlation and nonce cookies are Secure by default, which a browser
-                // would not send back over http.
-                o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            });
-        builder.Services.AddAuthorization();
-
-        var app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapGet("/", (HttpContext context) =>
-        {
-            string Claim(string type) => context.User.FindFirstValue(type) ?? "-";
-            return Results.Text($"sub={Claim("sub")}; name={Claim("name")}; email={Claim("email")}; amr={Claim("amr")}");
-        }).RequireAuthorization();
-        app.MapGet("/logout", async (HttpContext context) =>
-        {
-            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            await context.SignOutAsync(OpenIdConnectDefaults.AuthenticationScheme, new AuthenticationProperties { RedirectUri = "/bye" });
-        });
-        app.MapGet("/bye", () => Results.Text("bye"));
-        return app;
     }
 
     [Fact]

@@ -1,13 +1,7 @@
 using System.Net;
-using System.Security.Claims;
 using Keycard.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Keycard.Server.Tests.Interop;
 
@@ -21,7 +15,7 @@ public sealed class AspNetCoreOpenIdConnectHandlerTests : IAsyncLifetime
 {
     private const string AppOrigin = "https://app.test";
     private const string KeycardOrigin = "http://localhost";
-    private const string ClientId = "oidc-app";
+    private const string ClientId = AspNetCoreOpenIdConnectHandlerApp.ClientId;
 
     private readonly KeycardFactory _keycard = new();
     private WebApplication _app = null!;
@@ -39,7 +33,7 @@ public sealed class AspNetCoreOpenIdConnectHandlerTests : IAsyncLifetime
         });
 
         var keycardHandler = _keycard.Server.CreateHandler();
-        _app = BuildApp(keycardHandler);
+        _app = AspNetCoreOpenIdConnectHandlerApp.Build(web => web.UseTestServer(o => o.BaseAddress = new Uri(AppOrigin)), () => KeycardOrigin, keycardHandler);
         await _app.StartAsync();
         _browser = new Browser(new Dictionary<string, HttpMessageHandler>
         {
@@ -52,50 +46,6 @@ public sealed class AspNetCoreOpenIdConnectHandlerTests : IAsyncLifetime
     {
         await _app.DisposeAsync();
         _keycard.Dispose();
-    }
-
-    private static WebApplication BuildApp(HttpMessageHandler keycardBackchannel)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer(o => o.BaseAddress = new Uri(AppOrigin));
-        builder.Services
-            .AddAuthentication(o =>
-            {
-                o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
-                o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
-            })
-            .AddCookie()
-            .AddOpenIdConnect(o =>
-            {
-                o.Authority = KeycardOrigin;
-                o.RequireHttpsMetadata = false;
-                o.ClientId = ClientId;
-                o.ResponseType = "code";
-                o.UsePkce = true;
-                o.Scope.Add("profile");
-                o.Scope.Add("email");
-                o.GetClaimsFromUserInfoEndpoint = true;
-                o.SaveTokens = true;
-                o.MapInboundClaims = false;
-                o.BackchannelHttpHandler = keycardBackchannel;
-            });
-        builder.Services.AddAuthorization();
-
-        var app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapGet("/", (HttpContext context) =>
-        {
-            string Claim(string type) => context.User.FindFirstValue(type) ?? "-";
-            return Results.Text($"sub={Claim("sub")}; name={Claim("name")}; email={Claim("email")}; amr={Claim("amr")}");
-        }).RequireAuthorization();
-        app.MapGet("/logout", async (HttpContext context) =>
-        {
-            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            await context.SignOutAsync(OpenIdConnectDefaults.AuthenticationScheme, new AuthenticationProperties { RedirectUri = "/bye" });
-        });
-        app.MapGet("/bye", () => Results.Text("bye"));
-        return app;
     }
 
     [Fact]
