@@ -35,7 +35,8 @@ internal static class GatewayServices
         services.AddReverseProxy().AddTransforms(builder =>
         {
             var routes = GatewayRoutes.Effective(builder.Services.GetRequiredService<IOptions<GatewayOptions>>().Value);
-            builder.AddRequestTransform(transform => GatewayTransform.ApplyAsync(transform, routes));
+            var identities = builder.Services.GetRequiredService<GatewayIdentityTokenCache>();
+            builder.AddRequestTransform(transform => GatewayTransform.ApplyAsync(transform, routes, identities));
         });
         return services;
     }
