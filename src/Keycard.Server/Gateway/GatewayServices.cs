@@ -3,6 +3,7 @@ using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Http;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Keycard.Server.Gateway;
@@ -40,6 +41,9 @@ internal static class GatewayServices
         });
         return services;
     }
+
+    /// <summary>Whether routing sent this request to a gateway route (YARP's endpoints carry its route model).</summary>
+    public static bool IsProxied(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is not null;
 
     public static IEndpointRouteBuilder MapKeycardGateway(this IEndpointRouteBuilder routes)
     {
