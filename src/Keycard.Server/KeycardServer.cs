@@ -222,12 +222,25 @@ internal static partial class KeycardServer
         app.UseHsts();
         app.UseMiddleware<HostPrefixCookieMiddleware>((IReadOnlyList<string>)[SignInSession.CookieName, AntiforgeryCookieName]);
 
-        // Named here so the host does not put authentication first, where it would read the session cookie before
-        // HostPrefixCookieMiddleware has renamed it.
-        app.UseAuthentication();
-
-        // Routing first, so the guard's errors take the shape of the dialect the route belongs to (ErrorWriter).
+        // Routing first, so the guard's errors take the shape of the dialect the route belongs to (ErrorWriter), and so
+        // authentication knows which requests are proxied.
         app.UseRouting();
+
+        // The sign-in session cookie is for Keycard's own pages: a proxied route answers to its access token alone, so
+        // it is spared the cookie's decryption (GatewayServices.IsProxied). Named here so the host does not put
+        // authentication first, where it would read the session cookie before HostPrefixCookieMiddleware renamed it.
+        app.UseWhen(context => !GatewayServices.IsProxied(context), branch =>
+        {
+            branch.UseAuthentication();
+
+            // UseAuthentication marks its builder so the host does not add authentication again in front of the
+            // pipeline; the mark lands on the branch, so it is copied to the app (GatewayAuthenticationTests).
+            var properties = ((IApplicationBuilder)app).Properties;
+            foreach (var (key, value) in branch.Properties.Where(p => !properties.ContainsKey(p.Key)).ToList())
+            {
+                properties[key] = value;
+            }
+        });
         app.UseMiddleware<RequestGuardMiddleware>();
         app.UseCors();
         app.UseRateLimiter();

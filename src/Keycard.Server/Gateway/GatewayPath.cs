@@ -7,6 +7,7 @@ namespace Keycard.Server.Gateway;
 /// request whose path could mean two different things is refused with 400 rather than guessed at: encoded slashes,
 /// backslashes, dots and percent signs (double encoding), NUL, empty segments and dot segments (RFC 3986 §3.3, §5.2.4).
 /// The route check and the upstream then see the same path, which stays below the route's prefix.
+/// Every proxied request passes here, so the checks scan the path in place: no copies, no split segments.
 /// </summary>
 internal static class GatewayPath
 {
@@ -14,41 +15,57 @@ internal static class GatewayPath
 
     public static string? FindProblem(HttpContext context)
     {
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
-        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var decoded = context.Request.Path.Value ?? "";
+        var raw = (context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? decoded).AsSpan();
+        var query = raw.IndexOf('?');
         var rawPath = query < 0 ? raw : raw[..query];
-        foreach (var escape in AmbiguousEscapes)
+        if (rawPath.Contains('%'))
         {
-            if (rawPath.Contains(escape, StringComparison.OrdinalIgnoreCase))
+            foreach (var escape in AmbiguousEscapes)
             {
-                return $"The path contains the ambiguous escape '{escape.ToUpperInvariant()}'.";
+                if (rawPath.Contains(escape, StringComparison.OrdinalIgnoreCase))
+                {
+                    return $"The path contains the ambiguous escape '{escape.ToUpperInvariant()}'.";
+                }
             }
         }
 
-        return HasAmbiguousSegments(rawPath) || HasAmbiguousSegments(context.Request.Path.Value ?? "")
+        return HasAmbiguousSegments(rawPath) || HasAmbiguousSegments(decoded)
             ? "The path contains an empty, '.' or '..' segment or a backslash."
             : null;
     }
 
-    private static bool HasAmbiguousSegments(string path)
+    private static bool HasAmbiguousSegments(ReadOnlySpan<char> path)
     {
-        if (path.Contains('\\', StringComparison.Ordinal) || path.Contains('\0', StringComparison.Ordinal))
+        if (path.ContainsAny('\\', '\0'))
         {
             return true;
         }
 
-        var segments = path.Split('/');
-
-        // segments[0] is the empty string before the leading '/'; a trailing '/' is allowed.
-        for (var i = 1; i < segments.Length; i++)
+        // What precedes the first '/' (nothing, for an origin-form path) is not a segment; a trailing '/' is allowed.
+        var slash = path.IndexOf('/');
+        if (slash < 0)
         {
-            var segment = segments[i];
-            if (segment is "." or ".." || (segment.Length == 0 && i < segments.Length - 1))
+            return false;
+        }
+
+        var rest = path[(slash + 1)..];
+        while (true)
+        {
+            slash = rest.IndexOf('/');
+            var last = slash < 0;
+            var segment = last ? rest : rest[..slash];
+            if (segment is "." or ".." || (segment.IsEmpty && !last))
             {
                 return true;
             }
-        }
 
-        return false;
+            if (last)
+            {
+                return false;
+            }
+
+            rest = rest[(slash + 1)..];
+        }
     }
 }

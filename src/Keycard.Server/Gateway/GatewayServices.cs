@@ -3,6 +3,7 @@ using Keycard.Server.Endpoints.IOffice;
 using Keycard.Server.Http;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Keycard.Server.Gateway;
@@ -35,10 +36,14 @@ internal static class GatewayServices
         services.AddReverseProxy().AddTransforms(builder =>
         {
             var routes = GatewayRoutes.Effective(builder.Services.GetRequiredService<IOptions<GatewayOptions>>().Value);
-            builder.AddRequestTransform(transform => GatewayTransform.ApplyAsync(transform, routes));
+            var identities = builder.Services.GetRequiredService<GatewayIdentityTokenCache>();
+            builder.AddRequestTransform(transform => GatewayTransform.ApplyAsync(transform, routes, identities));
         });
         return services;
     }
+
+    /// <summary>Whether routing sent this request to a gateway route (YARP's endpoints carry its route model).</summary>
+    public static bool IsProxied(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is not null;
 
     public static IEndpointRouteBuilder MapKeycardGateway(this IEndpointRouteBuilder routes)
     {

@@ -3,6 +3,7 @@ using Keycard.Core.Tokens;
 using Keycard.Server.Endpoints.Api;
 using Keycard.Server.Endpoints.Login;
 using Keycard.Server.Endpoints.OAuth;
+using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
@@ -21,7 +22,8 @@ internal static class GatewayTransform
     public const string ClientIdHeader = "X-Keycard-Client-Id";
     public const string ScopeHeader = "X-Keycard-Scope";
 
-    public static async ValueTask ApplyAsync(RequestTransformContext transform, IReadOnlyDictionary<string, GatewayRouteOptions> routes)
+    public static async ValueTask ApplyAsync(
+        RequestTransformContext transform, IReadOnlyDictionary<string, GatewayRouteOptions> routes, GatewayIdentityTokenCache identities)
     {
         var context = transform.HttpContext;
         var name = context.GetReverseProxyFeature().Route.Config.Metadata![GatewayRoutes.RouteNameKey];
@@ -32,28 +34,45 @@ internal static class GatewayTransform
         context.Request.Path.StartsWithSegments(route.PathPrefix, StringComparison.OrdinalIgnoreCase, out var rest);
         transform.Path = rest;
 
-        foreach (var key in transform.Query.Collection.Keys.Where(k => k.Equals("access_token", StringComparison.OrdinalIgnoreCase)).ToList())
+        // Reading Query.Collection makes YARP parse the query and build it again; only a query that may name the
+        // parameter needs that: one that spells it out in any case, or one with escapes (access%5Ftoken decodes to it).
+        var query = context.Request.QueryString.Value;
+        if (!string.IsNullOrEmpty(query) &&
+            (query.Contains("access_token", StringComparison.OrdinalIgnoreCase) || query.Contains('%', StringComparison.Ordinal)))
         {
-            transform.Query.Collection.Remove(key);
+            foreach (var key in transform.Query.Collection.Keys.Where(k => k.Equals("access_token", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                transform.Query.Collection.Remove(key);
+            }
         }
 
         var headers = transform.ProxyRequest.Headers;
 
         // Whatever the client sent in Authorization is replaced by Keycard's own signed identity token below.
         headers.Remove("Authorization");
-        headers.Remove("x-access-token");
-        foreach (var header in headers.Select(h => h.Key).Where(k => k.StartsWith("X-Keycard-", StringComparison.OrdinalIgnoreCase)).ToList())
+        if (context.Request.Headers.ContainsKey("x-access-token"))
         {
-            headers.Remove(header);
+            headers.Remove("x-access-token");
         }
 
-        StripKeycardCookies(transform);
+        // YARP copied the caller's headers: the ones to strip are found among those, without listing the copies.
+        foreach (var header in context.Request.Headers)
+        {
+            if (header.Key.StartsWith("X-Keycard-", StringComparison.OrdinalIgnoreCase))
+            {
+                headers.Remove(header.Key);
+            }
+        }
+
+        if (HasKeycardCookie(context.Request.Headers.Cookie))
+        {
+            StripKeycardCookies(transform);
+        }
 
         var token = (StoredToken)context.Items[ApiEndpoints.TokenItem]!;
-        var services = context.RequestServices;
-        var identity = await services.GetRequiredService<GatewayIdentityTokenCache>().GetAsync(
-            name, OAuthIssuer.For(context), route.Audience ?? name, route.IdentityTokenLifetime, token, context.RequestAborted);
-        headers.TryAddWithoutValidation("Authorization", "Bearer " + identity);
+        var authorization = await identities.GetAuthorizationAsync(
+            name, OAuthIssuer.For, context, route.Audience ?? name, route.IdentityTokenLifetime, token, context.RequestAborted);
+        headers.TryAddWithoutValidation("Authorization", authorization);
 
         if (route.ForwardIdentity)
         {
@@ -65,6 +84,21 @@ internal static class GatewayTransform
             headers.TryAddWithoutValidation(ClientIdHeader, token.ClientId);
             headers.TryAddWithoutValidation(ScopeHeader, token.Scope);
         }
+    }
+
+    /// <summary>Whether the caller's cookies may include one of Keycard's (the same test <see cref="StripKeycardCookies"/> applies, on the whole header).</summary>
+    private static bool HasKeycardCookie(StringValues cookies)
+    {
+        foreach (var value in cookies)
+        {
+            if (value is not null &&
+                (value.Contains("keycard.", StringComparison.OrdinalIgnoreCase) || value.Contains(SignInSession.CookieName, StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Keycard's sign-in session and anti-forgery cookies are Keycard's alone; the upstream never sees them.</summary>

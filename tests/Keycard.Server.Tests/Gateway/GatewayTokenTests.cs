@@ -39,6 +39,34 @@ public sealed class GatewayTokenTests : GatewayTestBase
         Assert.Equal("?x=1", Upstream.Last().Query);
     }
 
+    [Fact]
+    public async Task ProxiedRoute_QueryTokenWithAnEscapedName_IsStillRemoved()
+    {
+        // The query's names are percent-decoded before the token check reads them (RFC 3986 §2.1), so access%5Ftoken is
+        // the access token too: the transform must not skip a query because it lacks the literal name.
+        var tokens = await SignInAsync();
+
+        using var response = await Http.GetAsync(Prefix + "/orders/1?x=1&Access%5FToken=" + Uri.EscapeDataString(tokens.AccessToken));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("?x=1", Upstream.Last().Query);
+    }
+
+    [Fact]
+    public async Task ProxiedRoute_QueryAndCookiesWithoutTokenOrKeycardCookie_ReachUpstreamUnchanged()
+    {
+        var tokens = await SignInAsync();
+        using var request = Request(HttpMethod.Get, Prefix + "/orders/1?page=2&sort=name", tokens.AccessToken);
+        request.Headers.Add("Cookie", "theme=dark;lang=en");
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Upstream.Last();
+        Assert.Equal("?page=2&sort=name", received.Query);
+        Assert.Equal("theme=dark;lang=en", received.Headers["Cookie"]);
+    }
+
     [Theory]
     [InlineData("header")]
     [InlineData("query")]
