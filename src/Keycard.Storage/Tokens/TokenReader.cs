@@ -14,10 +14,11 @@ namespace Keycard.Storage.Tokens;
 /// this cut a lookup's CPU to a fraction of EF Core's compiled query, which builds, prepares and disposes a command on
 /// a freshly opened connection every time (docs/benchmarks.md). Reads run outside any transaction, so each sees the
 /// latest committed row, whichever node wrote it.
-/// On PostgreSQL a lookup awaits a network round trip, so many run at once under load: more connections are kept
-/// (<see cref="MaxIdlePostgres"/>), and they skip Npgsql's session reset when one goes back to its pool (a lookup
-/// leaves no session state behind). With four kept and the reset on, 58% of the refresh benchmark's lookups took a
-/// pooled connection whose reset cost PostgreSQL seven more statements (issue 14 item 8).
+/// On PostgreSQL a lookup awaits a network round trip, so many run at once under load. The reader then has its own
+/// Npgsql pool in multiplexing mode: a kept connection is a handle, not a session, and concurrent lookups share a few
+/// sessions, their commands written together and their results read together; Npgsql auto-prepares the lookup. Before
+/// (four sessions kept, more leased from Npgsql's ordinary pool), 58% of the refresh benchmark's lookups leased one
+/// and paid Npgsql's session reset, seven more statements on a PostgreSQL sharing Keycard's core (issue 14 item 8).
 /// </summary>
 internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? health = null) : IDisposable
 {
@@ -25,8 +26,8 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
     public const int MaxIdle = 4;
 
     /// <summary>
-    /// On PostgreSQL: lookups wait on the network, not on a lock, so as many run at once as requests do (up to the
-    /// benchmark's 32 connections); each kept connection is one idle PostgreSQL session.
+    /// On PostgreSQL: lookups wait on the network, not on a lock, so as many run at once as requests do. A kept
+    /// multiplexing connection holds no session, so keeping many costs only memory.
     /// </summary>
     public const int MaxIdlePostgres = 32;
 
@@ -72,7 +73,12 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
             connection.ConnectionString = connectionString;
             await connection.OpenAsync(cancellationToken);
             var find = sql.CreateFind(connection);
-            await find.PrepareAsync(cancellationToken);
+            if (connection is not NpgsqlConnection)
+            {
+                // Npgsql prepares the lookup itself (auto-prepare), and multiplexing takes no explicit preparation.
+                await find.PrepareAsync(cancellationToken);
+            }
+
             return new Lease(connection, find, maxIdle);
         }
         catch
@@ -96,9 +102,9 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
                 var maxIdle = MaxIdle;
                 if (connection is NpgsqlConnection)
                 {
-                    // The lookup changes no session state, so nothing needs resetting; its prepared statement stays
-                    // prepared on the pooled connection either way.
-                    connectionString = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+                    // Multiplexing: concurrent lookups share sessions (the lookup changes no session state, so
+                    // there is nothing to reset), and explicit preparation is not supported there: auto-prepare.
+                    connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Multiplexing = true, MaxAutoPrepare = 4, NoResetOnClose = true }.ConnectionString;
                     maxIdle = MaxIdlePostgres;
                 }
 
