@@ -6,7 +6,8 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 SERVER_CORE="${BENCH_SERVER_CORE:-0}"
 LOAD_CORE="${BENCH_LOAD_CORE:-1}"
-KEYCARD_BIN="$ROOT/src/Keycard.Server/bin/Release/net10.0/keycard"
+# BENCH_KEYCARD_BIN: another build's keycard executable (a "before" copy), to compare two builds with bench/run.sh.
+KEYCARD_BIN="${BENCH_KEYCARD_BIN:-$ROOT/src/Keycard.Server/bin/Release/net10.0/keycard}"
 CEILING_BIN="$BENCH_DIR/Ceiling/bin/Release/net10.0/ceiling"
 TOOL_BIN="$BENCH_DIR/Keycard.BenchTool/bin/Release/net10.0/Keycard.BenchTool"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

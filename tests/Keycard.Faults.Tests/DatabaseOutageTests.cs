@@ -77,6 +77,52 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         AssertLoggedOncePerEpisode(serve, episodes: 2);
     }
 
+    [SkippableFact]
+    public async Task Postgres_Frozen_TokenLookupsAnswer503WithinTheDeadline()
+    {
+        // Issue 14 items 4 and 8: token lookups on PostgreSQL go through their own multiplexed Npgsql pool; a frozen
+        // database must still fail them within the deadline (RFC 6749 §5.2 temporarily_unavailable), never hang them.
+        Skip.If(PostgresServer.SkipReason is not null, PostgresServer.SkipReason);
+        await using var cluster = await ThrowawayPostgres.StartAsync();
+        await using var database = await FaultDatabase.PostgresAsync(cluster.ConnectionString);
+        var load = await TokenLoad.RegisterAsync(database.Argument);
+
+        // The client and its failure counter stay cached, so a refresh's one database operation is the token lookup.
+        await using var serve = await KeycardServe.StartAsync(database.Argument, [.. Settings, "--Keycard:Cache:Duration=00:01:00"]);
+        using var http = serve.CreateClient(TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.OK, await load.RequestOnceAsync(http));
+        Assert.Equal(HttpStatusCode.BadRequest, await load.RefreshOnceAsync(http, "not-a-refresh-token"));
+
+        await cluster.FreezeAsync();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var timer = Stopwatch.StartNew();
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, await load.RefreshOnceAsync(http, $"unknown-{i}"));
+                Assert.True(timer.Elapsed < AnswerBound, $"the 503 took {timer.Elapsed.TotalSeconds:0.0} s");
+            }
+        }
+        finally
+        {
+            await cluster.ThawAsync();
+        }
+
+        var unavailable = load.Refused.Where(r => r.Status == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.Equal(3, unavailable.Count);
+        Assert.All(unavailable, r => Assert.Equal("temporarily_unavailable", r.Error));
+        Assert.All(unavailable, r => Assert.False(string.IsNullOrEmpty(r.RetryAfter)));
+        var timerAfter = Stopwatch.StartNew();
+        while (await load.RefreshOnceAsync(http, "not-a-refresh-token") != HttpStatusCode.BadRequest)
+        {
+            Assert.True(timerAfter.Elapsed < TimeSpan.FromSeconds(60), "token lookups did not recover within 60 s of SIGCONT");
+            await Task.Delay(100);
+        }
+
+        var took = unavailable.Select(r => r.Took.TotalMilliseconds).Order().ToList();
+        FaultRun.Report(output, $"PostgreSQL frozen: 3 token lookups answered 503 in {took[0]:0}-{took[^1]:0} ms; looked up again {timerAfter.Elapsed.TotalMilliseconds:0} ms after SIGCONT");
+    }
+
     private static async Task AssertUnavailableAsync(TokenLoad load, HttpClient http, int requests)
     {
         for (var i = 0; i < requests; i++)

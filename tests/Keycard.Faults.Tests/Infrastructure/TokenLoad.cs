@@ -57,11 +57,21 @@ public sealed class TokenLoad(string clientId, string secret)
         })));
 
     /// <summary>One token request; returns the status it was answered with.</summary>
-    public async Task<HttpStatusCode> RequestOnceAsync(HttpClient http, CancellationToken cancellationToken = default)
+    public Task<HttpStatusCode> RequestOnceAsync(HttpClient http, CancellationToken cancellationToken = default) =>
+        PostTokenAsync(http, "grant_type=client_credentials", cancellationToken);
+
+    /// <summary>
+    /// One refresh request with <paramref name="refreshToken"/>: its first database operation is the lookup of that
+    /// token (the client is authenticated from the cache when it is warm). Returns the status it was answered with.
+    /// </summary>
+    public Task<HttpStatusCode> RefreshOnceAsync(HttpClient http, string refreshToken) =>
+        PostTokenAsync(http, "grant_type=refresh_token&refresh_token=" + Uri.EscapeDataString(refreshToken), CancellationToken.None);
+
+    private async Task<HttpStatusCode> PostTokenAsync(HttpClient http, string form, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/token")
         {
-            Content = new StringContent("grant_type=client_credentials", Encoding.ASCII, "application/x-www-form-urlencoded"),
+            Content = new StringContent(form, Encoding.ASCII, "application/x-www-form-urlencoded"),
         };
         request.Headers.Authorization = Basic();
         var timer = Stopwatch.StartNew();
