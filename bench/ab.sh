@@ -14,6 +14,8 @@
 #   AB_ROUNDS=5             interleaved rounds; each round runs every scenario once on each side
 #   AB_DURATION=5           seconds per run (short runs and many rounds resolve small differences better);  AB_CONNECTIONS=32;  AB_WARMUP=10 seconds per side and scenario first
 #   AB_LOG_LEVEL=Warning    Logging:LogLevel:Default of both sides (the request log is on at Information)
+#   AB_SEPARATE_DB=0        1: each side gets its own SQLite file, seeded with its own executable (for two builds whose
+#                           schemas differ, e.g. before and after a migration); only client_credentials then
 # Results: bench/results/ab-<UTC time>/runs.tsv and summary.md. Exits 1 when any answer was not 2xx.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -26,6 +28,11 @@ SCENARIOS=${AB_SCENARIOS:-users_me client_credentials}
 LEVEL=${AB_LOG_LEVEL:-Warning}
 A_BIN=${AB_A_BIN:-$KEYCARD_BIN}
 B_BIN=${AB_B_BIN:-$KEYCARD_BIN}
+SEPARATE=${AB_SEPARATE_DB:-0}
+if [[ "$SEPARATE" == 1 ]]; then
+  SCENARIOS=${AB_SCENARIOS:-client_credentials}
+  [[ "$SCENARIOS" == client_credentials ]] || { echo "AB_SEPARATE_DB=1 measures client_credentials only" >&2; exit 2; }
+fi
 read -r -a A_ARGS <<<"${AB_A:-}"
 read -r -a B_ARGS <<<"${AB_B:-}"
 
@@ -40,23 +47,35 @@ PIDS=()
 cleanup() { local pid; for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-DB="$RESULTS/keycard.db"
+# seed BIN DB: a user, a public web client and a confidential client-credentials client, through BIN's own CLI;
+# sets CC_SECRET and USER_ID.
+seed() {
+  local bin=$1 db=$2
+  USER_ID=$(printf '%s\n' "$PASSWORD" | "$bin" user add bench --email bench@keycard.local --first-name Bench \
+    --last-name User --password-stdin --database "$db" | sed -n 's/.*with id \([0-9]*\).*/\1/p')
+  [[ -n "$USER_ID" ]] || die "keycard user add printed no id"
+  "$bin" client add bench-web --name "Bench Web" --redirect-uri "http://127.0.0.1/cb" --database "$db" >/dev/null
+  CC_SECRET=$("$bin" client add bench-cc --name "Bench Service" --confidential --allow-client-credentials \
+    --redirect-uri "http://127.0.0.1/cb" --json --database "$db" | json_field client_secret)
+  [[ -n "$CC_SECRET" ]] || die "keycard client add --json printed no client_secret"
+}
 PASSWORD="bench-password-$RANDOM$RANDOM"
-USER_ID=$(printf '%s\n' "$PASSWORD" | "$A_BIN" user add bench --email bench@keycard.local --first-name Bench \
-  --last-name User --password-stdin --database "$DB" | sed -n 's/.*with id \([0-9]*\).*/\1/p')
-[[ -n "$USER_ID" ]] || die "keycard user add printed no id"
-"$A_BIN" client add bench-web --name "Bench Web" --redirect-uri "http://127.0.0.1/cb" --database "$DB" >/dev/null
-CC_SECRET=$("$A_BIN" client add bench-cc --name "Bench Service" --confidential --allow-client-credentials \
-  --redirect-uri "http://127.0.0.1/cb" --json --database "$DB" | json_field client_secret)
-[[ -n "$CC_SECRET" ]] || die "keycard client add --json printed no client_secret"
-"$TOOL_BIN" codes --database "$DB" --client bench-web --user-id "$USER_ID" --count 1 --lifetime 00:30:00 --out "$RESULTS/code.txt"
+if [[ "$SEPARATE" == 1 ]]; then
+  DB_A="$RESULTS/keycard-A.db"; DB_B="$RESULTS/keycard-B.db"
+  seed "$A_BIN" "$DB_A"; CC_SECRET_A=$CC_SECRET
+  seed "$B_BIN" "$DB_B"; CC_SECRET_B=$CC_SECRET
+else
+  DB_A="$RESULTS/keycard.db"; DB_B=$DB_A
+  seed "$A_BIN" "$DB_A"; CC_SECRET_A=$CC_SECRET; CC_SECRET_B=$CC_SECRET
+  "$TOOL_BIN" codes --database "$DB_A" --client bench-web --user-id "$USER_ID" --count 1 --lifetime 00:30:00 --out "$RESULTS/code.txt"
+fi
 
-# start_side NAME BIN ARGS...: sets PORT_<NAME> and PID_<NAME>.
+# start_side NAME BIN DB ARGS...: sets PORT_<NAME> and PID_<NAME>.
 start_side() {
-  local name=$1 bin=$2 port; shift 2
+  local name=$1 bin=$2 db=$3 port; shift 3
   # A random port: other bench scripts on the machine start servers at the same time.
   for ((;;)); do port=$((20000 + RANDOM % 10000)); (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break; done
-  taskset -c "$SERVER_CORE" "$bin" serve --urls "http://127.0.0.1:$port" --database "$DB" \
+  taskset -c "$SERVER_CORE" "$bin" serve --urls "http://127.0.0.1:$port" --database "$db" \
     --Logging:LogLevel:Default="$LEVEL" "$@" >"$RESULTS/keycard-$name.log" 2>&1 &
   PIDS+=($!)
   printf -v "PID_$name" '%s' "$!"
@@ -64,22 +83,24 @@ start_side() {
   wait_http "http://127.0.0.1:$port/healthz" 120 && kill -0 "$!" 2>/dev/null || die "keycard $name did not start (see $RESULTS/keycard-$name.log)"
   log "side $name: pid $! port $port, $bin ${*:-(no extra arguments)}"
 }
-start_side A "$A_BIN" "${A_ARGS[@]}"
-start_side B "$B_BIN" "${B_ARGS[@]}"
+start_side A "$A_BIN" "$DB_A" "${A_ARGS[@]}"
+start_side B "$B_BIN" "$DB_B" "${B_ARGS[@]}"
 
-answer=$(curl -s -X POST "http://127.0.0.1:$PORT_A/external/api/oauth2/token" -H 'x-grant-type: authorization_code' \
+AT=""
+[[ "$SEPARATE" == 1 ]] || answer=$(curl -s -X POST "http://127.0.0.1:$PORT_A/external/api/oauth2/token" -H 'x-grant-type: authorization_code' \
   -H 'x-client-id: bench-web' -H 'x-scope: email' -H "x-redirect-uri: http://127.0.0.1/cb" -H "x-auth-code: $(head -1 "$RESULTS/code.txt")")
-AT=$(json_field access_token <<<"$answer")
-[[ -n "$AT" ]] || die "setup code exchange failed: $answer"
+[[ "$SEPARATE" == 1 ]] || AT=$(json_field access_token <<<"$answer")
+[[ "$SEPARATE" == 1 || -n "$AT" ]] || die "setup code exchange failed: $answer"
 
-# scenario NAME: exports the request of that scenario; sets PATH_OF.
+# scenario NAME SIDE: exports the request of that scenario.
 scenario() {
+  local secret=CC_SECRET_$2
   reset_request
   case "$1" in
     users_me) export BENCH_METHOD=GET BENCH_PATH=/external/api/rest/v2/users/me BENCH_HEADERS="x-access-token: $AT" ;;
     tokeninfo) export BENCH_METHOD=GET BENCH_PATH=/external/api/oauth2/tokeninfo BENCH_HEADERS="x-token: $AT" ;;
     client_credentials) export BENCH_METHOD=POST BENCH_PATH=/external/api/oauth2/token \
-      BENCH_HEADERS="x-grant-type: client_credentials|x-client-id: bench-cc|x-client-secret: $CC_SECRET" ;;
+      BENCH_HEADERS="x-grant-type: client_credentials|x-client-id: bench-cc|x-client-secret: ${!secret}" ;;
     *) die "unknown scenario $1" ;;
   esac
 }
@@ -96,7 +117,7 @@ FAILED=0
 one() {
   local side=$1 name=$2 round=$3 seconds=$4 pid port cpu_ms line out problems
   pid=PID_$side; port=PORT_$side
-  scenario "$name"
+  scenario "$name" "$side"
   out="$RESULTS/wrk-$name-$side-$round.txt"
   cpu_start "${!pid}" "$out.perf"
   line=$(run_wrk "$out" "http://127.0.0.1:${!port}$BENCH_PATH" "$seconds" "$CONNS" 10)

@@ -21,6 +21,7 @@ public sealed record AuthorizationPolicy
         RequireState = false,
         RequirePkceForPublicClients = true,
         OpenIdConnect = true,
+        HonoursResponseMode = true,
     };
 
     public bool RequireRedirectUri { get; init; }
@@ -33,6 +34,12 @@ public sealed record AuthorizationPolicy
 
     /// <summary>OpenID Connect Core §3.1.2: prompt, max_age, id_token_hint and the unsupported request parameters are honoured.</summary>
     public bool OpenIdConnect { get; init; }
+
+    /// <summary>
+    /// The response_mode parameter is read (Multiple Response Type Encoding Practices §2.1, Form Post Response Mode §2).
+    /// The guide's login page always answers in the fragment, so the iOFFICE dialect ignores it.
+    /// </summary>
+    public bool HonoursResponseMode { get; init; }
 
     /// <summary>
     /// A missing response_type, scope or state is shown on the error page instead of redirected: the guide's page

@@ -22,6 +22,9 @@ public sealed record AuthorizationRequest
     /// <summary>The resource indicator (RFC 8707 §2) the authorization is for; binds the code and its tokens to it.</summary>
     public string? Resource { get; init; }
 
+    /// <summary>How the answer reaches the client (<see cref="ResponseModes"/>); null: the dialect's default.</summary>
+    public string? ResponseMode { get; init; }
+
     /// <summary>OpenID Connect Core §3.1.2.1: echoed in the ID token, binding it to the client's session.</summary>
     public string? Nonce { get; init; }
 

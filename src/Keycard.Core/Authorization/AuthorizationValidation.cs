@@ -20,6 +20,12 @@ public sealed record AuthorizationValidation
 
     public AuthorizationRequest Request { get; init; } = new();
 
+    /// <summary>
+    /// The response mode every answer to this request uses (<see cref="ResponseModes"/>): the requested one once it is
+    /// known to be supported; null for the dialect's default (also when the requested one was refused).
+    /// </summary>
+    public string? ResponseMode { get; init; }
+
     public ProtocolError? Error { get; init; }
 
     /// <summary>The parameter that was wrong, for the error page.</summary>

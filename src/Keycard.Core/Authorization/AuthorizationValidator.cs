@@ -70,6 +70,18 @@ public sealed class AuthorizationValidator(IClientStore clients)
             CanRedirect = true,
         };
 
+        if (policy.HonoursResponseMode && request.ResponseMode is { } mode)
+        {
+            // Multiple Response Type Encoding Practices §2.1 / Form Post Response Mode §2: a mode Keycard cannot answer
+            // in is invalid_request, sent in the default mode (query), since the client asked for one we do not speak.
+            if (!ResponseModes.IsSupported(mode))
+            {
+                return valid with { Error = ProtocolError.InvalidRequest("The response_mode is not supported; use query, fragment or form_post."), Parameter = "response_mode" };
+            }
+
+            valid = valid with { ResponseMode = mode };
+        }
+
         if (request.UnreadableParameter is { } unreadable)
         {
             return valid with { Error = unreadable, Parameter = "request" };

@@ -401,6 +401,51 @@ public sealed class AuthorizationServiceTests
     }
 
     [Theory]
+    [InlineData("query")]
+    [InlineData("fragment")]
+    [InlineData("form_post")]
+    public async Task Validate_SupportedResponseMode_IsKeptForEveryAnswer(string mode)
+    {
+        var validation = await ValidateAsync(OpenIdRequest() with { ResponseMode = mode }, AuthorizationPolicy.Standard);
+
+        Assert.True(validation.IsValid, validation.Error?.Description);
+        Assert.Equal(mode, validation.ResponseMode);
+    }
+
+    [Fact]
+    public async Task Validate_SupportedResponseMode_IsKeptOnALaterError()
+    {
+        // Errors after the response mode is known go back in that mode (Form Post Response Mode §2).
+        var validation = await ValidateAsync(Request() with { ResponseMode = "form_post", ResponseType = "token" }, AuthorizationPolicy.Standard);
+
+        Assert.Equal(OAuthErrorCodes.UnsupportedResponseType, validation.Error?.Code);
+        Assert.Equal("form_post", validation.ResponseMode);
+    }
+
+    [Theory]
+    [InlineData("web_message")]
+    [InlineData("Form_Post")]
+    [InlineData("")]
+    public async Task Validate_UnsupportedResponseMode_IsRedirectedInvalidRequestInTheDefaultMode(string mode)
+    {
+        var validation = await ValidateAsync(Request() with { ResponseMode = mode }, AuthorizationPolicy.Standard);
+
+        Assert.Equal(OAuthErrorCodes.InvalidRequest, validation.Error?.Code);
+        Assert.Equal("response_mode", validation.Parameter);
+        Assert.True(validation.CanRedirect);
+        Assert.Null(validation.ResponseMode);
+    }
+
+    [Fact]
+    public async Task Validate_ResponseModeOnTheGuidesPage_IsIgnored()
+    {
+        var validation = await ValidateAsync(Request() with { ResponseMode = "web_message" }, AuthorizationPolicy.IOffice);
+
+        Assert.True(validation.IsValid, validation.Error?.Description);
+        Assert.Null(validation.ResponseMode);
+    }
+
+    [Theory]
     [InlineData("-1")]
     [InlineData("soon")]
     [InlineData("1.5")]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 
 namespace Keycard.Server.Tests.Infrastructure;
 
@@ -6,7 +7,7 @@ namespace Keycard.Server.Tests.Infrastructure;
 /// A browser as far as OAuth cares: one cookie jar, redirects followed by hand, and the sign-in form filled in.
 /// Each origin is served by its own handler, so Keycard and a client app can both run in process.
 /// </summary>
-public sealed class Browser(IReadOnlyDictionary<string, HttpMessageHandler> origins)
+public sealed partial class Browser(IReadOnlyDictionary<string, HttpMessageHandler> origins)
 {
     public CookieContainer Cookies { get; } = new();
 
@@ -59,6 +60,29 @@ public sealed class Browser(IReadOnlyDictionary<string, HttpMessageHandler> orig
 
         throw new InvalidOperationException("Too many redirects.");
     }
+
+    /// <summary>
+    /// What a browser does with a form post response page (OAuth 2.0 Form Post Response Mode §2): posts the page's
+    /// one form, its hidden fields as they are, to its action; returns that answer and the action's URL.
+    /// </summary>
+    public async Task<(HttpResponseMessage Response, Uri Url)> SubmitFormPostAsync(HttpResponseMessage page, Uri pageUrl)
+    {
+        var html = await page.Content.ReadAsStringAsync();
+        var action = FormPostAction().Match(html);
+        Assert.True(action.Success, "The page has no form that posts: " + html);
+        var url = new Uri(pageUrl, WebUtility.HtmlDecode(action.Groups[1].Value));
+        var fields = HiddenField().Matches(html)
+            .Select(m => KeyValuePair.Create(WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value)));
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Add("Origin", pageUrl.GetLeftPart(UriPartial.Authority));
+        return (await SendAsync(request), url);
+    }
+
+    [GeneratedRegex("<form method=\"post\" action=\"([^\"]*)\">")]
+    private static partial Regex FormPostAction();
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\">")]
+    private static partial Regex HiddenField();
 
     /// <summary>Posts the sign-in form on <paramref name="page"/> (served at <paramref name="pageUrl"/>) with the anti-forgery field it carries.</summary>
     public async Task<HttpResponseMessage> SignInAsync(HttpResponseMessage page, Uri pageUrl, string userName = KeycardFactory.UserName, string password = KeycardFactory.Password)

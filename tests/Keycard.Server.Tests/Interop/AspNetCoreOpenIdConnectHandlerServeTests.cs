@@ -85,12 +85,17 @@ public sealed class AspNetCoreOpenIdConnectHandlerServeTests : IAsyncLifetime
         var authorize = OAuthForms.Query(pageUrl);
         Assert.Equal("S256", authorize["code_challenge_method"]);
         Assert.True(authorize.ContainsKey("nonce"));
+        Assert.Equal("form_post", authorize["response_mode"]);
 
-        // 2. The user signs in with the form (and its anti-forgery field); the handler redeems the code over the
-        //    network, validates the ID token against the JWKS and reads UserInfo.
+        // 2. The user signs in with the form (and its anti-forgery field); Keycard's form post page (the handler's
+        //    default response mode) carries the code to /signin-oidc; the handler redeems it over the network,
+        //    validates the ID token against the JWKS and reads UserInfo.
         using var signedIn = await browser.SignInAsync(page, pageUrl, "alice", Password);
-        Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
-        var (home, homeUrl) = await browser.FollowAsync(new Uri(pageUrl, signedIn.Headers.Location!).ToString());
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        var (posted, postedUrl) = await browser.SubmitFormPostAsync(signedIn, pageUrl);
+        Assert.Equal(_appOrigin + "/signin-oidc", postedUrl.ToString());
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var (home, homeUrl) = await browser.FollowAsync(new Uri(postedUrl, posted.Headers.Location!).ToString());
 
         Assert.Equal(_appOrigin + "/", homeUrl.ToString());
         var text = await home.Content.ReadAsStringAsync();

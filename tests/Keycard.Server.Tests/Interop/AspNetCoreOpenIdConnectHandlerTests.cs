@@ -57,11 +57,17 @@ public sealed class AspNetCoreOpenIdConnectHandlerTests : IAsyncLifetime
         var authorize = OAuthForms.Query(pageUrl);
         Assert.Equal("S256", authorize["code_challenge_method"]);
         Assert.True(authorize.ContainsKey("nonce"));
+        Assert.Equal("form_post", authorize["response_mode"]);
 
-        // 2. The user signs in; the handler redeems the code, validates the ID token (signature, nonce, at_hash) and reads UserInfo.
+        // 2. The user signs in; Keycard answers the handler's default response_mode=form_post with a page that posts
+        //    the code to /signin-oidc (Form Post Response Mode §2); the handler redeems it, validates the ID token
+        //    (signature, nonce, at_hash) and reads UserInfo.
         using var signedIn = await _browser.SignInAsync(page, pageUrl);
-        Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
-        var (home, homeUrl) = await _browser.FollowAsync(signedIn.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        var (posted, postedUrl) = await _browser.SubmitFormPostAsync(signedIn, pageUrl);
+        Assert.Equal(AppOrigin + "/signin-oidc", postedUrl.ToString());
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var (home, homeUrl) = await _browser.FollowAsync(new Uri(postedUrl, posted.Headers.Location!).ToString());
 
         Assert.Equal(AppOrigin + "/", homeUrl.ToString());
         var text = await home.Content.ReadAsStringAsync();

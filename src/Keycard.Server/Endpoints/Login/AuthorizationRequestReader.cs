@@ -33,6 +33,7 @@ internal static class AuthorizationRequestReader
             CodeChallenge = reader.Query(http, "code_challenge", SecureToken.MaxPresentedLength),
             CodeChallengeMethod = reader.Query(http, "code_challenge_method", 20),
             Resource = reader.Query(http, "resource", ResourceRules.MaxLength),
+            ResponseMode = reader.Query(http, "response_mode", 20),
             Nonce = reader.Query(http, "nonce", AuthorizationValidator.MaxNonceLength),
             Prompt = reader.Query(http, "prompt", 100),
             MaxAge = reader.Query(http, "max_age", 20),

@@ -31,7 +31,7 @@ internal static class ConsentFlow
     {
         if (!result.IsSuccess)
         {
-            return new SeeOther(dialect.BuildErrorRedirect(validation, result.Error), redirectStatus);
+            return dialect.AnswerError(validation, result.Error).ToResult(redirectStatus);
         }
 
         var response = result.Value;
@@ -52,7 +52,7 @@ internal static class ConsentFlow
             return LoginFlow.Page(context, HtmlPages.Consent(form), StatusCodes.Status200OK, LoginFlow.RedirectSource(validation));
         }
 
-        return new SeeOther(dialect.BuildSuccessRedirect(validation.Client!, response), redirectStatus);
+        return dialect.AnswerCode(validation, response).ToResult(redirectStatus);
     }
 
     /// <summary>Allow or Deny, from the consent page (origin and anti-forgery token already checked).</summary>
@@ -94,7 +94,7 @@ internal static class ConsentFlow
 
         // RFC 9700 §4.11: 303 after the POST. Deny: access_denied with state (and iss on the standard dialect).
         return result.IsSuccess
-            ? new SeeOther(dialect.BuildSuccessRedirect(validation.Client!, result.Value), StatusCodes.Status303SeeOther)
-            : new SeeOther(dialect.BuildErrorRedirect(validation, result.Error), StatusCodes.Status303SeeOther);
+            ? dialect.AnswerCode(validation, result.Value).ToResult(StatusCodes.Status303SeeOther)
+            : dialect.AnswerError(validation, result.Error).ToResult(StatusCodes.Status303SeeOther);
     }
 }

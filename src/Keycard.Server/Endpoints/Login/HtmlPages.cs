@@ -8,8 +8,8 @@ namespace Keycard.Server.Endpoints.Login;
 /// <summary>
 /// Keycard's HTML: a sign-in form, a consent page, the account's applications and an error page, from the templates in <c>Endpoints/Login/Pages/</c> (embedded
 /// in the binary). <c>{{name}}</c> is replaced by a value run through <see cref="HtmlEncoder"/> (OWASP XSS Prevention
-/// Cheat Sheet, rule 1); <c>{{{name}}}</c> by a fragment rendered from another template. There is no script at all,
-/// so the CSP can forbid it.
+/// Cheat Sheet, rule 1); <c>{{{name}}}</c> by a fragment rendered from another template. The only script is the
+/// form post page's fixed one-liner (<see cref="FormPostResult"/>), allowed by its hash; the CSP forbids every other.
 /// </summary>
 internal static class HtmlPages
 {
@@ -104,6 +104,13 @@ internal static class HtmlPages
             [("action", action), ("antiforgeryField", antiforgeryField), ("antiforgeryToken", antiforgeryToken)],
             [("hidden", fields), ("clientPart", clientPart)]);
         return Layout("Sign out", body);
+    }
+
+    /// <summary>OAuth 2.0 Form Post Response Mode §2: the response's parameters as hidden fields, posted to the client by <paramref name="script"/>.</summary>
+    public static string FormPost(string action, IEnumerable<(string Name, string Value)> parameters, string script)
+    {
+        var fields = string.Join('\n', parameters.Select(p => Render("hidden.html", [("name", p.Name), ("value", p.Value)])));
+        return Layout("Returning to the application", Render("form-post.html", [("action", action)], [("hidden", fields), ("script", script)]));
     }
 
     /// <summary>RP-Initiated Logout §4: where the browser lands when no post_logout_redirect_uri was given.</summary>

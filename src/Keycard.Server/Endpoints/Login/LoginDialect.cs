@@ -1,5 +1,4 @@
 using Keycard.Core.Authorization;
-using Keycard.Core.Clients;
 using Keycard.Core.Errors;
 
 namespace Keycard.Server.Endpoints.Login;
@@ -9,10 +8,11 @@ internal sealed record LoginDialect
 {
     public required AuthorizationPolicy Policy { get; init; }
 
-    public required Func<Client, AuthorizationResponse, string> BuildSuccessRedirect { get; init; }
+    /// <summary>RFC 6749 §4.1.2: the code, for the client's redirect URI.</summary>
+    public required Func<AuthorizationValidation, AuthorizationResponse, AuthorizationAnswer> AnswerCode { get; init; }
 
-    /// <summary>RFC 6749 §4.1.2.1: where an error goes once the client and its redirect URI are known good.</summary>
-    public required Func<AuthorizationValidation, ProtocolError, string> BuildErrorRedirect { get; init; }
+    /// <summary>RFC 6749 §4.1.2.1: an error, once the client and its redirect URI are known good.</summary>
+    public required Func<AuthorizationValidation, ProtocolError, AuthorizationAnswer> AnswerError { get; init; }
 
     /// <summary>A browser with a sign-in session gets its code at once, without the form (the standard dialect).</summary>
     public bool CompleteFromSession { get; init; }

@@ -43,15 +43,13 @@ internal static class LoginEndpoints
     public static readonly LoginDialect IOfficeLogin = new()
     {
         Policy = AuthorizationPolicy.IOffice,
-        BuildSuccessRedirect = (client, response) => RedirectParameters.InFragment(
+        AnswerCode = (validation, response) => new AuthorizationAnswer(
             response.RedirectUri,
-            ("code", response.Code!.Code),
-            ("appCode", client.AppCode),
-            ("state", response.State)),
-        BuildErrorRedirect = (validation, error) => RedirectParameters.InFragment(
+            ResponseModes.Fragment,
+            [("code", response.Code!.Code), ("appCode", validation.Client!.AppCode), ("state", response.State)]),
+        AnswerError = (validation, error) => new AuthorizationAnswer(
             validation.RedirectUri!,
-            ("error", error.Code),
-            ("error_description", error.Description),
-            ("state", validation.Request.State)),
+            ResponseModes.Fragment,
+            [("error", error.Code), ("error_description", error.Description), ("state", validation.Request.State)]),
     };
 }

@@ -38,7 +38,7 @@ internal static class LoginFlow
 
         if (outcome.Error is { } error)
         {
-            return new SeeOther(dialect.BuildErrorRedirect(validation!, error), StatusCodes.Status302Found);
+            return dialect.AnswerError(validation!, error).ToResult(StatusCodes.Status302Found);
         }
 
         return Form(context, validation!, antiforgery, userName: outcome.LoginHint, message: null, StatusCodes.Status200OK);
@@ -98,7 +98,7 @@ internal static class LoginFlow
         if (!signedIn.IsSuccess && signedIn.Error.Code == OpenIdErrorCodes.ConsentRequired)
         {
             // prompt=none on a posted form: the right password, but no page may ask for consent (OpenID Connect Core §3.1.2.6).
-            return new SeeOther(dialect.BuildErrorRedirect(validation!, signedIn.Error), StatusCodes.Status303SeeOther);
+            return dialect.AnswerError(validation!, signedIn.Error).ToResult(StatusCodes.Status303SeeOther);
         }
 
         if (!signedIn.IsSuccess)
@@ -142,7 +142,7 @@ internal static class LoginFlow
 
         if (validation.CanRedirect)
         {
-            return (null, new SeeOther(dialect.BuildErrorRedirect(validation, validation.Error!), StatusCodes.Status302Found));
+            return (null, dialect.AnswerError(validation, validation.Error!).ToResult(StatusCodes.Status302Found));
         }
 
         return (null, Page(context, HtmlPages.Error("Invalid sign-in request", validation.Error!.Description, validation.Parameter), StatusCodes.Status400BadRequest));
@@ -172,11 +172,7 @@ internal static class LoginFlow
     }
 
     /// <summary>Chromium applies form-action to the redirect that follows the POST, so the client's origin is allowed too.</summary>
-    internal static string RedirectSource(AuthorizationValidation validation)
-    {
-        var redirect = new Uri(validation.RedirectUri!);
-        return redirect.Scheme is "http" or "https" ? redirect.GetLeftPart(UriPartial.Authority) : redirect.Scheme + ":";
-    }
+    internal static string? RedirectSource(AuthorizationValidation validation) => SecurityHeaders.SourceOf(validation.RedirectUri);
 
     internal static IResult Page(HttpContext context, string html, int status, string? formActionSource = null)
     {

@@ -69,7 +69,7 @@ internal static class OAuthEndpoints
             EndSessionEndpoint = issuer + OpenIdEndpoints.EndSessionPath,
             ScopesSupported = OpenIdEndpoints.ScopesSupported(options.Value),
             ResponseTypesSupported = ["code"],
-            ResponseModesSupported = ["query"],
+            ResponseModesSupported = [.. ResponseModes.All],
             GrantTypesSupported = [.. tokens.SupportedGrantTypes.Order(StringComparer.Ordinal)],
             CodeChallengeMethodsSupported = [Pkce.S256],
             TokenEndpointAuthMethodsSupported = ClientAuthMethods,

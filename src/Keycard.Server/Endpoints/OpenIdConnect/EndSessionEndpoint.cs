@@ -84,7 +84,7 @@ internal static partial class EndSessionEndpoint
             Keep("post_logout_redirect_uri", request.PostLogoutRedirectUri);
             Keep("state", request.State);
             var html = HtmlPages.SignOut(OpenIdEndpoints.EndSessionPath, tokens.FormFieldName, tokens.RequestToken!, decision.ClientName, hidden);
-            return Page(context, html, StatusCodes.Status200OK, FormActionSource(decision.RedirectUri));
+            return Page(context, html, StatusCodes.Status200OK, SecurityHeaders.SourceOf(decision.RedirectUri));
         }
 
         if (await logout.EndAsync(decision, cancellationToken))
@@ -102,12 +102,6 @@ internal static partial class EndSessionEndpoint
 
         return Page(context, HtmlPages.SignedOut(), StatusCodes.Status200OK);
     }
-
-    /// <summary>Chromium applies form-action to the redirect after the POST, so the client's origin is allowed too.</summary>
-    private static string? FormActionSource(string? redirectUri) =>
-        redirectUri is not null && Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri)
-            ? uri.Scheme is "http" or "https" ? uri.GetLeftPart(UriPartial.Authority) : uri.Scheme + ":"
-            : null;
 
     private static IResult Page(HttpContext context, string html, int status, string? formActionSource = null)
     {

@@ -1,3 +1,4 @@
+using Keycard.Core.Authorization;
 using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Security;
 using Keycard.Core.Signing;
@@ -54,7 +55,7 @@ internal static class OpenIdEndpoints
             IntrospectionEndpoint = issuer + OAuthEndpoints.IntrospectPath,
             ScopesSupported = ScopesSupported(options.Value),
             ResponseTypesSupported = ["code"],
-            ResponseModesSupported = ["query"],
+            ResponseModesSupported = [.. ResponseModes.All],
             GrantTypesSupported = [.. tokens.SupportedGrantTypes.Order(StringComparer.Ordinal)],
 
             // Core §8: one public identifier per user for every client.
