@@ -1,7 +1,11 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Keycard.AspNetCore;
@@ -16,12 +20,22 @@ namespace Keycard.AspNetCore;
 /// but its lifetime is <see cref="KeycardTokenStatus.Expired"/> (403 the guide's way); anything else is
 /// <see cref="KeycardTokenStatus.Invalid"/>.
 /// </summary>
-public sealed partial class KeycardAccessTokenValidator(KeycardSigningKeys keys, ILogger<KeycardAccessTokenValidator> logger)
+/// <remarks>
+/// Verifying a signature costs more CPU than everything else the request does, so a token found valid is remembered
+/// (by its SHA-256, never the token itself) together with the key set it was verified against: the same token
+/// against the same key set is not verified again, only its <c>exp</c> is checked. A new key set (a refresh, a
+/// rotation, a retired key) starts afresh, so a cached answer never outlives the keys that justified it.
+/// </remarks>
+public sealed partial class KeycardAccessTokenValidator(KeycardSigningKeys keys, TimeProvider time, ILogger<KeycardAccessTokenValidator> logger)
 {
+    private const int MaxEntries = 10_000;
+
     /// <summary>RFC 9068 §2.1: <c>at+jwt</c>; §4: <c>application/at+jwt</c> is the same type.</summary>
     public static readonly IReadOnlyList<string> TokenTypes = ["at+jwt", "application/at+jwt"];
 
     private static readonly JsonWebTokenHandler Handler = new();
+
+    private readonly ConcurrentDictionary<string, (KeycardTokenCheck Check, OpenIdConnectConfiguration Keys)> _validated = new(StringComparer.Ordinal);
 
     public async Task<KeycardTokenCheck> ValidateAsync(JsonWebToken token, KeycardAuthenticationOptions options, CancellationToken cancellationToken)
     {
@@ -31,10 +45,26 @@ public sealed partial class KeycardAccessTokenValidator(KeycardSigningKeys keys,
             return KeycardTokenCheck.Unavailable;
         }
 
+        var key = options.Resource + " " + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token.EncodedToken)));
+        if (_validated.TryGetValue(key, out var known) && ReferenceEquals(known.Keys, configuration))
+        {
+            // Everything but the lifetime held against these very keys; RFC 9068 §4: the lifetime is checked on every use.
+            return time.GetUtcNow() < known.Check.ExpiresAt!.Value + options.ClockSkew ? known.Check : KeycardTokenCheck.Expired;
+        }
+
         var (check, rejection) = await ValidateAsync(token, configuration.Issuer, configuration.SigningKeys, options);
         if (rejection is not null)
         {
             LogRejected(logger, rejection);
+        }
+        else if (check.Status == KeycardTokenStatus.Valid)
+        {
+            if (_validated.Count >= MaxEntries)
+            {
+                _validated.Clear();
+            }
+
+            _validated[key] = (check, configuration);
         }
 
         return check;

@@ -57,7 +57,8 @@ public sealed class KeycardAuthenticationHandler(
             return AuthenticateResult.Fail("The access token is " + check.Status.ToString().ToLowerInvariant() + ".");
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(check.Identity!), Scheme.Name));
+        // A copy: the identity may be a cached answer shared by other requests, and claims transformations add to it.
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(check.Identity!.Clone()), Scheme.Name));
     }
 
     private Task<KeycardTokenCheck> CheckAsync(KeycardPresentedToken presented)

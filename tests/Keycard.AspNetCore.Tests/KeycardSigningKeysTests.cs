@@ -1,7 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -14,9 +10,7 @@ namespace Keycard.AspNetCore.Tests;
 /// </summary>
 public sealed class KeycardSigningKeysTests
 {
-    private const string Authority = "https://auth.example.com";
-
-    private static readonly KeycardAuthenticationOptions Options = new() { Authority = Authority, Resource = "https://api.example.com/" };
+    private static readonly KeycardAuthenticationOptions Options = new() { Authority = StubKeycard.Authority, Resource = "https://api.example.com/" };
 
     [Fact]
     public async Task For_KnownKid_ReadsTheMetadataOnceAndCaches()
@@ -27,7 +21,7 @@ public sealed class KeycardSigningKeysTests
         var first = await keys.ForAsync(Token("k1"), Options, CancellationToken.None);
         var second = await keys.ForAsync(Token("k1"), Options, CancellationToken.None);
 
-        Assert.Equal(Authority, first!.Issuer);
+        Assert.Equal(StubKeycard.Authority, first!.Issuer);
         Assert.Same(first, second);
         Assert.Equal(1, keycard.MetadataFetches);
         Assert.Equal(1, keycard.JwksFetches);
@@ -86,49 +80,4 @@ public sealed class KeycardSigningKeysTests
 
     private static JsonWebToken Token(string kid) =>
         new(Base64UrlEncoder.Encode($$"""{"alg":"RS256","typ":"at+jwt","kid":"{{kid}}"}""") + "." + Base64UrlEncoder.Encode("{}") + ".c2ln");
-
-    private sealed class StubKeycard : HttpMessageHandler, IHttpClientFactory
-    {
-        private static readonly RSAParameters Key = RSA.Create(2048).ExportParameters(false);
-        private int _metadataFetches;
-        private int _jwksFetches;
-
-        public IReadOnlyList<string> Kids { get; set; } = [];
-
-        public string Issuer { get; init; } = Authority;
-
-        public bool Failing { get; init; }
-
-        public int MetadataFetches => Volatile.Read(ref _metadataFetches);
-
-        public int JwksFetches => Volatile.Read(ref _jwksFetches);
-
-        public KeycardSigningKeys SigningKeys() => new(this, TimeProvider.System, NullLogger<KeycardSigningKeys>.Instance);
-
-        public HttpClient CreateClient(string name) => new(this, disposeHandler: false);
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            string body;
-            switch (request.RequestUri!.AbsolutePath)
-            {
-                case KeycardSigningKeys.MetadataPath:
-                    Interlocked.Increment(ref _metadataFetches);
-                    body = $$"""{"issuer":"{{Issuer}}","jwks_uri":"{{Authority}}/.well-known/jwks.json"}""";
-                    break;
-                case "/.well-known/jwks.json":
-                    Interlocked.Increment(ref _jwksFetches);
-                    var n = Base64UrlEncoder.Encode(Key.Modulus);
-                    var e = Base64UrlEncoder.Encode(Key.Exponent);
-                    body = "{\"keys\":[" + string.Join(',', Kids.Select(kid => $$"""{"kty":"RSA","use":"sig","alg":"RS256","kid":"{{kid}}","n":"{{n}}","e":"{{e}}"}""")) + "]}";
-                    break;
-                default:
-                    return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
-            }
-
-            return Task.FromResult(Failing
-                ? new HttpResponseMessage(HttpStatusCode.InternalServerError)
-                : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
-        }
-    }
 }
