@@ -105,6 +105,14 @@ public sealed partial class KeycardIntrospector(IHttpClientFactory http, TimePro
             return KeycardTokenCheck.Invalid;
         }
 
+        // RFC 7662 §2.2 aud / RFC 8707: a token bound to another resource is not for this API. A token bound to none
+        // (aud is Keycard itself) is accepted, as before Keycard named audiences; a JWT checked locally needs aud = Resource.
+        if (options.Resource is { Length: > 0 } resource && answer.TryGetProperty("aud", out var aud)
+            && !Audiences(aud).Any(a => string.Equals(a, resource, StringComparison.Ordinal) || string.Equals(a.TrimEnd('/'), options.Authority.TrimEnd('/'), StringComparison.Ordinal)))
+        {
+            return KeycardTokenCheck.Invalid;
+        }
+
         var identity = new ClaimsIdentity(options.ClaimsIssuer ?? KeycardAuthenticationDefaults.AuthenticationScheme, KeycardAuthenticationDefaults.SubjectClaim, null);
         foreach (var name in new[] { "sub", "client_id", "scope", "username" })
         {
@@ -122,6 +130,13 @@ public sealed partial class KeycardIntrospector(IHttpClientFactory http, TimePro
 
         return new KeycardTokenCheck(KeycardTokenStatus.Valid, identity, expiresAt);
     }
+
+    private static IEnumerable<string> Audiences(JsonElement aud) => aud.ValueKind switch
+    {
+        JsonValueKind.String => [aud.GetString()!],
+        JsonValueKind.Array => aud.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!),
+        _ => [],
+    };
 
     [LoggerMessage(EventId = 1702, Level = LogLevel.Warning, Message = "Keycard introspection answered HTTP {Status}; check this API's ClientId/ClientSecret and Keycard:IntrospectionClients")]
     private static partial void LogIntrospectionRefused(ILogger logger, int status);

@@ -192,6 +192,27 @@ public sealed class WorkplaceApiJwtTests : IAsyncLifetime
         Assert.Equal(0, _api.IntrospectionRequests);
     }
 
+    [Fact]
+    public async Task JwtValidation_IntrospectionMode_TokenBoundToAnotherResourceIs401()
+    {
+        await using var introspecting = WorkplaceApiHost.Start(_keycard, settings: new Dictionary<string, string>
+        {
+            ["Keycard:Resource"] = Resource,
+            ["Keycard:JwtValidation"] = "Introspection",
+        });
+        using var toIntrospecting = new HttpClient { BaseAddress = new Uri(introspecting.BaseUrl) };
+        var (mine, _) = await _app.SignInAsync();
+        var (otherAudience, _) = await new IOfficeApp(_toKeycard, OtherJwtClientId).SignInAsync();
+
+        using var accepted = await CallAsync(toIntrospecting, "/api/workplaces", mine);
+        using var refused = await CallAsync(toIntrospecting, "/api/workplaces", otherAudience);
+
+        // Keycard's introspection names the token's aud (RFC 7662 §2.2); a token meant for another resource (RFC 8707) is not for this API.
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        await AssertErrorAsync(refused, HttpStatusCode.Unauthorized, "invalid_token");
+        Assert.Equal(2, introspecting.IntrospectionRequests);
+    }
+
     /// <summary>The same claims and header, signed by a key Keycard never published.</summary>
     private static string SignWithForeignKey(JsonObject claims, string kid)
     {

@@ -100,6 +100,9 @@ public sealed class RevocationAndIntrospectionTests : OAuthTestBase
         Assert.Equal(KeycardFactory.UserName, body.GetProperty("username").GetString());
         Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
         Assert.Equal("http://localhost", body.GetProperty("iss").GetString());
+
+        // RFC 7662 §2.2 aud: with no resource named (RFC 8707), Keycard itself, as a JWT access token's aud would be.
+        Assert.Equal("http://localhost", body.GetProperty("aud").GetString());
         Assert.False(string.IsNullOrEmpty(body.GetProperty("sub").GetString()));
         var now = Factory.Time.GetUtcNow().ToUnixTimeSeconds();
         Assert.Equal(now, body.GetProperty("iat").GetInt64());
@@ -115,6 +118,7 @@ public sealed class RevocationAndIntrospectionTests : OAuthTestBase
 
         Assert.True(body.GetProperty("active").GetBoolean());
         Assert.Equal("refresh_token", body.GetProperty("token_type").GetString());
+        Assert.False(body.TryGetProperty("aud", out _));
         Assert.Equal(KeycardFactory.UserName, body.GetProperty("username").GetString());
     }
 

@@ -151,6 +151,9 @@ public sealed class JwtAccessTokenTests : OAuthTestBase
         Assert.Equal([Api], jwt.Audiences);
         Assert.Equal(KeycardFactory.ConfidentialClientId, jwt.Subject);
         Assert.Equal(Http.BaseAddress!.GetLeftPart(UriPartial.Authority), jwt.Issuer);
+
+        // Introspection names the same audience (RFC 7662 §2.2), so a resource server checking by introspection can refuse a token meant for another.
+        Assert.Equal(Api, (await IntrospectAsync(jwt.EncodedToken)).GetProperty("aud").GetString());
     }
 
     [Fact]

@@ -25,6 +25,12 @@ public sealed record IntrospectionResponse
     public string? Iss { get; init; }
 
     /// <summary>
+    /// RFC 7662 §2.2 <c>aud</c>, for access tokens: the resource the token is bound to (RFC 8707), or Keycard itself when
+    /// none was named, the same audience a JWT access token carries (RFC 9068 §3), so a resource server can check it.
+    /// </summary>
+    public string? Aud { get; init; }
+
+    /// <summary>
     /// A Keycard extension member (RFC 7662 §2.2 allows them): <c>expired</c> for an inactive token that merely
     /// expired, so a resource server answers 403 (refresh) instead of 401. Only ever sent to an authenticated
     /// confidential client that may see the token; never for revoked, rotated or unknown tokens.

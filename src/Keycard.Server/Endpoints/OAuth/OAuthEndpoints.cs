@@ -179,6 +179,7 @@ internal static class OAuthEndpoints
                 OAuthJsonContext.Default.IntrospectionResponse);
         }
 
+        var issuer = OAuthIssuer.For(context);
         return TypedResults.Json(new IntrospectionResponse
         {
             Active = true,
@@ -189,7 +190,8 @@ internal static class OAuthEndpoints
             Exp = stored.ExpiresAt.ToUnixTimeSeconds(),
             Iat = stored.CreatedAt.ToUnixTimeSeconds(),
             Sub = stored.UserId?.ToString(CultureInfo.InvariantCulture) ?? stored.ClientId,
-            Iss = OAuthIssuer.For(context),
+            Iss = issuer,
+            Aud = stored.Kind == TokenKind.AccessToken ? stored.Resource ?? issuer : null,
         }, OAuthJsonContext.Default.IntrospectionResponse);
     }
 }
