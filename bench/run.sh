@@ -17,7 +17,7 @@
 #   BENCH_CODES_PER_SECOND=8000   authorization codes seeded per second of code-exchange run (a run that runs
 #                                 out fails and says so; raise it when Keycard gets faster). The standard-dialect
 #                                 pair (oauth_code_exchange, code_exchange_openid) uses it for its warm-up only: each
-#                                 timed run is seeded just before it with twice the best rate that scenario reached so far
+#                                 timed run is seeded just before it with 3x the best rate that scenario reached so far
 #   BENCH_ONLY="a b"              run only these Keycard scenarios (the ceilings always run); a signing scenario brings
 #                                 its opaque twin (client_credentials_jwt_* bring client_credentials,
 #                                 code_exchange_openid brings oauth_code_exchange), as its figure is read against it
@@ -407,14 +407,15 @@ setup_code_exchange_openid() {
   export BENCH_BODY="grant_type=authorization_code&client_id=bench-web&scope=openid%20email"
 }
 # prepare_code_pool NAME RUN: the warm-up's pool was seeded before the server started; a later run's pool is seeded
-# now with twice the best rate NAME reached so far (at least BENCH_CODES_PER_SECOND / 4), so a fast machine does not
-# run out and a slow one does not wait for codes it will never use.
+# now with three times the best rate NAME reached so far (at least BENCH_CODES_PER_SECOND / 4), so a fast machine
+# does not run out and a slow one does not wait for codes it will never use.
 prepare_code_pool() {
-  local name=$1 run=$2 rate file="$POOL/$1-$2.txt"
+  local name=$1 run=$2 rate file="$POOL/$1-$2.txt" started=$SECONDS
   if ((run > 0)) && [[ ! -s "$file" ]]; then
     rate=$(best_rps "$name")
-    ((rate * 2 >= CODES_PER_SECOND / 4)) && rate=$((rate * 2)) || rate=$((CODES_PER_SECOND / 4))
+    ((rate * 3 >= CODES_PER_SECOND / 4)) && rate=$((rate * 3)) || rate=$((CODES_PER_SECOND / 4))
     seed_codes $((rate * DURATION)) "$file"
+    log "$name: seeded $((rate * DURATION)) codes for run $run in $((SECONDS - started)) s"
   fi
   export BENCH_POOL_FILE="$file"
 }
@@ -439,6 +440,16 @@ for name in oauth_code_exchange code_exchange_openid; do
 done
 ((${#SIGNING[@]} == 0)) || measure_twins 10 "$CONNS" "${SIGNING[@]}"
 if ((${#SIGN_RS256[@]} > 0)); then sign_cost; fi
+
+# The JWKS (RFC 7517 §5) verifiers fetch to check those signatures: cacheable (Cache-Control) and served from memory.
+if wanted jwks; then
+  reset_request
+  export BENCH_METHOD=GET BENCH_PATH=/.well-known/jwks.json
+  cache_control=$(curl -s -D - -o /dev/null "$BASE$BENCH_PATH" | tr -d '\r' | sed -n 's/^[Cc]ache-[Cc]ontrol: //p')
+  NOTES+=("jwks: Cache-Control: ${cache_control:-(none)}")
+  [[ -n "$cache_control" ]] || FAILURES+=("jwks: no Cache-Control header")
+  measure jwks "$BASE$BENCH_PATH" 10 "$CONNS"
+fi
 
 # The standard form-encoded token endpoint, once it exists in the build under test.
 if wanted oauth_client_credentials; then
@@ -539,7 +550,7 @@ SUMMARY="$RESULTS/summary.md"
   done
   for entry in users_me_x_access_token:get users_me_bearer:get tokeninfo:get introspect:post code_exchange:post \
     client_credentials:post client_credentials_jwt_rs256:post client_credentials_jwt_es256:post oauth_client_credentials:post \
-    oauth_code_exchange:post code_exchange_openid:post refresh_rotation:post password_signin:post; do
+    oauth_code_exchange:post code_exchange_openid:post jwks:get refresh_rotation:post password_signin:post; do
     s=${entry%%:*}; kind=${entry##*:}; c=$CONNS
     [[ "$s" != password_signin ]] || c=$SIGNIN_CONNS
     [[ -n "$(col "$s" "$c" 4)" ]] || continue
