@@ -10,7 +10,10 @@
 # Settings (environment):
 #   AB_A, AB_B              extra `keycard serve` arguments of each side (host configuration, space separated)
 #   AB_A_BIN, AB_B_BIN      the keycard executable of each side (default: this tree's Release build)
-#   AB_SCENARIOS            any of: users_me client_credentials tokeninfo (default: users_me client_credentials)
+#   AB_SCENARIOS            any of: users_me client_credentials tokeninfo client_credentials_jwt_rs256
+#                           client_credentials_jwt_es256 (default: users_me client_credentials); the JWT ones are
+#                           client_credentials for clients registered with JWT access tokens (RFC 9068) signed RS256 or
+#                           ES256, so "JWT over opaque" is read beside client_credentials in the same run (issue 16)
 #   AB_ROUNDS=5             interleaved rounds; each round runs every scenario once on each side
 #   AB_DURATION=5           seconds per run (short runs and many rounds resolve small differences better);  AB_CONNECTIONS=32;  AB_WARMUP=10 seconds per side and scenario first
 #   AB_LOG_LEVEL=Warning    Logging:LogLevel:Default of both sides (the request log is on at Information)
@@ -67,6 +70,13 @@ if [[ "$SEPARATE" == 1 ]]; then
 else
   DB_A="$RESULTS/keycard.db"; DB_B=$DB_A
   seed "$A_BIN" "$DB_A"; CC_SECRET_A=$CC_SECRET; CC_SECRET_B=$CC_SECRET
+  if [[ " $SCENARIOS " == *" client_credentials_jwt_"* ]]; then
+    CC_RS256_SECRET=$("$A_BIN" client add bench-cc-jwt --name "Bench JWT RS256" --confidential --allow-client-credentials \
+      --access-token-format jwt --signing-algorithm RS256 --redirect-uri "http://127.0.0.1/cb" --json --database "$DB_A" | json_field client_secret)
+    CC_ES256_SECRET=$("$A_BIN" client add bench-cc-es256 --name "Bench JWT ES256" --confidential --allow-client-credentials \
+      --access-token-format jwt --signing-algorithm ES256 --redirect-uri "http://127.0.0.1/cb" --json --database "$DB_A" | json_field client_secret)
+    [[ -n "$CC_RS256_SECRET" && -n "$CC_ES256_SECRET" ]] || die "keycard client add --access-token-format jwt printed no client_secret"
+  fi
   "$TOOL_BIN" codes --database "$DB_A" --client bench-web --user-id "$USER_ID" --count 1 --lifetime 00:30:00 --out "$RESULTS/code.txt"
 fi
 
@@ -101,6 +111,10 @@ scenario() {
     tokeninfo) export BENCH_METHOD=GET BENCH_PATH=/external/api/oauth2/tokeninfo BENCH_HEADERS="x-token: $AT" ;;
     client_credentials) export BENCH_METHOD=POST BENCH_PATH=/external/api/oauth2/token \
       BENCH_HEADERS="x-grant-type: client_credentials|x-client-id: bench-cc|x-client-secret: ${!secret}" ;;
+    client_credentials_jwt_rs256) export BENCH_METHOD=POST BENCH_PATH=/external/api/oauth2/token \
+      BENCH_HEADERS="x-grant-type: client_credentials|x-client-id: bench-cc-jwt|x-client-secret: $CC_RS256_SECRET" ;;
+    client_credentials_jwt_es256) export BENCH_METHOD=POST BENCH_PATH=/external/api/oauth2/token \
+      BENCH_HEADERS="x-grant-type: client_credentials|x-client-id: bench-cc-es256|x-client-secret: $CC_ES256_SECRET" ;;
     *) die "unknown scenario $1" ;;
   esac
 }

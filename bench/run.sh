@@ -15,8 +15,12 @@
 #   BENCH_SWEEP_CONNECTIONS="1 8 128"   extra connection counts, one run each, for the ceilings, users/me and
 #                                 client_credentials ("" to skip)
 #   BENCH_CODES_PER_SECOND=8000   authorization codes seeded per second of code-exchange run (a run that runs
-#                                 out fails and says so; raise it when Keycard gets faster)
-#   BENCH_ONLY="a b"              run only these Keycard scenarios (the ceilings always run)
+#                                 out fails and says so; raise it when Keycard gets faster). The standard-dialect
+#                                 pair (oauth_code_exchange, code_exchange_openid) uses it for its warm-up only: each
+#                                 timed run is seeded just before it with 3x the best rate that scenario reached so far
+#   BENCH_ONLY="a b"              run only these Keycard scenarios (the ceilings always run); a signing scenario brings
+#                                 its opaque twin (client_credentials_jwt_* bring client_credentials,
+#                                 code_exchange_openid brings oauth_code_exchange), as its figure is read against it
 #   BENCH_DATABASE=postgres       Keycard on PostgreSQL instead of SQLite: scripts/postgres.sh installs and starts a
 #                                 local server on 127.0.0.1:5433 when none answers, each run gets a fresh database, and
 #                                 the PostgreSQL processes are pinned to the server's core beside Keycard
@@ -42,6 +46,9 @@ SWEEP_CONNS=${BENCH_SWEEP_CONNECTIONS-1 8 128}
 CODES_PER_SECOND=${BENCH_CODES_PER_SECOND:-8000}
 SIGNIN_CONNS=1
 ONLY=${BENCH_ONLY:-}
+# Issue 16: a JWT scenario is read as its cost over its opaque twin in the same run, so asking for one runs both.
+[[ " $ONLY " != *" client_credentials_jwt_"* || " $ONLY " == *" client_credentials "* ]] || ONLY+=" client_credentials"
+[[ " $ONLY " != *" code_exchange_openid "* || " $ONLY " == *" oauth_code_exchange "* ]] || ONLY+=" oauth_code_exchange"
 PROFILE=${BENCH_PROFILE:-}
 # Pools of single-use values: run 0 is the warm-up, 1..REPS the timed runs, REPS+1..REPS+3 the profiled runs.
 POOLS=$((REPS + 4))
@@ -178,6 +185,51 @@ hash_cost() {
   HASH_CPU+=("$(sed -n 's/.*cpu_ms=\([0-9.]*\).*/\1/p' <<<"$line")")
 }
 
+# measure_twins TIMEOUT CONNECTIONS NAME...: as measure, for scenarios read against each other (an opaque scenario and
+# its JWT twins, issue 16), run in turn: every warm-up, then timed run 1 of each, run 2 of each, and so on, so a change
+# in the machine's other load falls on all of them alike. NAME's request is set by setup_NAME, and prepare_NAME, when
+# defined, is called with the run number before each run (single-use values).
+measure_twins() {
+  local timeout=$1 conns=$2 run name seconds label out line problems; shift 2
+  for ((run = 0; run <= REPS; run++)); do
+    for name in "$@"; do
+      seconds=$DURATION; label=$run
+      if ((run == 0)); then seconds=$WARMUP; label=warmup; fi
+      reset_request
+      "setup_$name"
+      ! declare -F "prepare_$name" >/dev/null || "prepare_$name" "$run"
+      out="$RESULTS/wrk-$name-c$conns-$label.txt"
+      CPU_BEFORE=$(cpu_ticks "$SERVER_PID")
+      line=$(run_wrk "$out" "$BASE$BENCH_PATH" "$seconds" "$conns" "$timeout")
+      CPU_AFTER=$(cpu_ticks "$SERVER_PID")
+      problems=$(check_run "$line" "$out")
+      record "$name" "$label" "$conns" "$line" "$problems"
+    done
+  done
+  for name in "$@"; do
+    [[ " $PROFILE " == *" $name "* ]] || continue
+    reset_request
+    "setup_$name"
+    profile_runs "$name" "$BASE$BENCH_PATH" "$timeout" "$conns" "$(declare -F "prepare_$name" || true)"
+  done
+}
+
+# best_rps NAME: the highest req/s of NAME's runs so far (warm-up included), 0 before any.
+best_rps() { awk -F'\t' -v s="$1" '$1 == s && $4 + 0 > best {best = $4 + 0} END {printf "%.0f", best + 0}' "$RUNS"; }
+
+# sign_cost: one RS256 and one ES256 signature alone, CPU time per signature on the server's core (bench-tool
+# sign-cost), the floor a JWT scenario is compared with (issue 16); measured before and after the signing scenarios.
+SIGN_RS256=()
+SIGN_ES256=()
+sign_cost() {
+  local line
+  line=$(taskset -c "$SERVER_CORE" "$TOOL_BIN" sign-cost --seconds 1)
+  log "one signature alone: $line"
+  echo "$line" >>"$RESULTS/sign-cost.txt"
+  SIGN_RS256+=("$(sed -n 's/.*rs256_cpu_ms=\([0-9.]*\).*/\1/p' <<<"$line")")
+  SIGN_ES256+=("$(sed -n 's/.*es256_cpu_ms=\([0-9.]*\).*/\1/p' <<<"$line")")
+}
+
 log "results in $RESULTS; $REPS x ${DURATION}s per scenario after ${WARMUP}s warm-up, $CONNS connections"
 run_ceiling before
 
@@ -232,13 +284,11 @@ POOL="$RESULTS/pools"; mkdir -p "$POOL"
 seed_codes() { "$TOOL_BIN" codes --database "$DB" --client bench-web --user-id "$USER_ID" --count "$1" --lifetime 00:30:00 --out "$2"; }
 SETUP_CODES=$((2 * CONNS * POOLS + 1))
 seed_codes "$SETUP_CODES" "$POOL/setup-codes.txt"
-# The standard dialect's code exchange, without and with openid (an ID token signed per exchange), side by side.
+# The standard dialect's code exchange, without and with openid (an ID token signed per exchange), side by side: the
+# warm-up pools now; each timed run's pool just before it (prepare_code_pool), sized from the rate reached so far.
 for pool in oauth_code_exchange code_exchange_openid; do
   wanted "$pool" || continue
-  for ((run = 0; run <= REPS; run++)); do
-    seconds=$DURATION; ((run > 0)) || seconds=$WARMUP
-    seed_codes $((seconds * CODES_PER_SECOND)) "$POOL/$pool-$run.txt"
-  done
+  seed_codes $((WARMUP * CODES_PER_SECOND)) "$POOL/$pool-0.txt"
 done
 if wanted code_exchange; then
   log "seeding $(((WARMUP + REPS * DURATION) * CODES_PER_SECOND)) authorization codes for the code-exchange runs"
@@ -332,37 +382,74 @@ if wanted code_exchange; then
   measure code_exchange "$BASE$BENCH_PATH" 10 "$CONNS" prepare_codes
 fi
 
-if wanted client_credentials; then
-  reset_request
+# Client credentials, opaque (iOFFICE dialect), and the same service with JWT access tokens (RFC 9068) signed RS256
+# (2048-bit RSA) and ES256 (P-256), in turn run by run: issue 16's "JWT over opaque", against one signature alone.
+setup_client_credentials() {
   export BENCH_METHOD=POST BENCH_PATH=/external/api/oauth2/token \
     BENCH_HEADERS="x-grant-type: client_credentials|x-client-id: bench-cc|x-client-secret: $CC_SECRET"
-  measure client_credentials "$BASE$BENCH_PATH" 10 "$CONNS"
+}
+setup_client_credentials_jwt_rs256() {
+  export BENCH_METHOD=POST BENCH_PATH=/external/api/oauth2/token \
+    BENCH_HEADERS="x-grant-type: client_credentials|x-client-id: bench-cc-jwt|x-client-secret: $CC_JWT_SECRET"
+}
+setup_client_credentials_jwt_es256() {
+  export BENCH_METHOD=POST BENCH_PATH=/external/api/oauth2/token \
+    BENCH_HEADERS="x-grant-type: client_credentials|x-client-id: bench-cc-es256|x-client-secret: $CC_ES256_SECRET"
+}
+# Code exchange on the standard dialect, scope email (opaque access token, no ID token) and scope openid email
+# (plus an RS256-signed ID token, OpenID Connect Core §3.1.3.3): each request redeems a different seeded code.
+setup_oauth_code_exchange() {
+  export BENCH_METHOD=POST BENCH_PATH=/oauth2/token BENCH_POOL_FORM=code \
+    BENCH_HEADERS="Content-Type: application/x-www-form-urlencoded" BENCH_BODY="grant_type=authorization_code&client_id=bench-web&scope=email"
+}
+setup_code_exchange_openid() {
+  setup_oauth_code_exchange
+  export BENCH_BODY="grant_type=authorization_code&client_id=bench-web&scope=openid%20email"
+}
+# prepare_code_pool NAME RUN: the warm-up's pool was seeded before the server started; a later run's pool is seeded
+# now with three times the best rate NAME reached so far (at least BENCH_CODES_PER_SECOND / 4), so a fast machine
+# does not run out and a slow one does not wait for codes it will never use.
+prepare_code_pool() {
+  local name=$1 run=$2 rate file="$POOL/$1-$2.txt" started=$SECONDS
+  if ((run > 0)) && [[ ! -s "$file" ]]; then
+    rate=$(best_rps "$name")
+    ((rate * 3 >= CODES_PER_SECOND / 4)) && rate=$((rate * 3)) || rate=$((CODES_PER_SECOND / 4))
+    seed_codes $((rate * DURATION)) "$file"
+    log "$name: seeded $((rate * DURATION)) codes for run $run in $((SECONDS - started)) s"
+  fi
+  export BENCH_POOL_FILE="$file"
+}
+prepare_oauth_code_exchange() { prepare_code_pool oauth_code_exchange "$1"; }
+prepare_code_exchange_openid() { prepare_code_pool code_exchange_openid "$1"; }
+
+SIGNING=()
+for name in client_credentials client_credentials_jwt_rs256 client_credentials_jwt_es256; do
+  ! wanted "$name" || SIGNING+=("$name")
+done
+if ((${#SIGNING[@]} > 1)) || wanted oauth_code_exchange || wanted code_exchange_openid; then sign_cost; fi
+((${#SIGNING[@]} == 0)) || measure_twins 10 "$CONNS" "${SIGNING[@]}"
+if wanted client_credentials; then
+  reset_request
+  setup_client_credentials
   sweep client_credentials "$BASE$BENCH_PATH"
 fi
 
-# Client credentials with JWT access tokens (RFC 9068): the opaque figure above minus the database cost it shares,
-# plus one signature. RS256 (2048-bit RSA) and ES256 (P-256) side by side.
-for variant in rs256:bench-cc-jwt:$CC_JWT_SECRET es256:bench-cc-es256:$CC_ES256_SECRET; do
-  IFS=: read -r alg client secret <<<"$variant"
-  wanted "client_credentials_jwt_$alg" || continue
-  reset_request
-  export BENCH_METHOD=POST BENCH_PATH=/external/api/oauth2/token \
-    BENCH_HEADERS="x-grant-type: client_credentials|x-client-id: $client|x-client-secret: $secret"
-  measure "client_credentials_jwt_$alg" "$BASE$BENCH_PATH" 10 "$CONNS"
+SIGNING=()
+for name in oauth_code_exchange code_exchange_openid; do
+  ! wanted "$name" || SIGNING+=("$name")
 done
+((${#SIGNING[@]} == 0)) || measure_twins 10 "$CONNS" "${SIGNING[@]}"
+if ((${#SIGN_RS256[@]} > 0)); then sign_cost; fi
 
-# Code exchange on the standard dialect, scope email (opaque access token, no ID token) and scope openid email
-# (plus an RS256-signed ID token, OpenID Connect Core §3.1.3.3): each request redeems a different seeded code.
-for variant in oauth_code_exchange:email code_exchange_openid:openid%20email; do
-  name=${variant%%:*}; scope=${variant#*:}
-  wanted "$name" || continue
-  eval "prepare_$name() { export BENCH_POOL_FILE=\"\$POOL/$name-\$1.txt\"; }"
+# The JWKS (RFC 7517 §5) verifiers fetch to check those signatures: cacheable (Cache-Control) and served from memory.
+if wanted jwks; then
   reset_request
-  export BENCH_METHOD=POST BENCH_PATH=/oauth2/token BENCH_POOL_FORM=code \
-    BENCH_HEADERS="Content-Type: application/x-www-form-urlencoded" \
-    BENCH_BODY="grant_type=authorization_code&client_id=bench-web&scope=$scope"
-  measure "$name" "$BASE$BENCH_PATH" 10 "$CONNS" "prepare_$name"
-done
+  export BENCH_METHOD=GET BENCH_PATH=/.well-known/jwks.json
+  cache_control=$(curl -s -D - -o /dev/null "$BASE$BENCH_PATH" | tr -d '\r' | sed -n 's/^[Cc]ache-[Cc]ontrol: //p')
+  NOTES+=("jwks: Cache-Control: ${cache_control:-(none)}")
+  [[ -n "$cache_control" ]] || FAILURES+=("jwks: no Cache-Control header")
+  measure jwks "$BASE$BENCH_PATH" 10 "$CONNS"
+fi
 
 # The standard form-encoded token endpoint, once it exists in the build under test.
 if wanted oauth_client_credentials; then
@@ -463,7 +550,7 @@ SUMMARY="$RESULTS/summary.md"
   done
   for entry in users_me_x_access_token:get users_me_bearer:get tokeninfo:get introspect:post code_exchange:post \
     client_credentials:post client_credentials_jwt_rs256:post client_credentials_jwt_es256:post oauth_client_credentials:post \
-    oauth_code_exchange:post code_exchange_openid:post refresh_rotation:post password_signin:post; do
+    oauth_code_exchange:post code_exchange_openid:post jwks:get refresh_rotation:post password_signin:post; do
     s=${entry%%:*}; kind=${entry##*:}; c=$CONNS
     [[ "$s" != password_signin ]] || c=$SIGNIN_CONNS
     [[ -n "$(col "$s" "$c" 4)" ]] || continue
@@ -517,7 +604,32 @@ SUMMARY="$RESULTS/summary.md"
     over_wall=$(awk -v m="${MEAN[password_signin]}" -v h="$hash_ms" 'BEGIN {printf "%.1f", 100 * (m - h) / h}')
     echo "| password_signin <= 10% over the PBKDF2 hash alone | CPU: ${CPU[password_signin]} ms per sign-in vs $hash_cpu ms per hash (${HASH_CPU[*]} before/after, same core): $over%; wall: mean latency ${MEAN[password_signin]} ms vs median hash $hash_ms ms: $over_wall% | $(verdict "$over <= 10") |"
   fi
+  # Issue 16: a JWT issuance costs no more than one signature over an opaque one. The JWT scenario's CPU per request
+  # minus its opaque twin's (same run, runs in turn), against one signature alone on the same core (bench-tool
+  # sign-cost, before and after); within 10%, the run-to-run spread of CPU per request, counts as met.
+  SIGN_ROWS=()
+  if ((${#SIGN_RS256[@]} > 0)); then
+    sig_rs=$(printf '%s\n' "${SIGN_RS256[@]}" | awk '{s += $1} END {printf "%.4f", s / NR}')
+    sig_es=$(printf '%s\n' "${SIGN_ES256[@]}" | awk '{s += $1} END {printf "%.4f", s / NR}')
+    for entry in client_credentials_jwt_rs256:client_credentials:$sig_rs:RS256 client_credentials_jwt_es256:client_credentials:$sig_es:ES256 \
+      code_exchange_openid:oauth_code_exchange:$sig_rs:RS256; do
+      IFS=: read -r s twin sig alg <<<"$entry"
+      [[ -n "${CPU[$s]:-}" && -n "${CPU[$twin]:-}" ]] || continue
+      over=$(awk -v a="${CPU[$s]}" -v b="${CPU[$twin]}" 'BEGIN {printf "%.3f", a - b}')
+      SIGN_ROWS+=("| $s | $twin | $alg | ${CPU[$twin]} | ${CPU[$s]} | $over | $sig | $(awk -v o="$over" -v g="$sig" 'BEGIN {printf "%.2f", o / g}') | $(ratio "${RPS[$s]}" "${RPS[$twin]}") |")
+      echo "| $s: JWT over opaque <= one $alg signature | $over ms over $twin vs $sig ms per signature alone | $(verdict "$over <= 1.1 * $sig") |"
+    done
+  fi
   echo "| RSS < 200 MB through 1,000,000 tokens | bench/memory.sh | see its output |"
+  if ((${#SIGN_ROWS[@]} > 0)); then
+    echo
+    echo "Signing (issue 16): CPU ms per request of each JWT scenario and its opaque twin (run in turn, medians), the"
+    echo "difference, and one signature alone on the same core (bench-tool sign-cost: ${SIGN_RS256[*]} ms RS256, ${SIGN_ES256[*]} ms ES256)."
+    echo
+    echo "| scenario | opaque twin | alg | twin CPU ms/req | CPU ms/req | over the twin, ms | one signature, ms | over / signature | req/s % of twin |"
+    echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
+    for row in "${SIGN_ROWS[@]}"; do echo "$row"; done
+  fi
   echo
   echo "Token rows at the end of the Keycard phase: $ROWS."
   for note in "${NOTES[@]}"; do echo "- $note"; done

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -8,9 +9,18 @@ namespace Keycard.Core.Signing;
 /// of the shared ring that signs now; the key's <c>kid</c> goes into the JWS header (RFC 7515 §4.1.4) so verifiers
 /// pick the matching key from the JWKS. Callers set every claim themselves: no time claim is added implicitly.
 /// </summary>
+/// <remarks>
+/// Issue 16's cost target is one signature per JWT over an opaque token: each key of the ring is prepared once
+/// (<see cref="JwsSigningKey"/>: its header encoded, its RSA or ECDsa object at hand), so a token costs its payload
+/// JSON, base64url and the signature itself. A key of a kind the prepared path does not know is signed through
+/// <see cref="JsonWebTokenHandler"/>.
+/// </remarks>
 public sealed class JwtSigner(ISigningKeyRing keys)
 {
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    /// <summary>The prepared form of each key the ring has handed out (a reload of the ring makes new key objects).</summary>
+    private readonly ConditionalWeakTable<SigningKey, Prepared> _prepared = [];
 
     /// <summary>Signs <paramref name="claims"/> as a JWS with header <c>typ</c> <paramref name="type"/> (e.g. <c>JWT</c>, <c>at+jwt</c>).</summary>
     public ValueTask<string> SignAsync(string type, IReadOnlyDictionary<string, object> claims, CancellationToken cancellationToken) =>
@@ -20,10 +30,28 @@ public sealed class JwtSigner(ISigningKeyRing keys)
     /// As <see cref="SignAsync(string, IReadOnlyDictionary{string, object}, CancellationToken)"/>, with the current key
     /// of <paramref name="algorithm"/> (RS256 or ES256; null: the ring's default), e.g. a client's registered algorithm.
     /// </summary>
-    public async ValueTask<string> SignAsync(string type, IReadOnlyDictionary<string, object> claims, string? algorithm, CancellationToken cancellationToken)
+    public ValueTask<string> SignAsync(string type, IReadOnlyDictionary<string, object> claims, string? algorithm, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(type);
-        var key = algorithm is null ? await keys.GetCurrentAsync(cancellationToken) : await keys.GetCurrentAsync(algorithm, cancellationToken);
+        ArgumentNullException.ThrowIfNull(claims);
+        var key = algorithm is null ? keys.GetCurrentAsync(cancellationToken) : keys.GetCurrentAsync(algorithm, cancellationToken);
+
+        // The ring answers from memory nearly always: sign without an async state machine then.
+        return key.IsCompletedSuccessfully ? new ValueTask<string>(Sign(key.Result, type, claims)) : SignLaterAsync(key, type, claims);
+    }
+
+    /// <summary>Signs with <paramref name="key"/> itself (the benchmarks, and tests of the JWS this signer writes).</summary>
+    internal string Sign(SigningKey key, string type, IReadOnlyDictionary<string, object> claims)
+    {
+        var prepared = _prepared.GetValue(key, static k => new Prepared(JwsSigningKey.TryCreate(k))).Key;
+        return prepared is not null ? prepared.Sign(type, claims) : SignWithHandler(key, type, claims);
+    }
+
+    /// <summary>The general path, through Microsoft.IdentityModel, for a key the prepared path does not know.</summary>
+    internal static string SignWithHandler(SigningKey key, string type, IReadOnlyDictionary<string, object> claims)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(claims);
         return Handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims.ToDictionary(),
@@ -31,4 +59,10 @@ public sealed class JwtSigner(ISigningKeyRing keys)
             TokenType = type,
         });
     }
+
+    private async ValueTask<string> SignLaterAsync(ValueTask<SigningKey> key, string type, IReadOnlyDictionary<string, object> claims) =>
+        Sign(await key, type, claims);
+
+    /// <summary>The table's value: a reference even when the key cannot be prepared, so that is decided once too.</summary>
+    private sealed record Prepared(JwsSigningKey? Key);
 }

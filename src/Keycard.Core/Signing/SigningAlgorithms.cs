@@ -12,5 +12,8 @@ public static class SigningAlgorithms
     public static readonly IReadOnlyList<string> All = [RS256, ES256];
 
     /// <summary>The canonical spelling of <paramref name="name"/>, or null when Keycard does not sign with it.</summary>
-    public static string? Normalize(string? name) => All.FirstOrDefault(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase));
+    public static string? Normalize(string? name) =>
+        string.Equals(name, RS256, StringComparison.OrdinalIgnoreCase) ? RS256
+        : string.Equals(name, ES256, StringComparison.OrdinalIgnoreCase) ? ES256
+        : null;
 }

@@ -38,27 +38,6 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
         return (value, stored);
     }
 
-    /// <summary>An access token and, for user grants, a refresh token in the same family.</summary>
-    public (IssuedTokens Response, StoredToken[] Stored) CreatePair(
-        string clientId, int? userId, string accessScope, string refreshScope, string familyId, bool withRefresh, DateTimeOffset now)
-    {
-        var access = Create(TokenKind.AccessToken, clientId, userId, accessScope, familyId, now);
-        if (!withRefresh)
-        {
-            return (new IssuedTokens { AccessToken = access.Value, ExpiresIn = options.Value.AccessTokenLifetime, Scope = accessScope }, [access.Stored]);
-        }
-
-        var refresh = Create(TokenKind.RefreshToken, clientId, userId, refreshScope, familyId, now);
-        var response = new IssuedTokens
-        {
-            AccessToken = access.Value,
-            RefreshToken = refresh.Value,
-            ExpiresIn = options.Value.AccessTokenLifetime,
-            Scope = accessScope,
-        };
-        return (response, [access.Stored, refresh.Stored]);
-    }
-
     /// <summary>
     /// An access token in the client's format and, when <paramref name="withRefresh"/>, an opaque refresh token in the
     /// same family. The resource, auth time and sign-in session are kept on the stored rows, the refresh token keeping the resource the

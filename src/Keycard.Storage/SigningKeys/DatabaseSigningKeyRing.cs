@@ -66,8 +66,21 @@ public sealed class DatabaseSigningKeyRing(IServiceScopeFactory scopes, KeyEncry
         return made;
     }
 
-    private static SigningKey? Pick(IReadOnlyList<SigningKey> keys, DateTimeOffset now, string algorithm) =>
-        keys.Where(k => k.Algorithm == algorithm && k.SignsAt(now) && k.PublishedAt(now)).OrderByDescending(k => k.ActivatesAt).FirstOrDefault();
+    /// <summary>The latest-activated key of <paramref name="algorithm"/> that signs at <paramref name="now"/> (a loop: every signed token asks).</summary>
+    private static SigningKey? Pick(IReadOnlyList<SigningKey> keys, DateTimeOffset now, string algorithm)
+    {
+        SigningKey? picked = null;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var key = keys[i];
+            if (key.Algorithm == algorithm && key.SignsAt(now) && key.PublishedAt(now) && (picked is null || key.ActivatesAt > picked.ActivatesAt))
+            {
+                picked = key;
+            }
+        }
+
+        return picked;
+    }
 
     private async ValueTask<IReadOnlyList<SigningKey>> GetAsync(CancellationToken cancellationToken, bool force = false)
     {

@@ -41,4 +41,35 @@ public sealed class JwtSignerTests
         Assert.False(token.TryGetPayloadValue<long>("nbf", out _));
         Assert.False(token.TryGetPayloadValue<long>("exp", out _));
     }
+
+    [Fact]
+    public async Task SignAsync_RingAnswersLater_SignsWithTheKeyItGives()
+    {
+        var ring = new FixedSigningKeyRing(Now);
+
+        var jwt = await new JwtSigner(new YieldingRing(ring)).SignAsync("JWT", new Dictionary<string, object> { ["sub"] = "7" }, SigningAlgorithms.ES256, CancellationToken.None);
+
+        var token = new JsonWebToken(jwt);
+        Assert.Equal("test-ec-key", token.Kid);
+        Assert.Equal("ES256", token.Alg);
+        Assert.Equal("7", token.Subject);
+    }
+
+    /// <summary>A ring that answers asynchronously, as the database ring does when it reloads.</summary>
+    private sealed class YieldingRing(FixedSigningKeyRing inner) : ISigningKeyRing
+    {
+        public async ValueTask<SigningKey> GetCurrentAsync(CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            return await inner.GetCurrentAsync(cancellationToken);
+        }
+
+        public async ValueTask<SigningKey> GetCurrentAsync(string algorithm, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            return await inner.GetCurrentAsync(algorithm, cancellationToken);
+        }
+
+        public ValueTask<IReadOnlyList<SigningKey>> GetPublishedAsync(CancellationToken cancellationToken) => inner.GetPublishedAsync(cancellationToken);
+    }
 }
