@@ -12,7 +12,9 @@ namespace Keycard.Server.Gateway;
 /// ever goes back to requests carrying the very token it was minted for (one user, one client, one scope), and the
 /// access token is checked on every request before this cache is asked, so a revoked token never reaches it.
 /// A hit costs one lookup and no allocation: the entry holds the whole <c>Authorization</c> value, and the issuer
-/// (which reads the request) is only worked out when a JWT is minted.
+/// (which reads the request) is only worked out when a JWT is minted. Without a configured issuer that issuer follows
+/// the request's scheme and host (OAuthIssuer), so they are part of the key: a JWT minted for one spelling of the host
+/// (localhost, 127.0.0.1) never carries its iss to a request made through the other.
 /// </summary>
 internal sealed class GatewayIdentityTokenCache(JwtSigner signer, TimeProvider time)
 {
@@ -24,7 +26,7 @@ internal sealed class GatewayIdentityTokenCache(JwtSigner signer, TimeProvider t
     public async ValueTask<string> GetAuthorizationAsync(
         string route, Func<HttpContext, string> issuer, HttpContext context, string audience, TimeSpan lifetime, StoredToken token, CancellationToken cancellationToken)
     {
-        var key = new Key(route, token.Hash);
+        var key = new Key(route, token.Hash, context.Request.Scheme, context.Request.Host.Value);
         var now = time.GetUtcNow();
         if (_entries.TryGetValue(key, out var cached) && now < cached.ReuseUntil)
         {
@@ -46,24 +48,34 @@ internal sealed class GatewayIdentityTokenCache(JwtSigner signer, TimeProvider t
         }
 
         var authorization = "Bearer " + jwt;
-        _entries[new Key(route, token.Hash.ToArray())] = (authorization, now + (lifetime / 4));
+        _entries[new Key(route, token.Hash.ToArray(), key.Scheme, key.Host)] = (authorization, now + (lifetime / 4));
         return authorization;
     }
 
-    /// <summary>A route and an access token's SHA-256, compared by the hash's bytes (stored entries keep a copy of them).</summary>
+    /// <summary>
+    /// A route, an access token's SHA-256 (compared by its bytes; stored entries keep a copy of them), and the request's
+    /// scheme and host, which decide the issuer when none is configured.
+    /// </summary>
     private readonly struct Key : IEquatable<Key>
     {
         private readonly string _route;
         private readonly byte[] _hash;
 
-        public Key(string route, byte[] hash)
+        public Key(string route, byte[] hash, string scheme, string? host)
         {
             _route = route;
             _hash = hash;
+            Scheme = scheme;
+            Host = host;
         }
 
+        public string Scheme { get; }
+
+        public string? Host { get; }
+
         public bool Equals(Key other) =>
-            string.Equals(_route, other._route, StringComparison.Ordinal) && _hash.AsSpan().SequenceEqual(other._hash);
+            string.Equals(_route, other._route, StringComparison.Ordinal) && _hash.AsSpan().SequenceEqual(other._hash)
+            && string.Equals(Scheme, other.Scheme, StringComparison.Ordinal) && string.Equals(Host, other.Host, StringComparison.OrdinalIgnoreCase);
 
         public override bool Equals(object? obj) => obj is Key other && Equals(other);
 

@@ -53,6 +53,27 @@ public sealed class GatewayIdentityTokenTests : GatewayTestBase
     }
 
     [Fact]
+    public async Task ProxiedRoute_SameTokenThroughTwoLoopbackHostNames_EachJwtCarriesItsOwnIssuer()
+    {
+        // Without a configured issuer it follows the loopback host the request named (OAuthIssuer, RFC 9207 §2.4):
+        // a JWT reused from a request through "localhost" must not reach a request through "127.0.0.1" with its iss.
+        var tokens = await SignInAsync();
+        var port = new Uri(BaseUrl).Port;
+
+        var issuers = new List<string>();
+        foreach (var host in new[] { "localhost", "127.0.0.1", "localhost" })
+        {
+            using var request = Request(HttpMethod.Get, Prefix + "/orders/1", tokens.AccessToken, "bearer");
+            request.Headers.Host = host + ":" + port;
+            using var response = await Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            issuers.Add(new JsonWebToken(BearerOf(Upstream.Last())).Issuer);
+        }
+
+        Assert.Equal(["http://localhost:" + port, "http://127.0.0.1:" + port, "http://localhost:" + port], issuers);
+    }
+
+    [Fact]
     public async Task ProxiedRoute_TwoSignInsAtTheSameInstant_NeverShareAJwt()
     {
         // The reuse is keyed by the access token: another token (another sign-in, user, client or scope) gets its own.
