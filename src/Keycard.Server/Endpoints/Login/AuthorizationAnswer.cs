@@ -12,7 +12,7 @@ internal sealed record AuthorizationAnswer(string RedirectUri, string ResponseMo
     /// <param name="redirectStatus">302 after a GET, 303 after a POST (RFC 9700 §4.11); a form post page is always 200.</param>
     public IResult ToResult(int redirectStatus) => ResponseMode switch
     {
-        ResponseModes.FormPost => new FormPostResult(RedirectUri, [.. Parameters.Where(p => p.Value is not null).Select(p => (p.Name, p.Value!))]),
+        ResponseModes.FormPost => new FormPostResult(RedirectUri, [.. RedirectParameters.Present(Parameters)]),
         ResponseModes.Fragment => new SeeOther(RedirectParameters.InFragment(RedirectUri, [.. Parameters]), redirectStatus),
         _ => new SeeOther(RedirectParameters.InQuery(RedirectUri, [.. Parameters]), redirectStatus),
     };
