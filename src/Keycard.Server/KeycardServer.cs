@@ -22,6 +22,7 @@ using Keycard.Storage;
 using Keycard.Storage.Caching;
 using Keycard.Storage.DataProtection;
 using Keycard.Storage.SigningKeys;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -226,21 +227,31 @@ internal static partial class KeycardServer
         // authentication knows which requests are proxied.
         app.UseRouting();
 
-        // The sign-in session cookie is for Keycard's own pages: a proxied route answers to its access token alone, so
-        // it is spared the cookie's decryption (GatewayServices.IsProxied). Named here so the host does not put
-        // authentication first, where it would read the session cookie before HostPrefixCookieMiddleware renamed it.
-        app.UseWhen(context => !GatewayServices.IsProxied(context), branch =>
+        // The sign-in session cookie is for Keycard's own pages: a proxied route answers to its access token alone, and
+        // the token, revocation, introspection and tokeninfo endpoints and the REST API to the client's credentials or
+        // a bearer token (NoSignInSession), so they are spared the cookie handler's work (GatewayServices.IsProxied).
+        // Named here so the host does not put authentication first, where it would read the session cookie before
+        // HostPrefixCookieMiddleware renamed it.
+        app.UseWhen(UsesSignInSession, branch =>
         {
             branch.UseAuthentication();
-
-            // UseAuthentication marks its builder so the host does not add authentication again in front of the
-            // pipeline; the mark lands on the branch, so it is copied to the app (GatewayAuthenticationTests).
-            var properties = ((IApplicationBuilder)app).Properties;
-            foreach (var (key, value) in branch.Properties.Where(p => !properties.ContainsKey(p.Key)).ToList())
-            {
-                properties[key] = value;
-            }
+            CopyMiddlewareMarks(branch, app);
         });
+
+        // Were it left to the host, authorization would run first for every request, before routing, where it has no
+        // endpoint to read and so applies no policy but a fallback one. Keycard's endpoints carry no authorization
+        // metadata and it sets no fallback policy; an endpoint with metadata (or every request, given a fallback policy)
+        // gets authorization here, after routing and authentication.
+        if (app.Services.GetService<IServiceProviderIsService>()?.IsService(typeof(IAuthorizationHandlerProvider)) is true)
+        {
+            var fallback = app.Services.GetRequiredService<IOptions<AuthorizationOptions>>().Value.FallbackPolicy is not null;
+            app.UseWhen(context => fallback || HasAuthorizationMetadata(context), branch =>
+            {
+                branch.UseAuthorization();
+                CopyMiddlewareMarks(branch, app);
+            });
+        }
+
         app.UseMiddleware<RequestGuardMiddleware>();
         app.UseCors();
         app.UseRateLimiter();
@@ -260,6 +271,27 @@ internal static partial class KeycardServer
         if (serve.Demo)
         {
             app.MapDemoApp();
+        }
+    }
+
+    private static bool UsesSignInSession(HttpContext context) =>
+        !GatewayServices.IsProxied(context) && context.GetEndpoint()?.Metadata.GetMetadata<NoSignInSession>() is null;
+
+    private static bool HasAuthorizationMetadata(HttpContext context) =>
+        context.GetEndpoint()?.Metadata is { } metadata
+        && (metadata.GetMetadata<IAuthorizeData>() is not null
+            || metadata.GetMetadata<IAuthorizationRequirementData>() is not null
+            || metadata.GetMetadata<Microsoft.AspNetCore.Authorization.AuthorizationPolicy>() is not null);
+
+    /// <summary>
+    /// UseAuthentication and UseAuthorization mark their builder so the host does not add them again in front of the
+    /// pipeline; in a branch the mark lands on the branch, so it is copied to the app (GatewayAuthenticationTests).
+    /// </summary>
+    private static void CopyMiddlewareMarks(IApplicationBuilder branch, IApplicationBuilder app)
+    {
+        foreach (var (key, value) in branch.Properties.Where(p => !app.Properties.ContainsKey(p.Key)).ToList())
+        {
+            app.Properties[key] = value;
         }
     }
 

@@ -12,7 +12,10 @@ internal sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger
 
     private readonly ILogger _logger = loggers.CreateLogger(Category);
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>With the line off (Keycard.Requests below Information) the request passes straight through: no timing, no state machine.</summary>
+    public Task InvokeAsync(HttpContext context) => _logger.IsEnabled(LogLevel.Information) ? LogAsync(context) : next(context);
+
+    private async Task LogAsync(HttpContext context)
     {
         var started = time.GetTimestamp();
         try
@@ -21,12 +24,9 @@ internal sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger
         }
         finally
         {
-            if (_logger.IsEnabled(LogLevel.Information))
-            {
-                var elapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
-                var path = LoggedPath(context.Request);
-                LogRequest(_logger, context.Request.Method, path, context.Response.StatusCode, elapsedMs);
-            }
+            var elapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
+            var path = LoggedPath(context.Request);
+            LogRequest(_logger, context.Request.Method, path, context.Response.StatusCode, elapsedMs);
         }
     }
 

@@ -21,7 +21,7 @@ internal static class ApiEndpoints
     {
         var api = routes.MapGroup("/external/api/rest/v2")
             .RequireCors(ClientOriginCorsPolicyProvider.PolicyName)
-            .WithMetadata(IOfficeErrorDialect.Instance)
+            .WithMetadata(IOfficeErrorDialect.Instance, NoSignInSession.Instance)
             .AddEndpointFilter(RequireAccessTokenAsync);
         var me = api.MapGet("/users/me", UsersMeAsync);
 

@@ -20,7 +20,7 @@ internal static class IOfficeEndpoints
     {
         var group = routes.MapGroup("/external/api/oauth2")
             .RequireCors(ClientOriginCorsPolicyProvider.PolicyName)
-            .WithMetadata(IOfficeErrorDialect.Instance);
+            .WithMetadata(IOfficeErrorDialect.Instance, NoSignInSession.Instance);
         group.MapPost("/auth", AuthAsync).RequireRateLimiting(PasswordRateLimit.PolicyName);
         group.MapPost("/token", TokenAsync);
         group.MapPost("/revoke", RevokeAsync);

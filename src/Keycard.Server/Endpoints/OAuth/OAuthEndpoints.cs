@@ -43,7 +43,7 @@ internal static class OAuthEndpoints
 
         var backChannel = routes.MapGroup("/oauth2")
             .RequireCors(ClientOriginCorsPolicyProvider.PolicyName)
-            .WithMetadata(OAuthErrorDialect.Instance);
+            .WithMetadata(OAuthErrorDialect.Instance, NoSignInSession.Instance);
         backChannel.MapPost("/token", TokenAsync);
         backChannel.MapPost("/revoke", RevokeAsync);
         backChannel.MapPost("/introspect", IntrospectAsync);
