@@ -20,6 +20,8 @@ namespace Keycard.Storage.Tokens;
 /// has not finished by then gets <see cref="TokenWriterStalledException"/> (answered 503). A write the writer had not
 /// yet started is then withdrawn, so the 503 is true; one already under way may still commit, as after a crash. While
 /// a batch has run past the deadline (a frozen disk or database), new writes fail at once instead of queueing behind it.
+/// The deadline costs a request no timer of its own: unfinished writes wait in order of arrival (<see cref="_pending"/>),
+/// and one watchdog timer, armed for the oldest one's deadline, fails whichever have waited that long.
 /// </summary>
 internal sealed partial class TokenWriteBatcher : IDisposable
 {
@@ -32,6 +34,11 @@ internal sealed partial class TokenWriteBatcher : IDisposable
     private readonly DatabaseHealth? _health;
     private readonly KeycardTelemetry? _telemetry;
     private readonly Thread _writer;
+    private readonly ITimer _watchdog;
+
+    // Every write not yet completed, oldest first, and whether the watchdog is armed: both under the queue's own lock.
+    private readonly Queue<Operation> _pending = new();
+    private bool _watchdogArmed;
     private IServiceScope? _scope;
     private EfTokenStore? _store;
 
@@ -45,6 +52,11 @@ internal sealed partial class TokenWriteBatcher : IDisposable
         _deadline = location.Timeout;
         _health = health;
         _telemetry = telemetry;
+        using (ExecutionContext.SuppressFlow())
+        {
+            _watchdog = time.CreateTimer(static b => ((TokenWriteBatcher)b!).FailOverdue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
         _writer = new Thread(Run) { IsBackground = true, Name = "keycard-token-writer" };
         _writer.Start();
     }
@@ -63,23 +75,81 @@ internal sealed partial class TokenWriteBatcher : IDisposable
     /// <summary>Completes once every write queued before the call is applied (or failed): for a graceful shutdown.</summary>
     public Task FlushAsync() => EnqueueAsync(new Operation(new TokenWrite(null, default, [])));
 
-    private async Task<bool> EnqueueAsync(Operation operation)
+    private Task<bool> EnqueueAsync(Operation operation)
     {
         if (Volatile.Read(ref _batchStarted) is var started and not 0 && _time.GetElapsedTime(started) > _deadline)
         {
-            throw new TokenWriterStalledException($"The token writer has been waiting on the database for more than {_deadline.TotalSeconds:0.#} s.");
+            return Task.FromException<bool>(new TokenWriterStalledException($"The token writer has been waiting on the database for more than {_deadline.TotalSeconds:0.#} s."));
         }
 
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(operation), this);
-        try
+        operation.Enqueued = _time.GetTimestamp();
+        lock (_pending)
         {
-            return await operation.Completion.Task.WaitAsync(_deadline, _time);
+            _pending.Enqueue(operation);
+            if (!_watchdogArmed)
+            {
+                _watchdogArmed = true;
+                _watchdog.Change(_deadline, Timeout.InfiniteTimeSpan);
+            }
         }
-        catch (TimeoutException)
+
+        if (!_queue.Writer.TryWrite(operation))
         {
-            // Not started yet: withdrawn, so the write will never happen. Started: it may still commit.
+            operation.Completion.TrySetException(new ObjectDisposedException(nameof(TokenWriteBatcher)));
+        }
+
+        return operation.Completion.Task;
+    }
+
+    /// <summary>
+    /// The watchdog: every write that has waited the deadline is failed (and withdrawn if the writer has not taken it
+    /// yet, so the 503 is true; one already under way may still commit, as after a crash), then the timer is armed
+    /// again for the oldest write still waiting.
+    /// </summary>
+    private void FailOverdue()
+    {
+        List<Operation>? overdue = null;
+        var now = _time.GetTimestamp();
+        lock (_pending)
+        {
+            _watchdogArmed = false;
+            while (_pending.TryPeek(out var oldest))
+            {
+                if (oldest.Completion.Task.IsCompleted)
+                {
+                    _pending.Dequeue();
+                    continue;
+                }
+
+                var waited = _time.GetElapsedTime(oldest.Enqueued, now);
+                if (waited < _deadline)
+                {
+                    _watchdogArmed = true;
+                    _watchdog.Change(_deadline - waited, Timeout.InfiniteTimeSpan);
+                    break;
+                }
+
+                (overdue ??= []).Add(_pending.Dequeue());
+            }
+        }
+
+        foreach (var operation in overdue ?? [])
+        {
             operation.TryWithdraw();
-            throw new TokenWriterStalledException($"The token write did not finish within {_deadline.TotalSeconds:0.#} s.");
+            operation.Completion.TrySetException(new TokenWriterStalledException($"The token write did not finish within {_deadline.TotalSeconds:0.#} s."));
+        }
+    }
+
+    /// <summary>Completes a batch's writes, then forgets the completed ones at the head of <see cref="_pending"/>.</summary>
+    private void Complete(List<Operation> batch)
+    {
+        batch.ForEach(o => o.Complete());
+        lock (_pending)
+        {
+            while (_pending.TryPeek(out var oldest) && oldest.Completion.Task.IsCompleted)
+            {
+                _pending.Dequeue();
+            }
         }
     }
 
@@ -145,7 +215,7 @@ internal sealed partial class TokenWriteBatcher : IDisposable
             // One pool work item resumes the whole batch's requests, one after another: a single thread wake-up per
             // commit instead of one per request, and this thread goes straight back to the queue. (Completions run
             // their continuations inline, so they must never run here, on the writer's own thread.)
-            ThreadPool.UnsafeQueueUserWorkItem(static b => b.ForEach(o => o.Complete()), batch, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static b => b.Batcher.Complete(b.Batch), (Batcher: this, Batch: batch), preferLocal: false);
         }
     }
 
@@ -215,6 +285,8 @@ internal sealed partial class TokenWriteBatcher : IDisposable
         {
             CloseWriter();
         }
+
+        _watchdog.Dispose();
     }
 
     // The exception type only: a provider's message can quote the statement's parameters.
@@ -233,6 +305,9 @@ internal sealed partial class TokenWriteBatcher : IDisposable
         private int _state;
 
         public TaskCompletionSource<bool> Completion { get; } = new();
+
+        /// <summary>When the caller queued it (TimeProvider timestamp): its deadline counts from here.</summary>
+        public long Enqueued { get; set; }
 
         /// <summary>The writer takes it; false when its caller gave up first.</summary>
         public bool TryStart() => Interlocked.CompareExchange(ref _state, Started, Queued) == Queued;

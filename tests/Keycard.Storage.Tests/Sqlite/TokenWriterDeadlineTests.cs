@@ -68,6 +68,38 @@ public sealed class TokenWriterDeadlineTests : IAsyncLifetime
         Assert.Null(await FindAsync(refused.Hash));
     }
 
+    [Fact]
+    public async Task Add_QueuedBehindAStalledBatch_FailsAtItsOwnDeadlineAndIsNeverWritten()
+    {
+        var writer = _services.GetRequiredService<TokenWriteBatcher>();
+        await AddAsync(NewToken());
+
+        await using var blocker = new SqliteConnection(_location.ConnectionString);
+        await blocker.OpenAsync();
+        await ExecuteAsync(blocker, "BEGIN IMMEDIATE;");
+
+        var first = AddAsync(NewToken());
+        await WaitUntilAsync(() => writer.BatchInProgress);
+        _time.Advance(Deadline / 2);
+        var queued = NewToken();
+        var second = AddAsync(queued);
+
+        _time.Advance(Deadline / 2 + TimeSpan.FromSeconds(1));
+
+        await Assert.ThrowsAsync<TokenWriterStalledException>(() => first);
+        Assert.False(second.IsCompleted);
+
+        _time.Advance(Deadline / 2);
+
+        await Assert.ThrowsAsync<TokenWriterStalledException>(() => second);
+        await ExecuteAsync(blocker, "ROLLBACK;");
+        await WaitUntilAsync(() => !writer.BatchInProgress);
+        var later = NewToken();
+        await AddAsync(later);
+        Assert.NotNull(await FindAsync(later.Hash));
+        Assert.Null(await FindAsync(queued.Hash));
+    }
+
     private static StoredToken NewToken() => new()
     {
         Hash = SecureToken.Hash(SecureToken.Generate()),
