@@ -152,10 +152,14 @@ public sealed class KeycardTelemetry
 
     private void ReuseDetected(string tokenKind) => _reuse.Add(1, new KeyValuePair<string, object?>("token_kind", tokenKind));
 
-    /// <summary>Tags the request's trace (the ASP.NET Core activity) with what the protocol decided: no secret.</summary>
+    /// <summary>
+    /// Tags the request's trace (the ASP.NET Core activity) with what the protocol decided: no secret. Only a trace
+    /// someone records: ASP.NET Core also starts an activity for its log scopes when no tracer listens, and tags
+    /// there would be allocated for nobody.
+    /// </summary>
     private static void Tag(string grantType, string clientId, string outcome)
     {
-        if (Activity.Current is { IsAllDataRequested: true } activity)
+        if (Activity.Current is { IsAllDataRequested: true } activity && (activity.Recorded || activity.Source.HasListeners()))
         {
             activity.SetTag("keycard.grant_type", grantType);
             activity.SetTag("keycard.client_id", clientId);
