@@ -40,5 +40,7 @@ internal static class OAuthIssuer
 
     public static bool IsLoopbackHost(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        // The usual spellings without parsing (every iOFFICE token request asks); any other goes through IPAddress.
+        || host is "127.0.0.1" or "[::1]"
         || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 }
