@@ -88,6 +88,7 @@ public sealed class StoreCache : IDisposable
 
     private static class EntryName<T>
     {
-        public static readonly string Value = typeof(T).Name;
+        public static readonly string Value =
+            typeof(T).GetCustomAttributes(typeof(CacheEntryNameAttribute), inherit: false) is [CacheEntryNameAttribute named] ? named.Name : typeof(T).Name;
     }
 }

@@ -126,6 +126,7 @@ internal sealed class CachingTokenStore(TokenReader reader, TokenWriteBatcher wr
         return true;
     }
 
+    [CacheEntryName(nameof(StoredToken))]
     private sealed class Entry(StoredToken token, long checkedAt)
     {
         private long _checkedAt = checkedAt;

@@ -1,3 +1,4 @@
+using Keycard.Core.Diagnostics;
 using Keycard.Core.Security;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
@@ -52,6 +53,21 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
 
         Assert.NotNull(found);
         Assert.Equal(token.Hash, found.Hash);
+    }
+
+    [Fact]
+    public async Task Find_MissThenHit_CountsBothUnderTheStoredTokenEntryLabel()
+    {
+        var token = NewToken();
+        await AddAsync(token);
+        var counts = _services.GetRequiredService<KeycardTelemetry>().CacheLookups(nameof(StoredToken));
+
+        await FindAsync(token.Hash);
+        await FindAsync(token.Hash);
+
+        // docs/operations.md: keycard.cache.hits/misses{entry="StoredToken"}, whatever the cache wraps the token in.
+        Assert.Equal(1, counts.Misses);
+        Assert.Equal(1, counts.Hits);
     }
 
     [Fact]
