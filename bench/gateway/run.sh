@@ -7,14 +7,16 @@
 # affects both alike; each run's line and the median per scenario are printed.
 # Target: (b) >= 70% of (a)'s requests/s, p99 within 2 ms of (a)'s. Prints req/s, p50/p99 and server CPU per request.
 # bash bench/gateway/run.sh [seconds per run, default 20]   (BENCH_ROUNDS, default 3; BENCH_CONNECTIONS, default 64;
-#   BENCH_WARMUP, seconds of load on each proxy before the first measured run, default 15: Keycard has far more code
-#   than the bare proxy for the JIT to tier up, and a short warm-up charged that to the gateway's first round)
+#   BENCH_WARMUP, seconds of load on each proxy before the first measured run, default 30: Keycard has far more code
+#   than the bare proxy for the JIT to tier up (perf showed its tiering thread still compiling 15-30 s in: about 10 us
+#   of each request's CPU in that window against about 4 us for bare YARP), and a short warm-up charged that to the
+#   gateway's first rounds)
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/lib.sh"
 DURATION="${1:-20}"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 ROUNDS="${BENCH_ROUNDS:-3}"
-WARMUP="${BENCH_WARMUP:-15}"
+WARMUP="${BENCH_WARMUP:-30}"
 BARE_BIN="$BENCH_DIR/gateway/BareProxy/bin/Release/net10.0/bare-proxy"
 WORK="$(mktemp -d)"
 UPSTREAM_PID="" BARE_PID="" GATEWAY_PID=""

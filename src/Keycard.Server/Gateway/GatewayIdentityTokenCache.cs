@@ -79,8 +79,10 @@ internal sealed class GatewayIdentityTokenCache(JwtSigner signer, TimeProvider t
 
         public override bool Equals(object? obj) => obj is Key other && Equals(other);
 
-        // The hash is a SHA-256: its first bytes are as good a hash code as any.
+        // The storage key ends in a SHA-256: its last bytes are as good a hash code as any. Not the first: they are
+        // the issue time (SecureToken.StorageKey), the same for every token issued within a minute, which would put
+        // all of them in one bucket.
         public override int GetHashCode() =>
-            HashCode.Combine(_route, _hash.Length >= sizeof(int) ? MemoryMarshal.Read<int>(_hash) : _hash.Length);
+            HashCode.Combine(_route, _hash.Length >= sizeof(int) ? MemoryMarshal.Read<int>(_hash.AsSpan(^sizeof(int)..)) : _hash.Length);
     }
 }

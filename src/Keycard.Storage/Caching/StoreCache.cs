@@ -8,6 +8,8 @@ namespace Keycard.Storage.Caching;
 /// <summary>
 /// One bounded, short-lived memory cache for the hot read paths (token validation, users, clients). Entries expire on
 /// Keycard's clock (<see cref="TimeProvider"/>), so a test crosses the cache duration by advancing a fake clock.
+/// Keys are strings ("kind:id") or, on the hottest path, a key object of the caller's own type (CachingTokenStore's
+/// token keys: no string built per lookup); keys of different types never collide.
 /// </summary>
 public sealed class StoreCache : IDisposable
 {
@@ -33,7 +35,7 @@ public sealed class StoreCache : IDisposable
 
     public bool Enabled => Duration > TimeSpan.Zero;
 
-    public bool TryGet<T>(string key, out T? value)
+    public bool TryGet<T>(object key, out T? value)
     {
         if (!Enabled)
         {
@@ -53,7 +55,7 @@ public sealed class StoreCache : IDisposable
     }
 
     /// <summary>Caches for <see cref="Duration"/> (times <paramref name="durations"/>), never past <paramref name="notAfter"/>.</summary>
-    public void Set<T>(string key, T value, DateTimeOffset? notAfter = null, int durations = 1)
+    public void Set<T>(object key, T value, DateTimeOffset? notAfter = null, int durations = 1)
     {
         if (!Enabled)
         {
@@ -75,7 +77,7 @@ public sealed class StoreCache : IDisposable
         _cache.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = _time.GetUtcNow() + lifetime });
     }
 
-    public void Remove(string key) => _cache.Remove(key);
+    public void Remove(object key) => _cache.Remove(key);
 
     public void Dispose() => _cache.Dispose();
 
@@ -86,6 +88,7 @@ public sealed class StoreCache : IDisposable
 
     private static class EntryName<T>
     {
-        public static readonly string Value = typeof(T).Name;
+        public static readonly string Value =
+            typeof(T).GetCustomAttributes(typeof(CacheEntryNameAttribute), inherit: false) is [CacheEntryNameAttribute named] ? named.Name : typeof(T).Name;
     }
 }

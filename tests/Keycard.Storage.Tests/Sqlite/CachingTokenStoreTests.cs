@@ -1,0 +1,161 @@
+using Keycard.Core.Diagnostics;
+using Keycard.Core.Security;
+using Keycard.Core.Storage;
+using Keycard.Core.Tokens;
+using Keycard.Storage.Caching;
+using Keycard.Storage.Tests.Infrastructure;
+using Keycard.Storage.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Keycard.Storage.Tests.Sqlite;
+
+/// <summary>
+/// The access-token cache's hit path (issue 17: every gateway call and API call pays it): one memory lookup, no
+/// DbContext; and what it must still refuse at once: a token or a family revoked through this node or announced by
+/// another node (RevocationBroadcast) while the token sits in the cache.
+/// </summary>
+public sealed class CachingTokenStoreTests : IAsyncLifetime
+{
+    private readonly SqliteTestDatabase _database = new();
+    private readonly FakeTimeProvider _time = new(TestDatabase.Start);
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        var location = await _database.CreateEmptyAsync();
+        _services = TestDatabase.BuildServices(location, _time);
+        await using var scope = _services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<KeycardDatabase>().MigrateAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Find_CachedAccessToken_LeasesNoDbContext()
+    {
+        var token = NewToken();
+        await AddAsync(token);
+        Assert.NotNull(await FindAsync(token.Hash)); // cached
+
+        // A store whose scope cannot hand out the EF Core store (and so no pooled DbContext): a hit must not ask.
+        var store = new CachingTokenStore(
+            _services.GetRequiredService<TokenReader>(),
+            _services.GetRequiredService<TokenWriteBatcher>(),
+            new RefusingServices(),
+            _services.GetRequiredService<StoreCache>());
+        var found = await store.FindAsync(token.Hash, CancellationToken.None);
+
+        Assert.NotNull(found);
+        Assert.Equal(token.Hash, found.Hash);
+    }
+
+    [Fact]
+    public async Task Find_MissThenHit_CountsBothUnderTheStoredTokenEntryLabel()
+    {
+        var token = NewToken();
+        await AddAsync(token);
+        var counts = _services.GetRequiredService<KeycardTelemetry>().CacheLookups(nameof(StoredToken));
+
+        await FindAsync(token.Hash);
+        await FindAsync(token.Hash);
+
+        // docs/operations.md: keycard.cache.hits/misses{entry="StoredToken"}, whatever the cache wraps the token in.
+        Assert.Equal(1, counts.Misses);
+        Assert.Equal(1, counts.Hits);
+    }
+
+    [Fact]
+    public async Task Find_TokenRevocationAnnouncedAfterItWasCached_IsReadFromTheDatabaseAgain()
+    {
+        var token = NewToken();
+        await AddAsync(token);
+        Assert.NotNull(await FindAsync(token.Hash));
+
+        // Another node revokes it and notifies (RevocationBroadcast): the row is revoked, the notification arrives.
+        await RevokeInDatabaseAsync(t => t.Hash == token.Hash);
+        RevocationBroadcast.Apply(_services.GetRequiredService<StoreCache>(), RevocationBroadcast.TokenPayload(token.Hash));
+
+        var found = await FindAsync(token.Hash);
+
+        Assert.NotNull(found);
+        Assert.NotNull(found.RevokedAt);
+    }
+
+    [Fact]
+    public async Task Find_FamilyRevocationAnnouncedAfterTheTokenWasCached_IsReadFromTheDatabaseAgain()
+    {
+        var token = NewToken();
+        var other = NewToken();
+        await AddAsync(token);
+        await AddAsync(other);
+        Assert.NotNull(await FindAsync(token.Hash));
+        Assert.NotNull(await FindAsync(other.Hash));
+
+        await RevokeInDatabaseAsync(t => t.FamilyId == token.FamilyId);
+        RevocationBroadcast.Apply(_services.GetRequiredService<StoreCache>(), RevocationBroadcast.FamilyPayload(token.FamilyId));
+
+        var revoked = await FindAsync(token.Hash);
+        var untouched = await FindAsync(other.Hash);
+
+        Assert.NotNull(revoked);
+        Assert.NotNull(revoked.RevokedAt);
+        Assert.NotNull(untouched);
+        Assert.Null(untouched.RevokedAt);
+    }
+
+    [Fact]
+    public async Task Find_FamilyRevokedThroughThisNodeAfterTheTokenWasCached_IsRefusedAtOnce()
+    {
+        var token = NewToken();
+        await AddAsync(token);
+        Assert.NotNull(await FindAsync(token.Hash));
+
+        await InScopeAsync(s => s.GetRequiredService<ITokenStore>().RevokeFamilyAsync(token.FamilyId, TestDatabase.Start, CancellationToken.None));
+        var found = await FindAsync(token.Hash);
+
+        Assert.NotNull(found);
+        Assert.NotNull(found.RevokedAt);
+    }
+
+    private static StoredToken NewToken() => new()
+    {
+        Hash = SecureToken.StorageKey(SecureToken.GenerateOrdered(TestDatabase.Start)),
+        Kind = TokenKind.AccessToken,
+        ClientId = "app",
+        Scope = "email",
+        FamilyId = Guid.NewGuid().ToString("N"),
+        CreatedAt = TestDatabase.Start,
+        ExpiresAt = TestDatabase.Start + TimeSpan.FromHours(1),
+    };
+
+    private Task AddAsync(StoredToken token) =>
+        InScopeAsync(s => s.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
+
+    private async Task<StoredToken?> FindAsync(byte[] hash)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ITokenStore>().FindAsync(hash, CancellationToken.None);
+    }
+
+    private Task RevokeInDatabaseAsync(System.Linq.Expressions.Expression<Func<TokenEntity, bool>> which) =>
+        InScopeAsync(s => s.GetRequiredService<KeycardDbContext>().Tokens.Where(which)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.RevokedAt, TestDatabase.Start.ToUnixTimeMilliseconds())));
+
+    private async Task InScopeAsync(Func<IServiceProvider, Task> action)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        await action(scope.ServiceProvider);
+    }
+
+    private sealed class RefusingServices : IServiceProvider
+    {
+        public object? GetService(Type serviceType) =>
+            throw new InvalidOperationException($"A cache hit asked for {serviceType.Name}.");
+    }
+}
