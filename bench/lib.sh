@@ -141,7 +141,7 @@ check_run() {
 # Unset every BENCH_* request variable so one scenario's settings never leak into the next.
 reset_request() {
   unset BENCH_METHOD BENCH_PATH BENCH_HEADERS BENCH_BODY BENCH_POOL_FILE BENCH_POOL_HEADER BENCH_POOL_FORM \
-    BENCH_CHAIN_FIELD BENCH_POOL_OUT BENCH_MAX_REQUESTS
+    BENCH_CHAIN_FIELD BENCH_POOL_OUT BENCH_MAX_REQUESTS BENCH_RATE
 }
 
 # cpu_ticks PID: user + system CPU of a process so far, in clock ticks (/proc/PID/stat fields 14 and 15).

@@ -24,6 +24,13 @@
 #   BENCH_DATABASE=postgres       Keycard on PostgreSQL instead of SQLite: scripts/postgres.sh installs and starts a
 #                                 local server on 127.0.0.1:5433 when none answers, each run gets a fresh database, and
 #                                 the PostgreSQL processes are pinned to the server's core beside Keycard
+#   BENCH_RATES="1000 2000"      issue 16's signing twins again at each fixed offered rate (req/s, wrk paced by
+#                                 BENCH_RATE in bench/lua/scenario.lua), run in turn as in the closed-loop table: at an
+#                                 equal rate the opaque and JWT scenarios get the same batching of token writes and the
+#                                 same wake-ups per request. Below saturation CPU per request is elastic (spinning and
+#                                 context switches fill the idle core), so there the difference is a lower bound; the
+#                                 summary's fixed-rate table shows how the opaque cost per request rises as the rate
+#                                 falls. Runs of BENCH_RATE_DURATION s (default 8; CPU time is read in 10 ms ticks)
 #   BENCH_MEMORY=1                also run bench/memory.sh at the end
 #   BENCH_METRICS=1               Keycard with its Prometheus metrics on (Keycard:Telemetry:Metrics, docs/operations.md);
 #                                 compare with a run without it to measure the overhead of metrics
@@ -46,6 +53,9 @@ SWEEP_CONNS=${BENCH_SWEEP_CONNECTIONS-1 8 128}
 CODES_PER_SECOND=${BENCH_CODES_PER_SECOND:-8000}
 SIGNIN_CONNS=1
 ONLY=${BENCH_ONLY:-}
+RATES=${BENCH_RATES:-}
+RATE_DURATION=${BENCH_RATE_DURATION:-8}
+RATE=""
 # Issue 16: a JWT scenario is read as its cost over its opaque twin in the same run, so asking for one runs both.
 [[ " $ONLY " != *" client_credentials_jwt_"* || " $ONLY " == *" client_credentials "* ]] || ONLY+=" client_credentials"
 [[ " $ONLY " != *" code_exchange_openid "* || " $ONLY " == *" oauth_code_exchange "* ]] || ONLY+=" oauth_code_exchange"
@@ -189,23 +199,27 @@ hash_cost() {
 # its JWT twins, issue 16), run in turn: every warm-up, then timed run 1 of each, run 2 of each, and so on, so a change
 # in the machine's other load falls on all of them alike. NAME's request is set by setup_NAME, and prepare_NAME, when
 # defined, is called with the run number before each run (single-use values).
+# With RATE set (BENCH_RATES), every run is paced at RATE req/s and recorded as NAME@rRATE.
 measure_twins() {
-  local timeout=$1 conns=$2 run name seconds label out line problems; shift 2
+  local timeout=$1 conns=$2 run name seconds label out line problems tag; shift 2
   for ((run = 0; run <= REPS; run++)); do
     for name in "$@"; do
-      seconds=$DURATION; label=$run
+      seconds=$DURATION; label=$run; tag=$name${RATE:+@r$RATE}
+      [[ -z "$RATE" ]] || seconds=$RATE_DURATION
       if ((run == 0)); then seconds=$WARMUP; label=warmup; fi
       reset_request
       "setup_$name"
       ! declare -F "prepare_$name" >/dev/null || "prepare_$name" "$run"
-      out="$RESULTS/wrk-$name-c$conns-$label.txt"
+      [[ -z "$RATE" ]] || export BENCH_RATE=$RATE
+      out="$RESULTS/wrk-$tag-c$conns-$label.txt"
       CPU_BEFORE=$(cpu_ticks "$SERVER_PID")
       line=$(run_wrk "$out" "$BASE$BENCH_PATH" "$seconds" "$conns" "$timeout")
       CPU_AFTER=$(cpu_ticks "$SERVER_PID")
       problems=$(check_run "$line" "$out")
-      record "$name" "$label" "$conns" "$line" "$problems"
+      record "$tag" "$label" "$conns" "$line" "$problems"
     done
   done
+  [[ -z "$RATE" ]] || return 0
   for name in "$@"; do
     [[ " $PROFILE " == *" $name "* ]] || continue
     reset_request
@@ -409,9 +423,14 @@ setup_code_exchange_openid() {
 # prepare_code_pool NAME RUN: the warm-up's pool was seeded before the server started; a later run's pool is seeded
 # now with three times the best rate NAME reached so far (at least BENCH_CODES_PER_SECOND / 4), so a fast machine
 # does not run out and a slow one does not wait for codes it will never use.
+# At a fixed rate (RATE), every pool is seeded just before its run with the codes that rate needs, and 20% more.
 prepare_code_pool() {
-  local name=$1 run=$2 rate file="$POOL/$1-$2.txt" started=$SECONDS
-  if ((run > 0)) && [[ ! -s "$file" ]]; then
+  local name=$1 run=$2 rate file="$POOL/$1${RATE:+@r$RATE}-$2.txt" started=$SECONDS count
+  if [[ -n "$RATE" ]]; then
+    count=$((RATE * (run == 0 ? WARMUP : RATE_DURATION) * 6 / 5 + 2 * CONNS))
+    seed_codes "$count" "$file"
+    log "$name: seeded $count codes for run $run at $RATE req/s in $((SECONDS - started)) s"
+  elif ((run > 0)) && [[ ! -s "$file" ]]; then
     rate=$(best_rps "$name")
     ((rate * 3 >= CODES_PER_SECOND / 4)) && rate=$((rate * 3)) || rate=$((CODES_PER_SECOND / 4))
     seed_codes $((rate * DURATION)) "$file"
@@ -439,6 +458,22 @@ for name in oauth_code_exchange code_exchange_openid; do
   ! wanted "$name" || SIGNING+=("$name")
 done
 ((${#SIGNING[@]} == 0)) || measure_twins 10 "$CONNS" "${SIGNING[@]}"
+
+# The same twins at each fixed rate of BENCH_RATES (issue 16: the JWT's cost at an equal request rate).
+RATE_GROUPS=()
+for group in "client_credentials client_credentials_jwt_rs256 client_credentials_jwt_es256" "oauth_code_exchange code_exchange_openid"; do
+  SIGNING=()
+  for name in $group; do ! wanted "$name" || SIGNING+=("$name"); done
+  ((${#SIGNING[@]} < 2)) || RATE_GROUPS+=("${SIGNING[*]}")
+done
+for RATE in $RATES; do
+  for group in "${RATE_GROUPS[@]}"; do
+    log "fixed rate $RATE req/s: $group"
+    # shellcheck disable=SC2086
+    measure_twins 10 "$CONNS" $group
+  done
+done
+RATE=""
 if ((${#SIGN_RS256[@]} > 0)); then sign_cost; fi
 
 # The JWKS (RFC 7517 §5) verifiers fetch to check those signatures: cacheable (Cache-Control) and served from memory.
@@ -629,6 +664,29 @@ SUMMARY="$RESULTS/summary.md"
     echo "| scenario | opaque twin | alg | twin CPU ms/req | CPU ms/req | over the twin, ms | one signature, ms | over / signature | req/s % of twin |"
     echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
     for row in "${SIGN_ROWS[@]}"; do echo "$row"; done
+  fi
+  if [[ -n "$RATES" && -n "${sig_rs:-}" ]]; then
+    echo
+    echo "Signing at fixed offered rates (BENCH_RATES; wrk paced, ${RATE_DURATION}s runs, run in turn, medians): CPU ms per"
+    echo "request of each JWT scenario against its opaque twin at the same rate, so both get the same batching of token"
+    echo "writes and the same wake-ups per request. Below saturation the server's CPU per request is elastic: the"
+    echo "runtime's spinning and context switches fill the core's idle time (opaque costs several times its saturated"
+    echo "CPU per request), and a signature displaces part of them, so \"over the twin\" is a lower bound there; it shows"
+    echo "how much of the closed-loop excess over one signature comes from the lower request rate, not from the JWT."
+    echo
+    echo "| rate | scenario | alg | twin req/s | req/s | twin CPU ms/req | CPU ms/req | twin busy | busy | over the twin, ms | over / signature | target |"
+    echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    for r in $RATES; do
+      for entry in client_credentials_jwt_rs256:client_credentials:$sig_rs:RS256 client_credentials_jwt_es256:client_credentials:$sig_es:ES256 \
+        code_exchange_openid:oauth_code_exchange:$sig_rs:RS256; do
+        IFS=: read -r s twin sig alg <<<"$entry"
+        [[ -n "$(col "$s@r$r" "$CONNS" 4)" && -n "$(col "$twin@r$r" "$CONNS" 4)" ]] || continue
+        summarise "$s@r$r" "$CONNS"; summarise "$twin@r$r" "$CONNS"
+        a=${CPU[$s@r$r]} b=${CPU[$twin@r$r]}
+        over=$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.3f", a - b}')
+        echo "| $r | $s | $alg | ${RPS[$twin@r$r]} | ${RPS[$s@r$r]} | $b | $a | ${UTIL[$twin@r$r]} | ${UTIL[$s@r$r]} | $over | $(awk -v o="$over" -v g="$sig" 'BEGIN {printf "%.2f", o / g}') | $(verdict "$over <= 1.1 * $sig") |"
+      done
+    done
   fi
   echo
   echo "Token rows at the end of the Keycard phase: $ROWS."

@@ -9,6 +9,10 @@
 --   BENCH_CHAIN_FIELD   JSON field of a 2xx answer whose value goes back into the pool (refresh rotation)
 --   BENCH_POOL_OUT      where done() writes the values still unused
 --   BENCH_MAX_REQUESTS  stop after this many requests (0: only the -d duration bounds the run)
+--   BENCH_RATE          a fixed offered rate, requests per second over all threads (0 or unset: each connection sends
+--                       its next request as soon as the answer arrives). Requests follow one schedule per thread, a
+--                       slot every 1/rate s, each taken by the next connection that is free; a server slower than the
+--                       rate gets its connections back to back, and the run's rps says the rate it really reached.
 -- Every status is counted in response(), and done() prints one machine-readable "BENCH ..." line.
 
 local method = os.getenv("BENCH_METHOD") or "GET"
@@ -20,6 +24,7 @@ local pool_header = os.getenv("BENCH_POOL_HEADER") or ""
 local pool_form = os.getenv("BENCH_POOL_FORM") or ""
 local chain_field = os.getenv("BENCH_CHAIN_FIELD") or ""
 local max_requests = tonumber(os.getenv("BENCH_MAX_REQUESTS") or "0") or 0
+local rate = tonumber(os.getenv("BENCH_RATE") or "0") or 0
 
 local headers = {}
 for pair in string.gmatch(os.getenv("BENCH_HEADERS") or "", "[^|]+") do
@@ -74,6 +79,35 @@ function init(args)
     end
   else
     fixed_request = wrk.format(method, path, headers, body)
+  end
+end
+
+-- Fixed rate (BENCH_RATE): wrk calls delay() before each request of a connection and waits that many ms. The slots are
+-- on the monotonic clock (LuaJIT's FFI, as wrk's Lua has no sub-second clock), so rounding the wait to whole ms does
+-- not drift the rate.
+if rate > 0 then
+  local ffi = require("ffi")
+  ffi.cdef [[
+    typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+    int clock_gettime(int clock_id, bench_timespec *tp);
+  ]]
+  local now_ts = ffi.new("bench_timespec")
+  local function now_us()
+    ffi.C.clock_gettime(1, now_ts) -- CLOCK_MONOTONIC
+    return tonumber(now_ts.tv_sec) * 1e6 + tonumber(now_ts.tv_nsec) / 1e3
+  end
+  local interval_us, next_slot = nil, nil
+
+  function delay()
+    if interval_us == nil then
+      interval_us = 1e6 * (tonumber(os.getenv("BENCH_THREADS") or "1") or 1) / rate
+    end
+    local now = now_us()
+    -- A slot already past is taken now (no burst to catch up: the schedule restarts from now).
+    if next_slot == nil or next_slot < now then next_slot = now end
+    local wait = next_slot - now
+    next_slot = next_slot + interval_us
+    return math.floor(wait / 1000)
   end
 end
 
