@@ -31,6 +31,7 @@
 #                                 context switches fill the idle core), so there the difference is a lower bound; the
 #                                 summary's fixed-rate table shows how the opaque cost per request rises as the rate
 #                                 falls. Runs of BENCH_RATE_DURATION s (default 8; CPU time is read in 10 ms ticks)
+#                                 (bench/signing-control.sh separates the signature from the rate effect with a control)
 #   BENCH_MEMORY=1                also run bench/memory.sh at the end
 #   BENCH_METRICS=1               Keycard with its Prometheus metrics on (Keycard:Telemetry:Metrics, docs/operations.md);
 #                                 compare with a run without it to measure the overhead of metrics
