@@ -75,9 +75,10 @@ public static class SecureToken
         ArgumentNullException.ThrowIfNull(value);
         if (value.Length > OrderedTokenLength && TryReadJwtIssuedAt(value, out var issuedAtMilliseconds))
         {
-            // A JWT access token (RFC 9068): keyed like an ordered token, by its iat and then the SHA-256 of the whole
-            // JWT, so its row appends to the index too. The iat is read unverified, which is harmless: a changed JWT
-            // has another hash, and the hash is what must match.
+            // A JWT access token (RFC 9068): keyed like an ordered token, by its issue time and then the SHA-256 of the
+            // whole JWT, so its row appends to the index too. The time is the millisecond in front of Keycard's jti
+            // (GenerateOrdered), else the iat's second: read unverified, which is harmless, since a changed JWT has
+            // another hash and the hash is what must match.
             var jwtKey = new byte[StorageKeyLength];
             Span<byte> time = stackalloc byte[sizeof(long)];
             BinaryPrimitives.WriteInt64BigEndian(time, issuedAtMilliseconds);
@@ -102,8 +103,11 @@ public static class SecureToken
     }
 
     /// <summary>
-    /// The <c>iat</c> (seconds, RFC 7519 §4.1.6) of a JWS in compact form (RFC 7515 §7.1), in milliseconds; false for
-    /// anything else. The value is untrusted: any malformed part is simply "not a JWT".
+    /// When a JWS in compact form (RFC 7515 §7.1) was issued, in milliseconds: the time in front of its <c>jti</c> when
+    /// that has <see cref="GenerateOrdered"/>'s shape (Keycard's own JWTs), else its <c>iat</c> (seconds, RFC 7519
+    /// §4.1.6); false for anything else. The iat alone would give every JWT of one second the same prefix, so a
+    /// second's rows would land at random places in the index's last pages, each insert dirtying a page of its own.
+    /// The value is untrusted: any malformed part is simply "not a JWT".
     /// </summary>
     private static bool TryReadJwtIssuedAt(string value, out long issuedAtMilliseconds)
     {
@@ -130,9 +134,11 @@ public static class SecureToken
                 return false;
             }
 
+            long? fromIat = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isIat = reader.ValueTextEquals("iat"u8);
+                var isJti = !isIat && reader.ValueTextEquals("jti"u8);
                 if (!reader.Read())
                 {
                     return false;
@@ -146,14 +152,19 @@ public static class SecureToken
                         return false;
                     }
 
-                    issuedAtMilliseconds = iat * 1000;
+                    fromIat = iat * 1000;
+                }
+                else if (isJti && reader.TokenType == JsonTokenType.String && TryReadOrderedTime(ref reader, out var fromJti))
+                {
+                    issuedAtMilliseconds = fromJti;
                     return true;
                 }
 
                 reader.Skip();
             }
 
-            return false;
+            issuedAtMilliseconds = fromIat ?? 0;
+            return fromIat is not null;
         }
         catch (JsonException)
         {
@@ -163,6 +174,27 @@ public static class SecureToken
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The millisecond in front of a string value of <see cref="GenerateOrdered"/>'s shape (a JWT's jti).</summary>
+    private static bool TryReadOrderedTime(ref Utf8JsonReader reader, out long milliseconds)
+    {
+        milliseconds = 0;
+        if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length != OrderedTokenLength)
+        {
+            return false;
+        }
+
+        Span<byte> time = stackalloc byte[sizeof(long)];
+        time.Clear();
+        if (Base64Url.DecodeFromUtf8(reader.ValueSpan[..TimePrefixChars], time[(sizeof(long) - TimePrefixBytes)..], out _, out var written) != OperationStatus.Done ||
+            written != TimePrefixBytes)
+        {
+            return false;
+        }
+
+        milliseconds = BinaryPrimitives.ReadInt64BigEndian(time);
+        return true;
     }
 
     /// <summary>SHA-256 of the UTF-8 bytes. High-entropy values need no slow hash: a preimage search over 2^256 is the bound.</summary>

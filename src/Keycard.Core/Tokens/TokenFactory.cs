@@ -83,7 +83,8 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
             // RFC 9068 §3: aud is the resource (RFC 8707); with none named, Keycard itself (docs/access-tokens.md).
             ["aud"] = grant.Resource ?? issuer,
             ["client_id"] = grant.Client.ClientId,
-            ["jti"] = SecureToken.Generate(),
+            // RFC 7519 §4.1.7: unique; its time prefix (not a secret) keys the stored row in issue order (SecureToken.StorageKey).
+            ["jti"] = SecureToken.GenerateOrdered(now),
             ["iat"] = issuedAt,
             ["exp"] = expiresAt.ToUnixTimeSeconds(),
         };

@@ -109,6 +109,25 @@ public sealed class SecureTokenTests
     }
 
     [Fact]
+    public void StorageKey_JwtWithAnOrderedJti_IsKeyedByTheJtisMillisecond()
+    {
+        var issued = new DateTimeOffset(2026, 11, 29, 12, 0, 0, 537, TimeSpan.Zero);
+        var jti = SecureToken.GenerateOrdered(issued);
+        var jwt = Jwt($"{{\"jti\":\"{jti}\",\"iat\":{issued.ToUnixTimeSeconds()}}}");
+
+        var key = SecureToken.StorageKey(jwt);
+
+        var time = new byte[8];
+        key.AsSpan(0, SecureToken.TimePrefixBytes).CopyTo(time.AsSpan(2));
+        Assert.Equal(issued.ToUnixTimeMilliseconds(), System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(time));
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(jwt)), key[SecureToken.TimePrefixBytes..]);
+        // A jti of another shape (a JWT issued before, or not Keycard's) keeps the iat's second.
+        var other = SecureToken.StorageKey(Jwt($"{{\"jti\":\"{SecureToken.Generate()}\",\"iat\":{issued.ToUnixTimeSeconds()}}}"));
+        other.AsSpan(0, SecureToken.TimePrefixBytes).CopyTo(time.AsSpan(2));
+        Assert.Equal(issued.ToUnixTimeSeconds() * 1000, System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(time));
+    }
+
+    [Fact]
     public void StorageKey_JwtChangedAnywhere_HasAnotherKey()
     {
         var jwt = Jwt("{\"iat\":1764417600,\"sub\":\"1\"}");

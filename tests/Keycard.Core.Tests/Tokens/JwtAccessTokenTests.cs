@@ -92,6 +92,26 @@ public sealed class JwtAccessTokenTests
     }
 
     [Fact]
+    public async Task ClientCredentials_JwtsWithinOneSecond_AreStoredInIssueOrder()
+    {
+        // Two JWTs 1 ms apart share their iat's second: their keys must still sort by issue time, so the second's
+        // rows append to the token index instead of landing at random places in it (SecureToken.StorageKey).
+        _core.Time.Advance(TimeSpan.FromMilliseconds(1000 - _core.Time.GetUtcNow().Millisecond + 500));
+        var keys = new List<byte[]>();
+        for (var i = 0; i < 8; i++)
+        {
+            var result = await ClientCredentialsAsync(JwtService);
+            keys.Add(SecureToken.StorageKey(result.Value!.AccessToken));
+            _core.Time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.Equal(keys, keys.OrderBy(k => k, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))));
+        var first = new byte[8];
+        keys[0].AsSpan(0, SecureToken.TimePrefixBytes).CopyTo(first.AsSpan(2));
+        Assert.Equal(_core.Time.GetUtcNow().AddMilliseconds(-8).ToUnixTimeMilliseconds(), System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(first));
+    }
+
+    [Fact]
     public async Task ClientCredentials_Es256Client_IsSignedWithTheEs256Key()
     {
         var result = await ClientCredentialsAsync(JwtService with { SigningAlgorithm = SigningAlgorithms.ES256 });
