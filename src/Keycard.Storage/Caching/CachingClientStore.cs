@@ -1,15 +1,19 @@
 using Keycard.Core.Clients;
 using Keycard.Core.Storage;
 using Keycard.Storage.Stores;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Keycard.Storage.Caching;
 
 /// <summary>
 /// Client lookups from memory for at most the cache duration: every token request reads its client. Changes made
 /// through this node evict at once; the CLI's changes (another process) take effect within the duration.
+/// A hit leases no DbContext: the EF Core store is resolved only on a miss or a write.
 /// </summary>
-internal sealed class CachingClientStore(EfClientStore inner, StoreCache cache) : IClientStore
+internal sealed class CachingClientStore(IServiceProvider services, StoreCache cache) : IClientStore
 {
+    private EfClientStore? _inner;
+
     public async Task<Client?> FindAsync(string clientId, CancellationToken cancellationToken)
     {
         var key = "c:" + clientId;
@@ -18,7 +22,7 @@ internal sealed class CachingClientStore(EfClientStore inner, StoreCache cache) 
             return cached;
         }
 
-        var client = await inner.FindAsync(clientId, cancellationToken);
+        var client = await Inner.FindAsync(clientId, cancellationToken);
         if (client is not null)
         {
             cache.Set(key, client);
@@ -27,25 +31,28 @@ internal sealed class CachingClientStore(EfClientStore inner, StoreCache cache) 
         return client;
     }
 
-    public Task<IReadOnlyList<Client>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
+    public Task<IReadOnlyList<Client>> ListAsync(CancellationToken cancellationToken) => Inner.ListAsync(cancellationToken);
 
     public Task<bool> AddAsync(Client client, CancellationToken cancellationToken)
     {
         cache.Remove("c:" + client.ClientId);
-        return inner.AddAsync(client, cancellationToken);
+        return Inner.AddAsync(client, cancellationToken);
     }
 
     public Task<bool> UpdateAsync(Client client, CancellationToken cancellationToken)
     {
         cache.Remove("c:" + client.ClientId);
-        return inner.UpdateAsync(client, cancellationToken);
+        return Inner.UpdateAsync(client, cancellationToken);
     }
 
     public Task<bool> RemoveAsync(string clientId, CancellationToken cancellationToken)
     {
         cache.Remove("c:" + clientId);
-        return inner.RemoveAsync(clientId, cancellationToken);
+        return Inner.RemoveAsync(clientId, cancellationToken);
     }
 
-    public Task<bool> IsOriginAllowedAsync(string origin, CancellationToken cancellationToken) => inner.IsOriginAllowedAsync(origin, cancellationToken);
+    public Task<bool> IsOriginAllowedAsync(string origin, CancellationToken cancellationToken) => Inner.IsOriginAllowedAsync(origin, cancellationToken);
+
+    /// <summary>The EF Core store, resolved (and a pooled DbContext leased) only when the cache cannot answer.</summary>
+    private EfClientStore Inner => _inner ??= services.GetRequiredService<EfClientStore>();
 }

@@ -1,0 +1,80 @@
+using Keycard.Core.Clients;
+using Keycard.Core.Storage;
+using Keycard.Storage.Caching;
+using Keycard.Storage.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Keycard.Storage.Tests.Sqlite;
+
+/// <summary>
+/// Every token request reads its client and asks whether the client is locked: answered from the cache, neither may
+/// lease a pooled DbContext (the EF Core store is resolved only on a miss or a write).
+/// </summary>
+public sealed class CachingStoreHitTests : IAsyncLifetime
+{
+    private readonly SqliteTestDatabase _database = new();
+    private readonly FakeTimeProvider _time = new(TestDatabase.Start);
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        var location = await _database.CreateEmptyAsync();
+        _services = TestDatabase.BuildServices(location, _time);
+        await using var scope = _services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<KeycardDatabase>().MigrateAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task FindClient_Cached_LeasesNoDbContext()
+    {
+        var client = new Client
+        {
+            ClientId = "cached-client",
+            Name = "Cached",
+            AppCode = "cached-code",
+            RedirectUris = ["https://app.example.com/callback"],
+            CreatedAt = TestDatabase.Start,
+            UpdatedAt = TestDatabase.Start,
+        };
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var clients = scope.ServiceProvider.GetRequiredService<IClientStore>();
+            Assert.True(await clients.AddAsync(client, CancellationToken.None));
+            Assert.NotNull(await clients.FindAsync(client.ClientId, CancellationToken.None)); // cached
+        }
+
+        var store = new CachingClientStore(new RefusingServices(), _services.GetRequiredService<StoreCache>());
+        var found = await store.FindAsync(client.ClientId, CancellationToken.None);
+
+        Assert.Equal(client.ClientId, found?.ClientId);
+        // A miss still reaches the database through the scope's EF Core store.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.FindAsync("unknown-client", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetStatus_CleanAnswerCached_LeasesNoDbContext()
+    {
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            Assert.Equal(AttemptStatus.Clean, await scope.ServiceProvider.GetRequiredService<IAttemptThrottle>().GetStatusAsync("client:x", CancellationToken.None));
+        }
+
+        var throttle = new CachingAttemptThrottle(new RefusingServices(), _services.GetRequiredService<StoreCache>());
+
+        Assert.Equal(AttemptStatus.Clean, await throttle.GetStatusAsync("client:x", CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => throttle.GetStatusAsync("client:y", CancellationToken.None));
+    }
+
+    private sealed class RefusingServices : IServiceProvider
+    {
+        public object? GetService(Type serviceType) =>
+            throw new InvalidOperationException($"A cache hit asked for {serviceType.Name}.");
+    }
+}
