@@ -57,9 +57,7 @@ public static class SecureToken
     public static string GenerateOrdered(DateTimeOffset issuedAt)
     {
         Span<byte> bytes = stackalloc byte[TimePrefixBytes + EntropyBytes];
-        Span<byte> time = stackalloc byte[sizeof(long)];
-        BinaryPrimitives.WriteInt64BigEndian(time, Math.Max(0, issuedAt.ToUnixTimeMilliseconds()));
-        time[(sizeof(long) - TimePrefixBytes)..].CopyTo(bytes);
+        WriteTimePrefix(Math.Max(0, issuedAt.ToUnixTimeMilliseconds()), bytes);
         RandomNumberGenerator.Fill(bytes[TimePrefixBytes..]);
         return Base64Url.EncodeToString(bytes);
     }
@@ -73,25 +71,18 @@ public static class SecureToken
     public static byte[] StorageKey(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.Length > OrderedTokenLength && TryReadJwtIssuedAt(value, out var issuedAtMilliseconds))
-        {
+        Span<byte> prefix = stackalloc byte[TimePrefixBytes];
+        var ordered = value.Length > OrderedTokenLength
             // A JWT access token (RFC 9068): keyed like an ordered token, by its issue time and then the SHA-256 of the
             // whole JWT, so its row appends to the index too. The time is the millisecond in front of Keycard's jti
             // (GenerateOrdered), else the iat's second: read unverified, which is harmless, since a changed JWT has
             // another hash and the hash is what must match.
-            var jwtKey = new byte[StorageKeyLength];
-            Span<byte> time = stackalloc byte[sizeof(long)];
-            BinaryPrimitives.WriteInt64BigEndian(time, issuedAtMilliseconds);
-            time[(sizeof(long) - TimePrefixBytes)..].CopyTo(jwtKey);
-            HashUtf8(value, jwtKey.AsSpan(TimePrefixBytes));
-            return jwtKey;
-        }
-
-        Span<byte> prefix = stackalloc byte[TimePrefixBytes];
-        // The OperationStatus overload reports bad characters instead of throwing: a presented value is untrusted.
-        if (value.Length != OrderedTokenLength ||
-            Base64Url.DecodeFromChars(value.AsSpan(0, TimePrefixChars), prefix, out _, out var written) != OperationStatus.Done ||
-            written != TimePrefixBytes)
+            ? TryReadJwtTimePrefix(value, prefix)
+            // The OperationStatus overload reports bad characters instead of throwing: a presented value is untrusted.
+            : value.Length == OrderedTokenLength &&
+              Base64Url.DecodeFromChars(value.AsSpan(0, TimePrefixChars), prefix, out _, out var written) == OperationStatus.Done &&
+              written == TimePrefixBytes;
+        if (!ordered)
         {
             return Hash(value);
         }
@@ -103,15 +94,21 @@ public static class SecureToken
     }
 
     /// <summary>
-    /// When a JWS in compact form (RFC 7515 §7.1) was issued, in milliseconds: the time in front of its <c>jti</c> when
+    /// A hash code for a storage key (<see cref="StorageKey"/>): its last four bytes, SHA-256 output. Not its first,
+    /// the issue time, the same for every token of about a minute, which would put them all in one bucket.
+    /// </summary>
+    public static int StorageKeyHashCode(ReadOnlySpan<byte> key) =>
+        key.Length >= sizeof(int) ? BinaryPrimitives.ReadInt32LittleEndian(key[^sizeof(int)..]) : key.Length;
+
+    /// <summary>
+    /// When a JWS in compact form (RFC 7515 §7.1) was issued, as a storage key's time prefix: the time in front of its <c>jti</c> when
     /// that has <see cref="GenerateOrdered"/>'s shape (Keycard's own JWTs), else its <c>iat</c> (seconds, RFC 7519
     /// §4.1.6); false for anything else. The iat alone would give every JWT of one second the same prefix, so a
     /// second's rows would land at random places in the index's last pages, each insert dirtying a page of its own.
     /// The value is untrusted: any malformed part is simply "not a JWT".
     /// </summary>
-    private static bool TryReadJwtIssuedAt(string value, out long issuedAtMilliseconds)
+    private static bool TryReadJwtTimePrefix(string value, Span<byte> prefix)
     {
-        issuedAtMilliseconds = 0;
         var first = value.IndexOf('.', StringComparison.Ordinal);
         var second = first < 0 ? -1 : value.IndexOf('.', first + 1);
         if (first <= 0 || second < 0 || value.IndexOf('.', second + 1) >= 0 || value.Length > MaxPresentedAccessTokenLength)
@@ -154,17 +151,24 @@ public static class SecureToken
 
                     fromIat = iat * 1000;
                 }
-                else if (isJti && reader.TokenType == JsonTokenType.String && TryReadOrderedTime(ref reader, out var fromJti))
+                else if (isJti && reader.TokenType == JsonTokenType.String && !reader.HasValueSequence && !reader.ValueIsEscaped &&
+                         reader.ValueSpan.Length == OrderedTokenLength &&
+                         Base64Url.DecodeFromUtf8(reader.ValueSpan[..TimePrefixChars], prefix, out _, out var jtiWritten) == OperationStatus.Done &&
+                         jtiWritten == TimePrefixBytes)
                 {
-                    issuedAtMilliseconds = fromJti;
                     return true;
                 }
 
                 reader.Skip();
             }
 
-            issuedAtMilliseconds = fromIat ?? 0;
-            return fromIat is not null;
+            if (fromIat is not { } iatMilliseconds)
+            {
+                return false;
+            }
+
+            WriteTimePrefix(iatMilliseconds, prefix);
+            return true;
         }
         catch (JsonException)
         {
@@ -176,25 +180,12 @@ public static class SecureToken
         }
     }
 
-    /// <summary>The millisecond in front of a string value of <see cref="GenerateOrdered"/>'s shape (a JWT's jti).</summary>
-    private static bool TryReadOrderedTime(ref Utf8JsonReader reader, out long milliseconds)
+    /// <summary>Milliseconds since 1970 as the <see cref="TimePrefixBytes"/> big-endian bytes in front of a value or key.</summary>
+    private static void WriteTimePrefix(long milliseconds, Span<byte> destination)
     {
-        milliseconds = 0;
-        if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length != OrderedTokenLength)
-        {
-            return false;
-        }
-
         Span<byte> time = stackalloc byte[sizeof(long)];
-        time.Clear();
-        if (Base64Url.DecodeFromUtf8(reader.ValueSpan[..TimePrefixChars], time[(sizeof(long) - TimePrefixBytes)..], out _, out var written) != OperationStatus.Done ||
-            written != TimePrefixBytes)
-        {
-            return false;
-        }
-
-        milliseconds = BinaryPrimitives.ReadInt64BigEndian(time);
-        return true;
+        BinaryPrimitives.WriteInt64BigEndian(time, milliseconds);
+        time[(sizeof(long) - TimePrefixBytes)..].CopyTo(destination);
     }
 
     /// <summary>SHA-256 of the UTF-8 bytes. High-entropy values need no slow hash: a preimage search over 2^256 is the bound.</summary>

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
+using Keycard.Core.Security;
 using Keycard.Core.Signing;
 using Keycard.Core.Tokens;
 
@@ -79,10 +79,6 @@ internal sealed class GatewayIdentityTokenCache(JwtSigner signer, TimeProvider t
 
         public override bool Equals(object? obj) => obj is Key other && Equals(other);
 
-        // The storage key ends in a SHA-256: its last bytes are as good a hash code as any. Not the first: they are
-        // the issue time (SecureToken.StorageKey), the same for every token issued within a minute, which would put
-        // all of them in one bucket.
-        public override int GetHashCode() =>
-            HashCode.Combine(_route, _hash.Length >= sizeof(int) ? MemoryMarshal.Read<int>(_hash.AsSpan(^sizeof(int)..)) : _hash.Length);
+        public override int GetHashCode() => HashCode.Combine(_route, SecureToken.StorageKeyHashCode(_hash));
     }
 }

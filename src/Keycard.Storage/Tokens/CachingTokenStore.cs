@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Keycard.Core.Security;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Caching;
@@ -63,7 +63,7 @@ internal sealed class CachingTokenStore(TokenReader reader, TokenWriteBatcher wr
 
     public Task<bool> RevokeAsync(byte[] hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        MarkRevoked(cache, TokenKey(hash));
+        MarkTokenRevoked(cache, hash);
         return Inner.RevokeAsync(hash, now, cancellationToken);
     }
 
@@ -78,12 +78,10 @@ internal sealed class CachingTokenStore(TokenReader reader, TokenWriteBatcher wr
     {
         if (key.StartsWith("t:", StringComparison.Ordinal))
         {
-            cache.Set(RevokedKey(key), true, durations: 2);
-            Interlocked.MemoryBarrier();
             var hash = new byte[(key.Length - 2) / 4 * 3];
             if (Convert.TryFromBase64Chars(key.AsSpan(2), hash, out var length))
             {
-                cache.Remove(new EntryKey(hash[..length]));
+                MarkTokenRevoked(cache, hash[..length]);
             }
         }
         else if (key.StartsWith("f:", StringComparison.Ordinal))
@@ -91,6 +89,14 @@ internal sealed class CachingTokenStore(TokenReader reader, TokenWriteBatcher wr
             cache.Set(key, true, durations: 2);
             Interlocked.Increment(ref s_familyRevocations);
         }
+    }
+
+    /// <summary>Sets the token's marker, then removes its entry (the ordering <see cref="FindAsync"/> relies on).</summary>
+    private static void MarkTokenRevoked(StoreCache cache, byte[] hash)
+    {
+        cache.Set(RevokedKey(TokenKey(hash)), true, durations: 2);
+        Interlocked.MemoryBarrier();
+        cache.Remove(new EntryKey(hash));
     }
 
     public Task<int> PruneAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
@@ -145,7 +151,6 @@ internal sealed class CachingTokenStore(TokenReader reader, TokenWriteBatcher wr
 
         public override bool Equals(object? obj) => obj is EntryKey other && Equals(other);
 
-        // The last bytes are SHA-256 output (the first are the issue time: SecureToken.StorageKey).
-        public override int GetHashCode() => _hash.Length >= sizeof(int) ? BinaryPrimitives.ReadInt32LittleEndian(_hash.AsSpan(^sizeof(int)..)) : _hash.Length;
+        public override int GetHashCode() => SecureToken.StorageKeyHashCode(_hash);
     }
 }
