@@ -3,7 +3,6 @@ using Keycard.Core.Storage;
 using Keycard.Storage.Caching;
 using Keycard.Storage.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Keycard.Storage.Tests.Sqlite;
 
@@ -13,23 +12,14 @@ namespace Keycard.Storage.Tests.Sqlite;
 /// </summary>
 public sealed class CachingStoreHitTests : IAsyncLifetime
 {
+    // A fresh database (and so a fresh cache) per test.
     private readonly SqliteTestDatabase _database = new();
-    private readonly FakeTimeProvider _time = new(TestDatabase.Start);
-    private ServiceProvider _services = null!;
 
-    public async Task InitializeAsync()
-    {
-        var location = await _database.CreateEmptyAsync();
-        _services = TestDatabase.BuildServices(location, _time);
-        await using var scope = _services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<KeycardDatabase>().MigrateAsync(CancellationToken.None);
-    }
+    private IServiceProvider Services => _database.Services;
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _database.DisposeAsync();
-    }
+    public Task InitializeAsync() => _database.InitializeAsync();
+
+    public Task DisposeAsync() => _database.DisposeAsync();
 
     [Fact]
     public async Task FindClient_Cached_LeasesNoDbContext()
@@ -43,14 +33,14 @@ public sealed class CachingStoreHitTests : IAsyncLifetime
             CreatedAt = TestDatabase.Start,
             UpdatedAt = TestDatabase.Start,
         };
-        await using (var scope = _services.CreateAsyncScope())
+        await using (var scope = Services.CreateAsyncScope())
         {
             var clients = scope.ServiceProvider.GetRequiredService<IClientStore>();
             Assert.True(await clients.AddAsync(client, CancellationToken.None));
             Assert.NotNull(await clients.FindAsync(client.ClientId, CancellationToken.None)); // cached
         }
 
-        var store = new CachingClientStore(new RefusingServices(), _services.GetRequiredService<StoreCache>());
+        var store = new CachingClientStore(new RefusingServices(), Services.GetRequiredService<StoreCache>());
         var found = await store.FindAsync(client.ClientId, CancellationToken.None);
 
         Assert.Equal(client.ClientId, found?.ClientId);
@@ -61,20 +51,14 @@ public sealed class CachingStoreHitTests : IAsyncLifetime
     [Fact]
     public async Task GetStatus_CleanAnswerCached_LeasesNoDbContext()
     {
-        await using (var scope = _services.CreateAsyncScope())
+        await using (var scope = Services.CreateAsyncScope())
         {
             Assert.Equal(AttemptStatus.Clean, await scope.ServiceProvider.GetRequiredService<IAttemptThrottle>().GetStatusAsync("client:x", CancellationToken.None));
         }
 
-        var throttle = new CachingAttemptThrottle(new RefusingServices(), _services.GetRequiredService<StoreCache>());
+        var throttle = new CachingAttemptThrottle(new RefusingServices(), Services.GetRequiredService<StoreCache>());
 
         Assert.Equal(AttemptStatus.Clean, await throttle.GetStatusAsync("client:x", CancellationToken.None));
         await Assert.ThrowsAsync<InvalidOperationException>(() => throttle.GetStatusAsync("client:y", CancellationToken.None));
-    }
-
-    private sealed class RefusingServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) =>
-            throw new InvalidOperationException($"A cache hit asked for {serviceType.Name}.");
     }
 }

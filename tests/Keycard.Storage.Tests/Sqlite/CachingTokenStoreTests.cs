@@ -7,7 +7,6 @@ using Keycard.Storage.Tests.Infrastructure;
 using Keycard.Storage.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Keycard.Storage.Tests.Sqlite;
 
@@ -18,23 +17,14 @@ namespace Keycard.Storage.Tests.Sqlite;
 /// </summary>
 public sealed class CachingTokenStoreTests : IAsyncLifetime
 {
+    // A fresh database (and so a fresh cache) per test.
     private readonly SqliteTestDatabase _database = new();
-    private readonly FakeTimeProvider _time = new(TestDatabase.Start);
-    private ServiceProvider _services = null!;
 
-    public async Task InitializeAsync()
-    {
-        var location = await _database.CreateEmptyAsync();
-        _services = TestDatabase.BuildServices(location, _time);
-        await using var scope = _services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<KeycardDatabase>().MigrateAsync(CancellationToken.None);
-    }
+    private IServiceProvider Services => _database.Services;
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _database.DisposeAsync();
-    }
+    public Task InitializeAsync() => _database.InitializeAsync();
+
+    public Task DisposeAsync() => _database.DisposeAsync();
 
     [Fact]
     public async Task Find_CachedAccessToken_LeasesNoDbContext()
@@ -45,10 +35,10 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
 
         // A store whose scope cannot hand out the EF Core store (and so no pooled DbContext): a hit must not ask.
         var store = new CachingTokenStore(
-            _services.GetRequiredService<TokenReader>(),
-            _services.GetRequiredService<TokenWriteBatcher>(),
+            Services.GetRequiredService<TokenReader>(),
+            Services.GetRequiredService<TokenWriteBatcher>(),
             new RefusingServices(),
-            _services.GetRequiredService<StoreCache>());
+            Services.GetRequiredService<StoreCache>());
         var found = await store.FindAsync(token.Hash, CancellationToken.None);
 
         Assert.NotNull(found);
@@ -60,7 +50,7 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
     {
         var token = NewToken();
         await AddAsync(token);
-        var counts = _services.GetRequiredService<KeycardTelemetry>().CacheLookups(nameof(StoredToken));
+        var counts = Services.GetRequiredService<KeycardTelemetry>().CacheLookups(nameof(StoredToken));
 
         await FindAsync(token.Hash);
         await FindAsync(token.Hash);
@@ -79,7 +69,7 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
 
         // Another node revokes it and notifies (RevocationBroadcast): the row is revoked, the notification arrives.
         await RevokeInDatabaseAsync(t => t.Hash == token.Hash);
-        RevocationBroadcast.Apply(_services.GetRequiredService<StoreCache>(), RevocationBroadcast.TokenPayload(token.Hash));
+        RevocationBroadcast.Apply(Services.GetRequiredService<StoreCache>(), RevocationBroadcast.TokenPayload(token.Hash));
 
         var found = await FindAsync(token.Hash);
 
@@ -98,7 +88,7 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
         Assert.NotNull(await FindAsync(other.Hash));
 
         await RevokeInDatabaseAsync(t => t.FamilyId == token.FamilyId);
-        RevocationBroadcast.Apply(_services.GetRequiredService<StoreCache>(), RevocationBroadcast.FamilyPayload(token.FamilyId));
+        RevocationBroadcast.Apply(Services.GetRequiredService<StoreCache>(), RevocationBroadcast.FamilyPayload(token.FamilyId));
 
         var revoked = await FindAsync(token.Hash);
         var untouched = await FindAsync(other.Hash);
@@ -116,7 +106,7 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
         await AddAsync(token);
         Assert.NotNull(await FindAsync(token.Hash));
 
-        await InScopeAsync(s => s.GetRequiredService<ITokenStore>().RevokeFamilyAsync(token.FamilyId, TestDatabase.Start, CancellationToken.None));
+        await _database.InScopeAsync(s => s.GetRequiredService<ITokenStore>().RevokeFamilyAsync(token.FamilyId, TestDatabase.Start, CancellationToken.None));
         var found = await FindAsync(token.Hash);
 
         Assert.NotNull(found);
@@ -135,27 +125,15 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
     };
 
     private Task AddAsync(StoredToken token) =>
-        InScopeAsync(s => s.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
+        _database.InScopeAsync(s => s.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
 
     private async Task<StoredToken?> FindAsync(byte[] hash)
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<ITokenStore>().FindAsync(hash, CancellationToken.None);
     }
 
     private Task RevokeInDatabaseAsync(System.Linq.Expressions.Expression<Func<TokenEntity, bool>> which) =>
-        InScopeAsync(s => s.GetRequiredService<KeycardDbContext>().Tokens.Where(which)
+        _database.InScopeAsync(s => s.GetRequiredService<KeycardDbContext>().Tokens.Where(which)
             .ExecuteUpdateAsync(u => u.SetProperty(t => t.RevokedAt, TestDatabase.Start.ToUnixTimeMilliseconds())));
-
-    private async Task InScopeAsync(Func<IServiceProvider, Task> action)
-    {
-        await using var scope = _services.CreateAsyncScope();
-        await action(scope.ServiceProvider);
-    }
-
-    private sealed class RefusingServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) =>
-            throw new InvalidOperationException($"A cache hit asked for {serviceType.Name}.");
-    }
 }
