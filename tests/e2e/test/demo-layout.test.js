@@ -99,7 +99,7 @@ describe('demo layout', () => {
     try {
       const page = await context.newPage();
       await page.goto(demoLoginUrl(server.baseUrl));
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'username');
+      await expectFocusOn(page, 'username');
 
       await page.locator('#username').fill(demoUser.userName);
       await page.locator('#password').fill('not-the-password');
@@ -107,10 +107,21 @@ describe('demo layout', () => {
       await page.locator('[role=alert]').waitFor();
 
       assert.equal(await page.locator('#username').inputValue(), demoUser.userName);
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'password');
+      await expectFocusOn(page, 'password');
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
     }
   });
 });
+
+// The login page marks its field `autofocus`; Chromium applies that focus on a later task than the load event `goto`
+// waits for, so an immediate read can still find <body>. Wait for the focus (up to 5 s), then fail naming what had it.
+async function expectFocusOn(page, id) {
+  try {
+    await page.waitForFunction((expected) => document.activeElement?.id === expected, id, { timeout: 5000 });
+  } catch {
+    // Fall through to the assert below, which names what had focus.
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.id), id);
+}
