@@ -2,13 +2,14 @@ using Keycard.Core.Clients;
 using Keycard.Core.Storage;
 using Keycard.Storage.Caching;
 using Keycard.Storage.Tests.Infrastructure;
+using Keycard.Storage.Users;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keycard.Storage.Tests.Sqlite;
 
 /// <summary>
-/// Every token request reads its client and asks whether the client is locked: answered from the cache, neither may
-/// lease a pooled DbContext (the EF Core store is resolved only on a miss or a write).
+/// Every token request reads its client and asks whether the client is locked, and every users/me call reads its user:
+/// answered from the cache, none may lease a pooled DbContext (the EF Core store is resolved only on a miss or a write).
 /// </summary>
 public sealed class CachingStoreHitTests : IAsyncLifetime
 {
@@ -60,5 +61,27 @@ public sealed class CachingStoreHitTests : IAsyncLifetime
 
         Assert.Equal(AttemptStatus.Clean, await throttle.GetStatusAsync("client:x", CancellationToken.None));
         await Assert.ThrowsAsync<InvalidOperationException>(() => throttle.GetStatusAsync("client:y", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task FindUser_Cached_LeasesNoDbContext()
+    {
+        var userId = await _database.InScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<KeycardDbContext>();
+            var user = new KeycardUser { UserName = "cached-user", NormalizedUserName = "CACHED-USER", Email = "cached@example.com", FirstName = "Cached" };
+            db.Users.Add(user);
+            await db.SaveChangesAsync();
+            Assert.Equal("cached-user", (await services.GetRequiredService<IUserDirectory>().FindAsync(user.Id, CancellationToken.None))?.UserName); // cached
+            return user.Id;
+        });
+
+        var directory = new CachingUserDirectory(new RefusingServices(), Services.GetRequiredService<StoreCache>());
+        var found = await directory.FindAsync(userId, CancellationToken.None);
+
+        Assert.Equal("cached-user", found?.UserName);
+        Assert.Equal("Cached", found?.FirstName);
+        // A miss still reaches the database through the scope's Identity store.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => directory.FindAsync(userId + 1000, CancellationToken.None));
     }
 }
