@@ -8,7 +8,8 @@ namespace Keycard.Storage.SigningKeys;
 /// <summary>
 /// Changes to the signing key schedule: the first key, the next key when it is due, a rotation on demand, a retirement.
 /// Each change runs in one transaction that first takes a lock (a PostgreSQL advisory lock; SQLite's
-/// <c>BEGIN IMMEDIATE</c>), then reads the schedule again, so nodes acting together make one key, not one each.
+/// <c>BEGIN IMMEDIATE</c>), then reads the schedule again, so nodes acting together make one key, not one each; the key
+/// pairs are generated before the lock is taken (see <see cref="ChangeAsync"/>).
 /// </summary>
 public sealed class SigningKeyAdministration(KeycardDbContext db, KeyEncryptionKey kek, IOptions<SigningKeyOptions> options, TimeProvider time)
 {
@@ -32,30 +33,23 @@ public sealed class SigningKeyAdministration(KeycardDbContext db, KeyEncryptionK
 
     /// <inheritdoc cref="EnsureAsync(CancellationToken)"/>
     public Task<IReadOnlyList<SigningKeyEntity>> EnsureAsync(string? algorithm, CancellationToken cancellationToken) =>
-        InLockAsync((keys, now) =>
+        ChangeAsync(schedule =>
         {
-            var made = new List<SigningKeyEntity>();
-            foreach (var inUse in AlgorithmsInUse(keys, now, algorithm))
+            var now = schedule.Now;
+            foreach (var inUse in AlgorithmsInUse(schedule.Keys, now, algorithm))
             {
-                var ofAlgorithm = keys.Where(k => k.Algorithm == inUse).ToList();
-                var current = Current(ofAlgorithm, now);
-                if (current is null)
-                {
-                    current = Add(now, now, inUse);
-                    made.Add(current);
-                }
-
+                var ofAlgorithm = schedule.Keys.Where(k => k.Algorithm == inUse).ToList();
+                var current = Current(ofAlgorithm, now) ?? schedule.Add(now, inUse);
                 var hasNext = ofAlgorithm.Any(k => k.ActivatesAt >= current.RetiresAt && k.RetiresAt > k.ActivatesAt);
                 if (!hasNext && current.RetiresAt - Options.PublishAhead.TotalSeconds <= now.ToUnixTimeSeconds())
                 {
-                    made.Add(Add(now, DateTimeOffset.FromUnixTimeSeconds(current.RetiresAt), inUse));
+                    schedule.Add(DateTimeOffset.FromUnixTimeSeconds(current.RetiresAt), inUse);
                 }
             }
 
             // Unpublished for a day: nothing can verify with them any more.
-            db.Set<SigningKeyEntity>().RemoveRange(keys.Where(k => k.ExpiresAt < now.AddDays(-1).ToUnixTimeSeconds()));
-            return made;
-        }, cancellationToken);
+            schedule.Remove(schedule.Keys.Where(k => k.ExpiresAt < now.AddDays(-1).ToUnixTimeSeconds()));
+        }, lockOnlyForAChange: true, cancellationToken);
 
     /// <summary>
     /// Starts a new key for <paramref name="algorithm"/>, or for every algorithm in use when it is null: at once
@@ -65,13 +59,13 @@ public sealed class SigningKeyAdministration(KeycardDbContext db, KeyEncryptionK
     /// the default algorithm's first.
     /// </summary>
     public Task<IReadOnlyList<SigningKeyEntity>> RotateAsync(bool now, string? algorithm, CancellationToken cancellationToken) =>
-        InLockAsync((keys, at) =>
+        ChangeAsync(schedule =>
         {
-            var made = new List<SigningKeyEntity>();
-            var algorithms = algorithm is null ? AlgorithmsInUse(keys, at, null) : [algorithm];
+            var at = schedule.Now;
+            var algorithms = algorithm is null ? AlgorithmsInUse(schedule.Keys, at, null) : [algorithm];
             foreach (var inUse in algorithms)
             {
-                var ofAlgorithm = keys.Where(k => k.Algorithm == inUse).ToList();
+                var ofAlgorithm = schedule.Keys.Where(k => k.Algorithm == inUse).ToList();
                 // With no key signing yet there is no cached JWKS to wait for: the new key signs at once.
                 var activatesAt = now || Current(ofAlgorithm, at) is null ? at : at + Options.PublishAhead;
                 var activates = activatesAt.ToUnixTimeSeconds();
@@ -81,11 +75,9 @@ public sealed class SigningKeyAdministration(KeycardDbContext db, KeyEncryptionK
                     key.ExpiresAt = Math.Min(key.ExpiresAt, key.RetiresAt + (long)Options.RetainAfterRetire.TotalSeconds);
                 }
 
-                made.Add(Add(at, activatesAt, inUse));
+                schedule.Add(activatesAt, inUse);
             }
-
-            return made;
-        }, cancellationToken);
+        }, lockOnlyForAChange: false, cancellationToken);
 
     /// <summary>
     /// Stops <paramref name="keyId"/> signing and unpublishes it now, so tokens it signed no longer verify (after a leak).
@@ -94,26 +86,24 @@ public sealed class SigningKeyAdministration(KeycardDbContext db, KeyEncryptionK
     public async Task<bool> RetireAsync(string keyId, CancellationToken cancellationToken)
     {
         var found = false;
-        await InLockAsync((keys, at) =>
+        await ChangeAsync(schedule =>
         {
-            var made = new List<SigningKeyEntity>();
-            if (keys.FirstOrDefault(k => k.KeyId == keyId) is not { } key)
+            // The last pass, under the lock, sets it.
+            var key = schedule.Keys.FirstOrDefault(k => k.KeyId == keyId);
+            found = key is not null;
+            if (key is null)
             {
-                return made;
+                return;
             }
 
-            found = true;
-            var now = at.ToUnixTimeSeconds();
+            var now = schedule.Now.ToUnixTimeSeconds();
             key.RetiresAt = Math.Max(Math.Min(key.RetiresAt, now), key.ActivatesAt);
             key.ExpiresAt = Math.Min(key.ExpiresAt, now);
-            var ofAlgorithm = keys.Where(k => k.Algorithm == key.Algorithm).ToList();
-            if (Current(ofAlgorithm, at) is null)
+            if (Current(schedule.Keys.Where(k => k.Algorithm == key.Algorithm), schedule.Now) is null)
             {
-                made.Add(Add(at, at, key.Algorithm));
+                schedule.Add(schedule.Now, key.Algorithm);
             }
-
-            return made;
-        }, cancellationToken);
+        }, lockOnlyForAChange: false, cancellationToken);
         return found;
     }
 
@@ -144,22 +134,26 @@ public sealed class SigningKeyAdministration(KeycardDbContext db, KeyEncryptionK
 
     private string DefaultAlgorithm => SigningAlgorithms.Normalize(Options.Algorithm) ?? SigningAlgorithms.RS256;
 
-    private SigningKeyEntity Add(DateTimeOffset now, DateTimeOffset activatesAt, string algorithm)
+    /// <summary>
+    /// Runs <paramref name="change"/> twice. First on the schedule as read without any lock, only to learn which keys
+    /// it would make: those are generated then, outside the lock, because the lock is SQLite's one writer (every token
+    /// write waits for it) and an RSA key takes tens of milliseconds to make, seconds on a loaded machine. Then in one
+    /// transaction that first takes the lock (a PostgreSQL advisory lock; SQLite's <c>BEGIN IMMEDIATE</c>), on the
+    /// schedule read again, so nodes acting together make one key, not one each; the change takes the keys generated
+    /// for it, or makes one more if another node changed the schedule in between. With
+    /// <paramref name="lockOnlyForAChange"/>, a first pass that would change nothing ends there, without the lock (the
+    /// regular check, which finds nothing to do almost every time).
+    /// </summary>
+    private async Task<IReadOnlyList<SigningKeyEntity>> ChangeAsync(Action<Schedule> change, bool lockOnlyForAChange, CancellationToken cancellationToken)
     {
-        var retiresAt = activatesAt + Options.RotationPeriod;
-        var row = SigningKeyMaterial.Create(
-            SigningAlgorithms.Normalize(algorithm) ?? DefaultAlgorithm,
-            kek,
-            now,
-            activatesAt,
-            retiresAt,
-            retiresAt + Options.RetainAfterRetire);
-        db.Set<SigningKeyEntity>().Add(row);
-        return row;
-    }
+        var draft = new Schedule(await db.Set<SigningKeyEntity>().AsNoTracking().ToListAsync(cancellationToken), time.GetUtcNow(), Options, set: null, generated: [], generate: null);
+        change(draft);
+        if (lockOnlyForAChange && draft.Made.Count == 0 && !draft.Removes)
+        {
+            return [];
+        }
 
-    private async Task<IReadOnlyList<SigningKeyEntity>> InLockAsync(Func<List<SigningKeyEntity>, DateTimeOffset, List<SigningKeyEntity>> change, CancellationToken cancellationToken)
-    {
+        var generated = draft.Made.Select(k => GenerateKey(k.Algorithm, kek)).ToList();
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
@@ -171,12 +165,71 @@ public sealed class SigningKeyAdministration(KeycardDbContext db, KeyEncryptionK
                 await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [AdvisoryLockId], cancellationToken);
             }
 
-            var keys = await db.Set<SigningKeyEntity>().ToListAsync(cancellationToken);
-            var made = change(keys, time.GetUtcNow());
+            var set = db.Set<SigningKeyEntity>();
+            var schedule = new Schedule(await set.ToListAsync(cancellationToken), time.GetUtcNow(), Options, set, [.. generated], algorithm => GenerateKey(algorithm, kek));
+            change(schedule);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            return (IReadOnlyList<SigningKeyEntity>)made;
+            return (IReadOnlyList<SigningKeyEntity>)schedule.Made;
         });
+    }
+
+    /// <summary>Makes a key pair; a test may put a probe here to see what the database allows while keys are made.</summary>
+    internal Func<string, KeyEncryptionKey, GeneratedSigningKey> GenerateKey { get; init; } = SigningKeyMaterial.Generate;
+
+    /// <summary>
+    /// One pass of a change over the stored keys at <see cref="Now"/>. A draft (no <c>set</c>) changes nothing stored:
+    /// its keys have no material and are not added, its removals are only noted. Otherwise new keys take the key pairs
+    /// in <c>generated</c>, and <c>generate</c> makes any more needed.
+    /// </summary>
+    private sealed class Schedule(
+        List<SigningKeyEntity> keys, DateTimeOffset now, SigningKeyOptions options, DbSet<SigningKeyEntity>? set, List<GeneratedSigningKey> generated, Func<string, GeneratedSigningKey>? generate)
+    {
+        private static readonly GeneratedSigningKey NoMaterial = new("", "", "", [], "");
+
+        public List<SigningKeyEntity> Keys => keys;
+
+        public DateTimeOffset Now => now;
+
+        public List<SigningKeyEntity> Made { get; } = [];
+
+        public bool Removes { get; private set; }
+
+        /// <summary>A key of <paramref name="algorithm"/> that signs from <paramref name="activatesAt"/> for one rotation period.</summary>
+        public SigningKeyEntity Add(DateTimeOffset activatesAt, string algorithm)
+        {
+            var retiresAt = activatesAt + options.RotationPeriod;
+            var row = SigningKeyMaterial.ToEntity(Take(algorithm), now, activatesAt, retiresAt, retiresAt + options.RetainAfterRetire);
+            row.Algorithm = algorithm; // a draft's key has no material, but its algorithm says what to generate
+            set?.Add(row);
+            Made.Add(row);
+            return row;
+        }
+
+        public void Remove(IEnumerable<SigningKeyEntity> expired)
+        {
+            var rows = expired.ToList();
+            Removes |= rows.Count > 0;
+            set?.RemoveRange(rows);
+        }
+
+        private GeneratedSigningKey Take(string algorithm)
+        {
+            if (generate is null)
+            {
+                return NoMaterial;
+            }
+
+            var index = generated.FindIndex(k => k.Algorithm == algorithm);
+            if (index < 0)
+            {
+                return generate(algorithm);
+            }
+
+            var key = generated[index];
+            generated.RemoveAt(index);
+            return key;
+        }
     }
 }

@@ -12,7 +12,12 @@ internal static class SigningKeyMaterial
     /// <summary>Binds a ciphertext to its row, so a private key copied onto another row does not decrypt.</summary>
     private static byte[] AssociatedData(string keyId) => System.Text.Encoding.UTF8.GetBytes("keycard-signing-key:" + keyId);
 
-    public static SigningKeyEntity Create(string algorithm, KeyEncryptionKey kek, DateTimeOffset createdAt, DateTimeOffset activatesAt, DateTimeOffset retiresAt, DateTimeOffset expiresAt)
+    /// <summary>
+    /// A new key pair: its id, public JWK and private key encrypted with <paramref name="kek"/> (the plain private key
+    /// never leaves this method). Generating an RSA key takes tens of milliseconds (seconds on a loaded machine), so
+    /// <see cref="SigningKeyAdministration"/> calls this before it takes the database's write lock, not under it.
+    /// </summary>
+    public static GeneratedSigningKey Generate(string algorithm, KeyEncryptionKey kek)
     {
         // Hex, so a kid never starts with "-" and passes as a command-line argument.
         var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -35,24 +40,27 @@ internal static class SigningKeyMaterial
 
         try
         {
-            return new SigningKeyEntity
-            {
-                KeyId = keyId,
-                Algorithm = algorithm,
-                PublicJwk = jwk.ToJsonString(),
-                EncryptedPrivateKey = kek.Encrypt(pkcs8, AssociatedData(keyId)),
-                KeyEncryptionKeyId = kek.Id,
-                CreatedAt = createdAt.ToUnixTimeSeconds(),
-                ActivatesAt = activatesAt.ToUnixTimeSeconds(),
-                RetiresAt = retiresAt.ToUnixTimeSeconds(),
-                ExpiresAt = expiresAt.ToUnixTimeSeconds(),
-            };
+            return new GeneratedSigningKey(keyId, algorithm, jwk.ToJsonString(), kek.Encrypt(pkcs8, AssociatedData(keyId)), kek.Id);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(pkcs8);
         }
     }
+
+    /// <summary>The row that stores <paramref name="key"/> with its schedule.</summary>
+    public static SigningKeyEntity ToEntity(GeneratedSigningKey key, DateTimeOffset createdAt, DateTimeOffset activatesAt, DateTimeOffset retiresAt, DateTimeOffset expiresAt) => new()
+    {
+        KeyId = key.KeyId,
+        Algorithm = key.Algorithm,
+        PublicJwk = key.PublicJwk,
+        EncryptedPrivateKey = key.EncryptedPrivateKey,
+        KeyEncryptionKeyId = key.KeyEncryptionKeyId,
+        CreatedAt = createdAt.ToUnixTimeSeconds(),
+        ActivatesAt = activatesAt.ToUnixTimeSeconds(),
+        RetiresAt = retiresAt.ToUnixTimeSeconds(),
+        ExpiresAt = expiresAt.ToUnixTimeSeconds(),
+    };
 
     /// <summary>The row as a usable key; the private key is decrypted with the key-encryption key.</summary>
     public static SigningKey Open(SigningKeyEntity row, KeyEncryptionKey kek)
