@@ -14,29 +14,45 @@ namespace Keycard.Storage.Tokens;
 /// this cut a lookup's CPU to a fraction of EF Core's compiled query, which builds, prepares and disposes a command on
 /// a freshly opened connection every time (docs/benchmarks.md). Reads run outside any transaction, so each sees the
 /// latest committed row, whichever node wrote it.
-/// On PostgreSQL a lookup awaits a network round trip, so many run at once under load. The reader then has its own
-/// Npgsql pool in multiplexing mode: a kept connection is a handle, not a session, and concurrent lookups share a few
-/// sessions, their commands written together and their results read together; Npgsql auto-prepares the lookup. Before
-/// (four sessions kept, more leased from Npgsql's ordinary pool), 58% of the refresh benchmark's lookups leased one
-/// and paid Npgsql's session reset, seven more statements on a PostgreSQL sharing Keycard's core (issue 14 item 8).
+/// On PostgreSQL a lookup awaits a network round trip, so many are waiting at once under load. There the lookups are
+/// batched: one statement at a time (<c>WHERE "Hash" = ANY($1)</c>) carries every lookup queued while the previous one
+/// was on the network, and its callers are resumed together (issue 14 item 8: one command, round trip and completion
+/// per statement instead of per lookup). The reader has its own Npgsql pool in multiplexing mode, so its connection
+/// holds no session of its own and pays no session reset; the statement is auto-prepared.
 /// </summary>
 internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? health = null) : IDisposable
 {
     /// <summary>Connections kept open between lookups; more are opened under load and closed again when returned.</summary>
     public const int MaxIdle = 4;
 
-    /// <summary>
-    /// On PostgreSQL: lookups wait on the network, not on a lock, so as many run at once as requests do. A kept
-    /// multiplexing connection holds no session, so keeping many costs only memory.
-    /// </summary>
-    public const int MaxIdlePostgres = 32;
-
     private readonly ConcurrentBag<Lease> _idle = [];
     private readonly Lock _setup = new();
-    private (TokenSql Sql, DbProviderFactory Factory, string ConnectionString, int MaxIdle)? _provider;
+    private (TokenSql Sql, DbProviderFactory Factory, string ConnectionString, int MaxIdle, bool Batched)? _provider;
     private bool _disposed;
 
-    public async Task<StoredToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
+    /// <summary>PostgreSQL: most lookups one statement carries (a larger queue goes in the next ones).</summary>
+    public const int MaxBatch = 64;
+
+    /// <summary>PostgreSQL: lookups waiting for the next statement, whether one is being sent (0 or 1), and how many were.</summary>
+    private readonly ConcurrentQueue<PendingLookup> _pending = new();
+    private int _sending;
+    private long _statements;
+
+    /// <summary>Whether lookups are batched (PostgreSQL), once the provider is known; read without the lock.</summary>
+    private int _mode;
+    private const int Unknown = 0;
+    private const int Direct = 1;
+    private const int Batched = 2;
+
+    public Task<StoredToken?> FindAsync(byte[] hash, CancellationToken cancellationToken)
+    {
+        var mode = Volatile.Read(ref _mode);
+        return mode == Batched || (mode == Unknown && Provider().Batched)
+            ? FindBatchedAsync(hash, cancellationToken)
+            : FindDirectAsync(hash, cancellationToken);
+    }
+
+    private async Task<StoredToken?> FindDirectAsync(byte[] hash, CancellationToken cancellationToken)
     {
         var lease = _idle.TryTake(out var idle) ? idle : await OpenAsync(cancellationToken);
         StoredToken? token;
@@ -52,6 +68,118 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
         }
 
         health?.ReportSuccess();
+        Return(lease);
+        return token;
+    }
+
+    /// <summary>
+    /// PostgreSQL: a lookup joins the queue; if no statement is being sent, this caller sends one for everything
+    /// queued (<c>WHERE "Hash" = ANY($1)</c>), and keeps sending while more arrive. Under load a round trip carries the
+    /// lookups that arrived during the previous one, so Keycard pays one command, one network write and read and one
+    /// completion per statement instead of per lookup; alone, a lookup is sent at once as before. Each statement runs
+    /// outside any transaction, after every lookup it carries was queued, so each sees the latest committed row.
+    /// </summary>
+    private Task<StoredToken?> FindBatchedAsync(byte[] hash, CancellationToken cancellationToken)
+    {
+        var lookup = new PendingLookup(hash);
+        _pending.Enqueue(lookup);
+        if (Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+        {
+            _ = SendAsync();
+        }
+
+        return cancellationToken.CanBeCanceled ? lookup.Task.WaitAsync(cancellationToken) : lookup.Task;
+    }
+
+    /// <summary>PostgreSQL: lookup statements sent so far (each carries one or more lookups).</summary>
+    internal long Statements => Interlocked.Read(ref _statements);
+
+    private async Task SendAsync()
+    {
+        var batch = new List<PendingLookup>(MaxBatch);
+        while (true)
+        {
+            while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
+            {
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
+            {
+                Volatile.Write(ref _sending, 0);
+                // A lookup queued after the last dequeue but before the flag was cleared found it set: send it now.
+                if (_pending.IsEmpty || Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            await SendBatchAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task SendBatchAsync(List<PendingLookup> batch)
+    {
+        Lease? lease = null;
+        var found = new List<StoredToken>(batch.Count);
+        try
+        {
+            lease = _idle.TryTake(out var idle) ? idle : await OpenAsync(CancellationToken.None);
+            var hashes = new byte[batch.Count][];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                hashes[i] = batch[i].Hash;
+            }
+
+            var find = lease.Find;
+            find.Parameters[0].Value = hashes;
+            Interlocked.Increment(ref _statements);
+            await using (var reader = await find.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    found.Add(TokenSql.Read(reader));
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // A connection that failed is not trusted again; every lookup it carried fails alike. After a deadline
+            // passed, so does every lookup that queued meanwhile: each would otherwise wait out this statement's
+            // deadline and then its own (issue 14 item 4: no request waits past the deadline for a lookup).
+            lease?.Dispose();
+            foreach (var lookup in batch)
+            {
+                lookup.TrySetException(ex);
+            }
+
+            while (DatabaseFault.FindUnavailable(ex) is TimeoutException or NpgsqlException { InnerException: TimeoutException }
+                && _pending.TryDequeue(out var queued))
+            {
+                queued.TrySetException(ex);
+            }
+
+            return;
+        }
+
+        health?.ReportSuccess();
+        Return(lease);
+        // The callers resume on one thread-pool work item, so the next statement goes out without waiting for them.
+        ThreadPool.UnsafeQueueUserWorkItem(static state =>
+        {
+            var (lookups, tokens) = state;
+            foreach (var lookup in lookups)
+            {
+                lookup.TrySetResult(tokens.Find(t => t.Hash.AsSpan().SequenceEqual(lookup.Hash)));
+            }
+        }, (batch.ToArray(), found), preferLocal: false);
+    }
+
+    private void Return(Lease lease)
+    {
         if (_idle.Count < lease.MaxIdle && !_disposed)
         {
             _idle.Add(lease);
@@ -60,19 +188,17 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
         {
             lease.Dispose();
         }
-
-        return token;
     }
 
     private async Task<Lease> OpenAsync(CancellationToken cancellationToken)
     {
-        var (sql, factory, connectionString, maxIdle) = Provider();
+        var (sql, factory, connectionString, maxIdle, batched) = Provider();
         var connection = factory.CreateConnection()!;
         try
         {
             connection.ConnectionString = connectionString;
             await connection.OpenAsync(cancellationToken);
-            var find = sql.CreateFind(connection);
+            var find = batched ? sql.CreateFindMany((NpgsqlConnection)connection) : sql.CreateFind(connection);
             if (connection is not NpgsqlConnection)
             {
                 // Npgsql prepares the lookup itself (auto-prepare), and multiplexing takes no explicit preparation.
@@ -89,7 +215,7 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
     }
 
     /// <summary>The provider, connection string and SQL, learnt once from a context as the rest of Keycard makes them.</summary>
-    private (TokenSql, DbProviderFactory, string, int) Provider()
+    private (TokenSql Sql, DbProviderFactory Factory, string ConnectionString, int MaxIdle, bool Batched) Provider()
     {
         lock (_setup)
         {
@@ -100,15 +226,17 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
                 var connection = db.Database.GetDbConnection();
                 var connectionString = db.Database.GetConnectionString()!;
                 var maxIdle = MaxIdle;
+                var batched = false;
                 if (connection is NpgsqlConnection)
                 {
                     // Multiplexing: concurrent lookups share sessions (the lookup changes no session state, so
                     // there is nothing to reset), and explicit preparation is not supported there: auto-prepare.
                     connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Multiplexing = true, MaxAutoPrepare = 4, NoResetOnClose = true }.ConnectionString;
-                    maxIdle = MaxIdlePostgres;
+                    batched = true;
                 }
 
-                _provider = (TokenSql.For(db), DbProviderFactories.GetFactory(connection)!, connectionString, maxIdle);
+                _provider = (TokenSql.For(db), DbProviderFactories.GetFactory(connection)!, connectionString, maxIdle, batched);
+                Volatile.Write(ref _mode, batched ? Batched : Direct);
             }
 
             return _provider.Value;
@@ -122,6 +250,12 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
         {
             lease.Dispose();
         }
+    }
+
+    /// <summary>A lookup waiting for its statement (PostgreSQL), completed with its token or null.</summary>
+    private sealed class PendingLookup(byte[] hash) : TaskCompletionSource<StoredToken?>
+    {
+        public byte[] Hash { get; } = hash;
     }
 
     private sealed record Lease(DbConnection Connection, DbCommand Find, int MaxIdle) : IDisposable

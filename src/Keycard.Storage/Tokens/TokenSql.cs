@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Keycard.Storage.Tokens;
 
@@ -50,6 +51,7 @@ internal sealed class TokenSql
     ];
 
     private readonly string _find;
+    private readonly string _findMany;
     private readonly string _consume;
     private readonly string _insert;
     private readonly string _table;
@@ -73,6 +75,7 @@ internal sealed class TokenSql
 
         _find = $"SELECT {columns} FROM {name} " +
             $"WHERE {Column(nameof(TokenEntity.Hash))} = @hash";
+        _findMany = $"SELECT {columns} FROM {name} WHERE {Column(nameof(TokenEntity.Hash))} = ANY($1)";
 
         // The conditional update is the lock: of two concurrent exchanges exactly one sees a row change.
         _consume = $"UPDATE {name} SET {Column(nameof(TokenEntity.ConsumedAt))} = @now " +
@@ -163,16 +166,28 @@ internal sealed class TokenSql
         return command;
     }
 
+    /// <summary>
+    /// PostgreSQL: the lookup of several hashes in one statement (<c>= ANY($1)</c>, a positional parameter, so Npgsql
+    /// sends the text as it is without rewriting named parameters). The rows come back in no particular order, one
+    /// per hash found.
+    /// </summary>
+    public DbCommand CreateFindMany(NpgsqlConnection connection)
+    {
+        var command = new NpgsqlCommand(_findMany, connection);
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        return command;
+    }
+
     public static async Task<StoredToken?> FindAsync(DbCommand find, byte[] hash, CancellationToken cancellationToken)
     {
         find.Parameters[0].Value = hash;
         await using var reader = await find.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
 
-        return new StoredToken
+    /// <summary>The token on the reader's current row (columns in <see cref="Columns"/> order).</summary>
+    public static StoredToken Read(DbDataReader reader) =>
+        new()
         {
             Hash = reader.GetFieldValue<byte[]>(0),
             Kind = (TokenKind)reader.GetInt32(1),
@@ -192,7 +207,6 @@ internal sealed class TokenSql
             Resource = reader.IsDBNull(15) ? null : reader.GetString(15),
             SessionId = reader.IsDBNull(16) ? null : reader.GetString(16),
         };
-    }
 
     public DbCommand CreateConsume(DbConnection connection, DbTransaction transaction)
     {

@@ -290,6 +290,8 @@ namespace Keycard.Storage.Migrations.Postgres
                     b.HasIndex("UserId");
 
                     b.ToTable("tokens", (string)null);
+
+                    NpgsqlEntityTypeBuilderExtensions.HasStorageParameter(b, "fillfactor", 80);
                 });
 
             modelBuilder.Entity("Keycard.Storage.Users.KeycardUser", b =>

@@ -1,0 +1,81 @@
+using Keycard.Core.Security;
+using Keycard.Core.Storage;
+using Keycard.Core.Tokens;
+using Keycard.Storage.Tests.Infrastructure;
+using Keycard.Storage.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Keycard.Storage.Tests.Postgres;
+
+/// <summary>
+/// Issue 14 item 8: on PostgreSQL, lookups that arrive while one is on the network go together in the next statement
+/// (<c>WHERE "Hash" = ANY($1)</c>): one command, round trip and completion for many lookups. Each caller must still
+/// get its own row (or none), whatever else shares its statement.
+/// </summary>
+public sealed class PostgresTokenReaderTests(PostgresTestDatabase database) : IClassFixture<PostgresTestDatabase>
+{
+    private static readonly DateTimeOffset Now = TestDatabase.Start;
+
+    [SkippableFact]
+    public async Task Find_ManyAtOnce_EachGetsItsOwnTokenInFewerStatementsThanLookups()
+    {
+        Skip.If(database.Unavailable is not null, database.Unavailable);
+        var stored = Enumerable.Range(0, 100).Select(i => NewToken(i % 2 == 0 ? TokenKind.RefreshToken : TokenKind.AuthorizationCode)).ToArray();
+        await database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync(stored, CancellationToken.None));
+        var unknown = Enumerable.Range(0, 50).Select(_ => SecureToken.Hash(SecureToken.Generate())).ToArray();
+        var reader = database.Services.GetRequiredService<TokenReader>();
+        // Every stored token twice (two requests presenting the same value at once), and hashes that match nothing.
+        var asked = stored.Select(t => t.Hash).Concat(stored.Select(t => t.Hash)).Concat(unknown).ToArray();
+        Random.Shared.Shuffle(asked);
+        var before = reader.Statements;
+
+        var found = await Task.WhenAll(asked.Select(hash => reader.FindAsync(hash, CancellationToken.None)));
+
+        var byHash = stored.ToDictionary(t => Convert.ToHexString(t.Hash));
+        for (var i = 0; i < asked.Length; i++)
+        {
+            if (byHash.TryGetValue(Convert.ToHexString(asked[i]), out var expected))
+            {
+                Assert.NotNull(found[i]);
+                Assert.Equal(expected.Hash, found[i]!.Hash);
+                Assert.Equal(expected.Kind, found[i]!.Kind);
+                Assert.Equal(expected.FamilyId, found[i]!.FamilyId);
+            }
+            else
+            {
+                Assert.Null(found[i]);
+            }
+        }
+
+        Assert.InRange(reader.Statements - before, 1, asked.Length / 2);
+    }
+
+    [SkippableFact]
+    public async Task Find_AfterAnExchangeReturned_SeesTheTokenConsumed()
+    {
+        Skip.If(database.Unavailable is not null, database.Unavailable);
+        var token = NewToken(TokenKind.RefreshToken);
+        await database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
+        var reader = database.Services.GetRequiredService<TokenReader>();
+        // Lookups in flight on other tokens while the exchange commits: the next statement must be sent after it.
+        var others = Enumerable.Range(0, 20).Select(_ => reader.FindAsync(SecureToken.Hash(SecureToken.Generate()), CancellationToken.None)).ToArray();
+
+        Assert.True(await database.InScopeAsync(sp =>
+            sp.GetRequiredService<ITokenStore>().ExchangeAsync(token.Hash, Now, [NewToken(TokenKind.AccessToken)], CancellationToken.None)));
+        var found = await reader.FindAsync(token.Hash, CancellationToken.None);
+
+        Assert.Equal(Now, found?.ConsumedAt);
+        Assert.All(await Task.WhenAll(others), Assert.Null);
+    }
+
+    private static StoredToken NewToken(TokenKind kind) => new()
+    {
+        Hash = SecureToken.Hash(SecureToken.Generate()),
+        Kind = kind,
+        ClientId = "reader-client",
+        Scope = "email",
+        FamilyId = Guid.NewGuid().ToString("N"),
+        CreatedAt = Now,
+        ExpiresAt = Now.AddDays(1),
+    };
+}
