@@ -253,7 +253,7 @@ internal static partial class KeycardServer
         }
 
         app.UseMiddleware<RequestGuardMiddleware>();
-        app.UseCors();
+        app.UseMiddleware<CorsWithoutScopeMiddleware>();
         app.UseRateLimiter();
 
         app.MapHome(serve.Demo);

@@ -197,18 +197,35 @@ public static class SecureToken
         return hash;
     }
 
+    /// <summary>
+    /// This thread's SHA-256 context, reset by every use. <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/>
+    /// creates and frees an OpenSSL digest context per call, about a third of the cost of hashing a token (about 620 ns
+    /// against 420 ns reused, on the bench machine), and every API and gateway call hashes the token it carries.
+    /// </summary>
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
     private static void HashUtf8(string value, Span<byte> destination)
     {
+        // Checked before anything is appended: a throw after that would leave the data in this thread's context.
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, SHA256.HashSizeInBytes);
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);
-        if (max <= 1024)
+        byte[]? large = null;
+        var utf8 = max <= 1024 ? stackalloc byte[max] : (large = Encoding.UTF8.GetBytes(value));
+        var written = large?.Length ?? Encoding.UTF8.GetBytes(value, utf8);
+        var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
         {
-            Span<byte> utf8 = stackalloc byte[max];
-            var written = Encoding.UTF8.GetBytes(value, utf8);
-            SHA256.HashData(utf8[..written], destination);
-            return;
+            sha256.AppendData(utf8[..written]);
+            sha256.GetHashAndReset(destination);
         }
-
-        SHA256.HashData(Encoding.UTF8.GetBytes(value), destination);
+        catch
+        {
+            // Whatever state OpenSSL was left in, the next hash on this thread starts from a fresh context.
+            t_sha256 = null;
+            sha256.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Constant-time comparison (STYLE habit 6; RFC 9700 §4.1 timing side channels).</summary>

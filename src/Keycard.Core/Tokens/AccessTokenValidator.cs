@@ -6,7 +6,7 @@ namespace Keycard.Core.Tokens;
 /// <summary>Checks a presented access token: one SHA-256 and one lookup by primary key, never a scan.</summary>
 public sealed class AccessTokenValidator(ITokenStore tokens, TimeProvider time)
 {
-    public async Task<TokenValidation> ValidateAsync(string? token, CancellationToken cancellationToken)
+    public async ValueTask<TokenValidation> ValidateAsync(string? token, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(token) || token.Length > SecureToken.MaxPresentedAccessTokenLength)
         {

@@ -36,20 +36,30 @@ internal sealed class GatewayIdentityTokenCache(JwtSigner signer, TimeProvider t
         var jwt = await GatewayIdentityToken.CreateAsync(signer, time, issuer(context), audience, lifetime, token, cancellationToken);
         if (_entries.Count >= MaxEntries)
         {
-            foreach (var stale in _entries.Where(e => e.Value.ReuseUntil <= now).Select(e => e.Key).ToList())
-            {
-                _entries.TryRemove(stale, out _);
-            }
-
-            if (_entries.Count >= MaxEntries)
-            {
-                _entries.Clear();
-            }
+            Evict(now);
         }
 
         var authorization = "Bearer " + jwt;
         _entries[new Key(route, token.Hash.ToArray(), key.Scheme, key.Host)] = (authorization, now + (lifetime / 4));
         return authorization;
+    }
+
+    /// <summary>
+    /// Drops the entries past their reuse time, or every entry if that leaves the cache full. A method of its own: the
+    /// lambda captures <paramref name="now"/>, and a captured local of <see cref="GetAuthorizationAsync"/> would cost
+    /// its closure on every call, hits included.
+    /// </summary>
+    private void Evict(DateTimeOffset now)
+    {
+        foreach (var stale in _entries.Where(e => e.Value.ReuseUntil <= now).Select(e => e.Key).ToList())
+        {
+            _entries.TryRemove(stale, out _);
+        }
+
+        if (_entries.Count >= MaxEntries)
+        {
+            _entries.Clear();
+        }
     }
 
     /// <summary>

@@ -19,6 +19,7 @@ internal sealed partial class GatewayMiddleware(
     RequestDelegate next,
     IOptions<GatewayOptions> options,
     GatewayRateLimiter limiter,
+    GatewayTokenValidator tokens,
     ILogger<GatewayMiddleware> logger)
 {
     private static readonly object Passed = new();
@@ -43,7 +44,8 @@ internal sealed partial class GatewayMiddleware(
 
         var outcome = await ApiEndpoints.RequireAccessTokenAsync(
             new DefaultEndpointFilterInvocationContext(context),
-            _ => ValueTask.FromResult<object?>(Passed));
+            _ => ValueTask.FromResult<object?>(Passed),
+            tokens.Validator);
         if (!ReferenceEquals(outcome, Passed))
         {
             await ((IResult)outcome!).ExecuteAsync(context);

@@ -32,6 +32,7 @@ internal static class GatewayServices
         });
         services.AddSingleton<GatewayRateLimiter>();
         services.AddSingleton<GatewayIdentityTokenCache>();
+        services.AddSingleton<GatewayTokenValidator>();
         services.AddSingleton<IProxyConfigProvider>(sp => GatewayRoutes.Build(sp.GetRequiredService<IOptions<GatewayOptions>>()));
         services.AddReverseProxy().AddTransforms(builder =>
         {

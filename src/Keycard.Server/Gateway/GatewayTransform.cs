@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using Keycard.Core.Tokens;
 using Keycard.Server.Endpoints.Api;
 using Keycard.Server.Endpoints.Login;
@@ -55,14 +56,8 @@ internal static class GatewayTransform
             headers.Remove("x-access-token");
         }
 
-        // YARP copied the caller's headers: the ones to strip are found among those, without listing the copies.
-        foreach (var header in context.Request.Headers)
-        {
-            if (header.Key.StartsWith("X-Keycard-", StringComparison.OrdinalIgnoreCase))
-            {
-                headers.Remove(header.Key);
-            }
-        }
+        // YARP copied the caller's headers; any X-Keycard-* among the copies goes (RemoveClientIdentityHeaders).
+        RemoveClientIdentityHeaders(headers);
 
         if (HasKeycardCookie(context.Request.Headers.Cookie))
         {
@@ -83,6 +78,34 @@ internal static class GatewayTransform
 
             headers.TryAddWithoutValidation(ClientIdHeader, token.ClientId);
             headers.TryAddWithoutValidation(ScopeHeader, token.Scope);
+        }
+    }
+
+    /// <summary>
+    /// Removes every <c>X-Keycard-*</c> header from the forwarded request: only Keycard may set them. Read through
+    /// <see cref="HttpHeaders.NonValidated"/>, whose enumerator is a struct: enumerating the caller's
+    /// <see cref="IHeaderDictionary"/> boxed one on every proxied request. The names are collected first (a header
+    /// collection cannot change while it is enumerated); almost no request has any, so nothing is allocated then.
+    /// </summary>
+    private static void RemoveClientIdentityHeaders(HttpRequestHeaders headers)
+    {
+        List<string>? found = null;
+        foreach (var header in headers.NonValidated)
+        {
+            if (header.Key.StartsWith("X-Keycard-", StringComparison.OrdinalIgnoreCase))
+            {
+                (found ??= []).Add(header.Key);
+            }
+        }
+
+        if (found is null)
+        {
+            return;
+        }
+
+        foreach (var name in found)
+        {
+            headers.Remove(name);
         }
     }
 

@@ -17,10 +17,20 @@ internal sealed class RequestGuardMiddleware(RequestDelegate next)
     /// <summary>Urlencoded bodies (the login form, the standard token endpoint) are small; anything larger is refused.</summary>
     public const int MaxFormLength = 64 * 1024;
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
-        var streamed = context.GetEndpoint()?.Metadata.GetMetadata<StreamedBody>() is not null;
-        var problem = FindProblem(context.Request) ?? (streamed ? null : await FindFormProblemAsync(context.Request));
+        // A streamed body (a proxied route) is not read here, so the usual request passes without a state machine.
+        if (context.GetEndpoint()?.Metadata.GetMetadata<StreamedBody>() is not null)
+        {
+            return FindProblem(context.Request) is { } problem ? RejectAsync(context, problem) : next(context);
+        }
+
+        return InvokeWithFormAsync(context);
+    }
+
+    private async Task InvokeWithFormAsync(HttpContext context)
+    {
+        var problem = FindProblem(context.Request) ?? await FindFormProblemAsync(context.Request);
         if (problem is null)
         {
             await next(context);

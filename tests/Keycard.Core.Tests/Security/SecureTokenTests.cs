@@ -35,6 +35,19 @@ public sealed class SecureTokenTests
     }
 
     [Fact]
+    public void Hash_ManyValuesInARowOnOneThread_EachIsTheSha256OfItselfAlone()
+    {
+        // The digest context is reused per thread: each hash must start from a reset one (short, empty, over the
+        // 1 KiB stack buffer, multi-byte UTF-8, and the first value again).
+        string[] values = ["a", "", new string('x', 5000), "café ☕", SecureToken.Generate(), "a"];
+
+        foreach (var value in values)
+        {
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)), SecureToken.Hash(value));
+        }
+    }
+
+    [Fact]
     public void GenerateOrdered_Always_IsTheIssueTimeThen32RandomBytes()
     {
         var issuedAt = new DateTimeOffset(2026, 11, 27, 12, 0, 0, 123, TimeSpan.Zero);

@@ -42,6 +42,21 @@ public sealed class GatewayTransportTests : GatewayTestBase
         Assert.Empty(Upstream.Received);
     }
 
+    [Theory]
+    [InlineData("?q=%zz")]
+    [InlineData("?q=%C3%28")]
+    public async Task ProxiedRoute_MalformedQuery_Is400AndNeverForwarded(string query)
+    {
+        // The request guard's query checks (RFC 3986 §2.1, valid UTF-8) hold on proxied routes too; only its form
+        // checks are skipped there (the body is the upstream's), and that skip must not skip the rest.
+        var tokens = await SignInAsync();
+
+        var status = await SendRawAsync(Prefix + "/orders/1" + query, tokens.AccessToken);
+
+        Assert.Equal(400, status);
+        Assert.Empty(Upstream.Received);
+    }
+
     [Fact]
     public async Task ProxiedRoute_PlainEncodedCharacter_IsForwardedBelowTheRoutesBase()
     {

@@ -68,7 +68,11 @@ internal static class ApiEndpoints
     /// An expired token sent the guide's way is 403, because iOFFICE's client library refreshes on 403 and discards
     /// the token on 401; sent as a Bearer token it is 401 with an RFC 6750 §3 challenge.
     /// </summary>
-    internal static async ValueTask<object?> RequireAccessTokenAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    internal static ValueTask<object?> RequireAccessTokenAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next) =>
+        RequireAccessTokenAsync(invocation, next, null);
+
+    /// <summary>As above, with the validator given (the gateway's, which needs no request scope) or resolved from the request.</summary>
+    internal static async ValueTask<object?> RequireAccessTokenAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next, AccessTokenValidator? validator)
     {
         var context = invocation.HttpContext;
         var presented = PresentedToken.From(context.Request);
@@ -84,7 +88,7 @@ internal static class ApiEndpoints
             return IOfficeResults.Error(context, new ProtocolError(OAuthErrorCodes.InvalidToken, "An access token is required: send it as x-access-token, ?access_token= or Authorization: Bearer."));
         }
 
-        var validator = context.RequestServices.GetRequiredService<AccessTokenValidator>();
+        validator ??= context.RequestServices.GetRequiredService<AccessTokenValidator>();
         var validation = await validator.ValidateAsync(presented.Value, context.RequestAborted);
         switch (validation.Status)
         {

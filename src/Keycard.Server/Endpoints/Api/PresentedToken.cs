@@ -20,15 +20,18 @@ internal readonly record struct PresentedToken(TokenTransport Transport, string?
 {
     public static PresentedToken From(HttpRequest request)
     {
-        var found = new List<(TokenTransport, string?)>(1);
-        if (request.Query.TryGetValue("access_token", out var query))
+        // Every API and gateway call passes here: the transports found are counted, not listed, and the query string
+        // is parsed only when there is one (request.Query would build its feature either way).
+        var count = 0;
+        (TokenTransport, string?) first = default;
+        if (request.QueryString.HasValue && request.Query.TryGetValue("access_token", out var query))
         {
-            found.Add((TokenTransport.Query, query.Count == 1 ? query[0] : null));
+            Found(ref count, ref first, (TokenTransport.Query, query.Count == 1 ? query[0] : null));
         }
 
         if (request.Headers.TryGetValue("x-access-token", out var header))
         {
-            found.Add((TokenTransport.Header, header.Count == 1 ? header[0] : null));
+            Found(ref count, ref first, (TokenTransport.Header, header.Count == 1 ? header[0] : null));
         }
 
         if (request.Headers.Authorization is { Count: > 0 } authorization)
@@ -37,7 +40,7 @@ internal readonly record struct PresentedToken(TokenTransport Transport, string?
             // RFC 6750 §2.1: b64token after the case-insensitive "Bearer" scheme.
             if (value is not null && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             {
-                found.Add((TokenTransport.Bearer, value[7..].Trim()));
+                Found(ref count, ref first, (TokenTransport.Bearer, value[7..].Trim()));
             }
             else if (authorization.Count > 1)
             {
@@ -45,22 +48,30 @@ internal readonly record struct PresentedToken(TokenTransport Transport, string?
             }
         }
 
-        if (found.Count == 0)
+        if (count == 0)
         {
             return new PresentedToken(TokenTransport.None, null, null);
         }
 
-        if (found.Count > 1)
+        if (count > 1)
         {
-            return new PresentedToken(found[0].Item1, null, ProtocolError.InvalidRequest("The access token was sent in more than one way (RFC 6750 section 2)."));
+            return new PresentedToken(first.Item1, null, ProtocolError.InvalidRequest("The access token was sent in more than one way (RFC 6750 section 2)."));
         }
 
-        var (transport, token) = found[0];
+        var (transport, token) = first;
         if (string.IsNullOrEmpty(token) || token.Length > SecureToken.MaxPresentedAccessTokenLength * 2)
         {
             return new PresentedToken(transport, null, new ProtocolError(OAuthErrorCodes.InvalidToken, "The access token is malformed."));
         }
 
         return new PresentedToken(transport, token, null);
+    }
+
+    private static void Found(ref int count, ref (TokenTransport, string?) first, (TokenTransport, string?) transport)
+    {
+        if (count++ == 0)
+        {
+            first = transport;
+        }
     }
 }
