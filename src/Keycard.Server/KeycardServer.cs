@@ -50,7 +50,10 @@ internal static partial class KeycardServer
     /// <summary>The host builder with every service registered, before it is built (tests read its service list).</summary>
     internal static WebApplicationBuilder CreateBuilder(ServeOptions serve, string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json is read once at start, not watched: the watcher covers the whole working directory, where
+        // keycard.db and its WAL live by default, so every token commit woke its thread (issue 16, docs/configuration.md).
+        // First, so an operator's own --hostBuilder:reloadConfigOnChange=true still wins.
+        var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
         // SQLite's ADO.NET provider is synchronous: its async calls hold a pool thread for the whole I/O, busy-waits
         // on the write lock included. On one core the pool starts with a single worker, so a floor keeps one slow
