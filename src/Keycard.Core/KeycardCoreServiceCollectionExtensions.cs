@@ -29,10 +29,11 @@ public static class KeycardCoreServiceCollectionExtensions
         services.AddScoped<AuthorizationService>();
         services.AddScoped<ConsentService>();
         services.AddScoped<TokenFactory>();
-        services.AddScoped<IGrantHandler, AuthorizationCodeGrant>();
-        services.AddScoped<IGrantHandler, RefreshTokenGrant>();
-        services.AddScoped<IGrantHandler, ClientCredentialsGrant>();
-        services.AddScoped<TokenService>();
+        // Keyed by grant type, so a token request creates only the handler it uses (TokenService).
+        services.AddKeyedScoped<IGrantHandler, AuthorizationCodeGrant>(GrantTypes.AuthorizationCode);
+        services.AddKeyedScoped<IGrantHandler, RefreshTokenGrant>(GrantTypes.RefreshToken);
+        services.AddKeyedScoped<IGrantHandler, ClientCredentialsGrant>(GrantTypes.ClientCredentials);
+        services.AddScoped(sp => new TokenService(sp.GetRequiredService<ClientAuthenticator>(), GrantTypes.All, sp, sp.GetService<KeycardTelemetry>()));
         services.AddScoped<AccessTokenValidator>();
         services.AddScoped<RevocationService>();
         services.AddScoped<IntrospectionService>();

@@ -20,7 +20,12 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
 
     public KeycardProtocolOptions Options => options.Value;
 
-    public (string Value, StoredToken Stored) Create(TokenKind kind, string clientId, int? userId, string scope, string familyId, DateTimeOffset now)
+    public (string Value, StoredToken Stored) Create(TokenKind kind, string clientId, int? userId, string scope, string familyId, DateTimeOffset now) =>
+        Create(kind, clientId, userId, scope, familyId, now, resource: null, authTime: null, sessionId: null);
+
+    /// <summary>A random token and its stored row, built once with every field the grant decided (no copy of the row).</summary>
+    private (string Value, StoredToken Stored) Create(
+        TokenKind kind, string clientId, int? userId, string scope, string familyId, DateTimeOffset now, string? resource, DateTimeOffset? authTime, string? sessionId)
     {
         var value = SecureToken.GenerateOrdered(now);
         var lifetime = kind == TokenKind.RefreshToken ? options.Value.RefreshTokenLifetime : options.Value.AccessTokenLifetime;
@@ -34,6 +39,9 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
             FamilyId = familyId,
             CreatedAt = now,
             ExpiresAt = now + lifetime,
+            Resource = resource,
+            AuthTime = authTime,
+            SessionId = sessionId,
         };
         return (value, stored);
     }
@@ -43,21 +51,43 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
     /// same family. The resource, auth time and sign-in session are kept on the stored rows, the refresh token keeping the resource the
     /// authorization is bound to.
     /// </summary>
-    public async ValueTask<(IssuedTokens Response, StoredToken[] Stored)> CreatePairAsync(
+    public ValueTask<(IssuedTokens Response, StoredToken[] Stored)> CreatePairAsync(
         AccessTokenGrant grant, bool withRefresh, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var (value, stored) = string.Equals(grant.Client.AccessTokenFormat, AccessTokenFormats.Jwt, StringComparison.Ordinal)
-            ? await CreateJwtAsync(grant, now, cancellationToken)
-            : Create(TokenKind.AccessToken, grant.Client.ClientId, grant.UserId, grant.Scope, grant.FamilyId, now);
-        stored = stored with { Resource = grant.Resource, AuthTime = grant.AuthTime, SessionId = grant.SessionId };
-        var response = new IssuedTokens { AccessToken = value, ExpiresIn = options.Value.AccessTokenLifetime, Scope = grant.Scope };
-        if (!withRefresh)
+        if (string.Equals(grant.Client.AccessTokenFormat, AccessTokenFormats.Jwt, StringComparison.Ordinal))
         {
-            return (response, [stored]);
+            return CreateJwtPairAsync(grant, withRefresh, now, cancellationToken);
         }
 
-        var refresh = Create(TokenKind.RefreshToken, grant.Client.ClientId, grant.UserId, grant.RefreshScope ?? grant.Scope, grant.FamilyId, now);
-        return (response with { RefreshToken = refresh.Value }, [stored, refresh.Stored with { Resource = grant.BoundResource, AuthTime = grant.AuthTime, SessionId = grant.SessionId }]);
+        // An opaque access token needs no signature: minted synchronously.
+        var (value, stored) = Create(TokenKind.AccessToken, grant.Client.ClientId, grant.UserId, grant.Scope, grant.FamilyId, now, grant.Resource, grant.AuthTime, grant.SessionId);
+        return ValueTask.FromResult(Pair(grant, withRefresh, now, value, stored));
+    }
+
+    private async ValueTask<(IssuedTokens Response, StoredToken[] Stored)> CreateJwtPairAsync(
+        AccessTokenGrant grant, bool withRefresh, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (value, stored) = await CreateJwtAsync(grant, now, cancellationToken);
+        return Pair(grant, withRefresh, now, value, stored);
+    }
+
+    private (IssuedTokens Response, StoredToken[] Stored) Pair(AccessTokenGrant grant, bool withRefresh, DateTimeOffset now, string accessToken, StoredToken stored)
+    {
+        if (!withRefresh)
+        {
+            return (new IssuedTokens { AccessToken = accessToken, ExpiresIn = options.Value.AccessTokenLifetime, Scope = grant.Scope }, [stored]);
+        }
+
+        var refresh = Create(
+            TokenKind.RefreshToken, grant.Client.ClientId, grant.UserId, grant.RefreshScope ?? grant.Scope, grant.FamilyId, now, grant.BoundResource, grant.AuthTime, grant.SessionId);
+        var response = new IssuedTokens
+        {
+            AccessToken = accessToken,
+            RefreshToken = refresh.Value,
+            ExpiresIn = options.Value.AccessTokenLifetime,
+            Scope = grant.Scope,
+        };
+        return (response, [stored, refresh.Stored]);
     }
 
     /// <summary>
@@ -109,6 +139,9 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
             FamilyId = grant.FamilyId,
             CreatedAt = now,
             ExpiresAt = expiresAt,
+            Resource = grant.Resource,
+            AuthTime = grant.AuthTime,
+            SessionId = grant.SessionId,
         };
         return (jwt, stored);
     }

@@ -1,7 +1,9 @@
+using System.Collections.Frozen;
 using Keycard.Core.Clients;
 using Keycard.Core.Diagnostics;
 using Keycard.Core.Errors;
 using Keycard.Core.Tokens.Grants;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Keycard.Core.Tokens;
 
@@ -12,17 +14,48 @@ namespace Keycard.Core.Tokens;
 public sealed class TokenService
 {
     private readonly ClientAuthenticator _clients;
-    private readonly Dictionary<string, IGrantHandler> _grants;
+    private readonly FrozenSet<string> _grantTypes;
+    private readonly Dictionary<string, IGrantHandler>? _grants;
+    private readonly IServiceProvider? _services;
     private readonly KeycardTelemetry? _telemetry;
 
+    /// <summary>A token endpoint with these handlers, already built.</summary>
     public TokenService(ClientAuthenticator clients, IEnumerable<IGrantHandler> grants, KeycardTelemetry? telemetry = null)
     {
         _clients = clients;
         _telemetry = telemetry;
         _grants = grants.ToDictionary(g => g.GrantType, StringComparer.Ordinal);
+        _grantTypes = _grants.Keys.ToFrozenSet(StringComparer.Ordinal);
     }
 
-    public IReadOnlyCollection<string> SupportedGrantTypes => _grants.Keys;
+    /// <summary>
+    /// A token endpoint whose handlers are the keyed <see cref="IGrantHandler"/> services of <paramref name="services"/>
+    /// (a request scope), keyed by grant type: a request creates only the handler of the grant type it names, not every
+    /// handler with its dependencies (issue 11: the cost of a client_credentials request).
+    /// </summary>
+    public TokenService(ClientAuthenticator clients, FrozenSet<string> grantTypes, IServiceProvider services, KeycardTelemetry? telemetry = null)
+    {
+        _clients = clients;
+        _telemetry = telemetry;
+        _grantTypes = grantTypes;
+        _services = services;
+    }
+
+    public IReadOnlyCollection<string> SupportedGrantTypes => _grantTypes;
+
+    /// <summary>
+    /// The handler of a supported grant type, else null. Only a supported name reaches the container, which remembers
+    /// every key it is asked for: a client's arbitrary grant_type values must not grow that memory.
+    /// </summary>
+    private IGrantHandler? HandlerFor(string grantType)
+    {
+        if (!_grantTypes.Contains(grantType))
+        {
+            return null;
+        }
+
+        return _grants is not null ? _grants[grantType] : _services!.GetRequiredKeyedService<IGrantHandler>(grantType);
+    }
 
     public async Task<Result<IssuedTokens>> HandleAsync(TokenRequest request, CancellationToken cancellationToken)
     {
@@ -38,12 +71,12 @@ public sealed class TokenService
             return client.Error;
         }
 
-        if (!_grants.TryGetValue(request.GrantType, out var handler))
+        if (HandlerFor(request.GrantType) is not { } handler)
         {
             // The value is not echoed: it may hold characters an error_description cannot (RFC 6749 §5.2).
             return new ProtocolError(
                 OAuthErrorCodes.UnsupportedGrantType,
-                "The grant type is not supported; use one of: " + string.Join(", ", _grants.Keys.Order(StringComparer.Ordinal)) + ".");
+                "The grant type is not supported; use one of: " + string.Join(", ", _grantTypes.Order(StringComparer.Ordinal)) + ".");
         }
 
         var result = await handler.HandleAsync(request, client.Value, cancellationToken);

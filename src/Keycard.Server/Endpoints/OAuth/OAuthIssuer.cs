@@ -10,6 +10,9 @@ internal static class OAuthIssuer
 {
     private const string LoopbackFallback = "http://localhost";
 
+    /// <summary>The last issuer derived from a request, with the parts it was built from (every iOFFICE token request asks).</summary>
+    private static DerivedIssuer? _lastDerived;
+
     public static string For(HttpContext context)
     {
         var options = context.RequestServices.GetRequiredService<IOptions<StandardOAuthOptions>>().Value;
@@ -31,7 +34,21 @@ internal static class OAuthIssuer
         var host = context.Request.Host.Host;
         if (IsLoopbackHost(host) || options.IssuerHosts.Contains(host, StringComparer.OrdinalIgnoreCase))
         {
-            return context.Request.Scheme + "://" + context.Request.Host.Value + context.Request.PathBase.Value;
+            // The same request base gives the same issuer: reuse the last one built rather than concatenate it again.
+            var request = context.Request;
+            var last = _lastDerived;
+            if (last is not null
+                && string.Equals(last.Scheme, request.Scheme, StringComparison.Ordinal)
+                && string.Equals(last.Host, request.Host.Value, StringComparison.Ordinal)
+                && string.Equals(last.PathBase, request.PathBase.Value, StringComparison.Ordinal))
+            {
+                return last.Issuer;
+            }
+
+            var derived = new DerivedIssuer(request.Scheme, request.Host.Value, request.PathBase.Value,
+                request.Scheme + "://" + request.Host.Value + request.PathBase.Value);
+            _lastDerived = derived;
+            return derived.Issuer;
         }
 
         var bound = context.RequestServices.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
@@ -43,4 +60,6 @@ internal static class OAuthIssuer
         // The usual spellings without parsing (every iOFFICE token request asks); any other goes through IPAddress.
         || host is "127.0.0.1" or "[::1]"
         || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+
+    private sealed record DerivedIssuer(string Scheme, string? Host, string? PathBase, string Issuer);
 }
