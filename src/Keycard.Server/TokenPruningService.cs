@@ -1,4 +1,5 @@
 using Keycard.Core.Storage;
+using Keycard.Storage.Faults;
 using Microsoft.Extensions.Options;
 
 namespace Keycard.Server;
@@ -31,7 +32,17 @@ internal sealed partial class TokenPruningService(
             }
             catch (Exception ex)
             {
-                LogPruneFailed(logger, ex);
+                if (DatabaseFault.FindUnavailable(ex) is { } fault)
+                {
+                    // An outage the request path already reports once per episode (DatabaseHealth): one line here,
+                    // never a stack trace (issue 14 item 3).
+                    LogPruneDeferred(logger, fault.GetType().Name, fault.Message);
+                }
+                else
+                {
+                    LogPruneFailed(logger, ex);
+                }
+
             }
         }
     }
@@ -65,4 +76,7 @@ internal sealed partial class TokenPruningService(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Token pruning failed; it will run again")]
     private static partial void LogPruneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Token pruning deferred: the database is unavailable ({ExceptionType}: {Reason}); it will run again at the next interval")]
+    private static partial void LogPruneDeferred(ILogger logger, string exceptionType, string reason);
 }

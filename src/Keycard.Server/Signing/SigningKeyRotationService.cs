@@ -1,3 +1,4 @@
+using Keycard.Storage.Faults;
 using Keycard.Storage.SigningKeys;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,17 @@ internal sealed partial class SigningKeyRotationService(
             }
             catch (Exception ex)
             {
-                LogRotationFailed(logger, ex);
+                if (DatabaseFault.FindUnavailable(ex) is { } fault)
+                {
+                    // A database that is down, frozen or locked is an outage the request path already reports once per
+                    // episode (DatabaseHealth): one line here, never a stack trace (issue 14 item 3).
+                    LogRotationDeferred(logger, fault.GetType().Name, fault.Message);
+                }
+                else
+                {
+                    LogRotationFailed(logger, ex);
+                }
+
                 await Task.Delay(TimeSpan.FromMinutes(1), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
@@ -48,4 +59,7 @@ internal sealed partial class SigningKeyRotationService(
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Signing key rotation failed; it will run again")]
     private static partial void LogRotationFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Signing key rotation deferred: the database is unavailable ({ExceptionType}: {Reason}); it will run again in a minute")]
+    private static partial void LogRotationDeferred(ILogger logger, string exceptionType, string reason);
 }

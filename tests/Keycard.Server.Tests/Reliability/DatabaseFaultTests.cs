@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Keycard.Server.Tests.Infrastructure;
 using Keycard.Storage;
+using Keycard.Storage.SigningKeys;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,6 +61,41 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
         var entries = _factory.Logs!.Entries;
         Assert.Single(entries, e => e.Contains("[2101]", StringComparison.Ordinal));
         Assert.Single(entries, e => e.Contains("[2102]", StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => e.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BackgroundChecks_DatabaseWriteLockHeldElsewhere_LogOneLineWithoutAStackTrace()
+    {
+        var ring = _factory.Services.GetRequiredService<DatabaseSigningKeyRing>();
+        await ring.GetCurrentAsync(CancellationToken.None); // the first key exists
+
+        await using (var blocker = new SqliteConnection(DatabaseLocation.Parse(_factory.DatabasePath).ConnectionString))
+        {
+            await blocker.OpenAsync();
+            await using var begin = blocker.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            await begin.ExecuteNonQueryAsync();
+
+            // The current key retires: the hourly check fires, a new key is due, and its write waits on the held lock.
+            _factory.Time.Advance(new SigningKeyOptions().RotationPeriod);
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (!_factory.Logs!.Entries.Any(e => e.Contains("[3102]", StringComparison.Ordinal) || e.Contains("[3103]", StringComparison.Ordinal))
+                && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            await using var rollback = blocker.CreateCommand();
+            rollback.CommandText = "ROLLBACK;";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        // An outage, not a bug: one warning that names it (issue 14 item 3), no stack trace; the pruning that the same
+        // clock jump set off says the same if it met the lock.
+        var entries = _factory.Logs!.Entries;
+        Assert.Contains(entries, e => e.Contains("[3103]", StringComparison.Ordinal) && e.Contains("SqliteException", StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => e.Contains("[3102]", StringComparison.Ordinal) || e.Contains("[3002]", StringComparison.Ordinal));
         Assert.DoesNotContain(entries, e => e.Contains("   at ", StringComparison.Ordinal));
     }
 
