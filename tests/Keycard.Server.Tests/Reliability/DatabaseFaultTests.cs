@@ -33,13 +33,8 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
     {
         using var http = _factory.CreateClient();
 
-        await using (var blocker = new SqliteConnection(DatabaseLocation.Parse(_factory.DatabasePath).ConnectionString))
+        await using (await HoldWriteLockAsync())
         {
-            await blocker.OpenAsync();
-            await using var begin = blocker.CreateCommand();
-            begin.CommandText = "BEGIN IMMEDIATE;";
-            await begin.ExecuteNonQueryAsync();
-
             for (var i = 0; i < 2; i++)
             {
                 using var refused = await RequestTokenAsync(http);
@@ -48,10 +43,6 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
                 using var body = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
                 Assert.Equal("temporarily_unavailable", body.RootElement.GetProperty("error").GetString());
             }
-
-            await using var rollback = blocker.CreateCommand();
-            rollback.CommandText = "ROLLBACK;";
-            await rollback.ExecuteNonQueryAsync();
         }
 
         using var served = await RequestTokenAsync(http);
@@ -70,13 +61,8 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
         var ring = _factory.Services.GetRequiredService<DatabaseSigningKeyRing>();
         await ring.GetCurrentAsync(CancellationToken.None); // the first key exists
 
-        await using (var blocker = new SqliteConnection(DatabaseLocation.Parse(_factory.DatabasePath).ConnectionString))
+        await using (await HoldWriteLockAsync())
         {
-            await blocker.OpenAsync();
-            await using var begin = blocker.CreateCommand();
-            begin.CommandText = "BEGIN IMMEDIATE;";
-            await begin.ExecuteNonQueryAsync();
-
             // The current key retires: the hourly check fires, a new key is due, and its write waits on the held lock.
             _factory.Time.Advance(new SigningKeyOptions().RotationPeriod);
             var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -85,10 +71,6 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
             {
                 await Task.Delay(50);
             }
-
-            await using var rollback = blocker.CreateCommand();
-            rollback.CommandText = "ROLLBACK;";
-            await rollback.ExecuteNonQueryAsync();
         }
 
         // An outage, not a bug: one warning that names it (issue 14 item 3), no stack trace; the pruning that the same
@@ -97,6 +79,31 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
         Assert.Contains(entries, e => e.Contains("[3103]", StringComparison.Ordinal) && e.Contains("SqliteException", StringComparison.Ordinal));
         Assert.DoesNotContain(entries, e => e.Contains("[3102]", StringComparison.Ordinal) || e.Contains("[3002]", StringComparison.Ordinal));
         Assert.DoesNotContain(entries, e => e.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    /// <summary>Another connection holds SQLite's write lock (<c>BEGIN IMMEDIATE</c>) until disposed, then rolls back.</summary>
+    private async Task<IAsyncDisposable> HoldWriteLockAsync()
+    {
+        var blocker = new SqliteConnection(DatabaseLocation.Parse(_factory.DatabasePath).ConnectionString);
+        await blocker.OpenAsync();
+        await using var begin = blocker.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE;";
+        await begin.ExecuteNonQueryAsync();
+        return new WriteLock(blocker);
+    }
+
+    private sealed class WriteLock(SqliteConnection blocker) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await using (var rollback = blocker.CreateCommand())
+            {
+                rollback.CommandText = "ROLLBACK;";
+                await rollback.ExecuteNonQueryAsync();
+            }
+
+            await blocker.DisposeAsync();
+        }
     }
 
     private Task<HttpResponseMessage> RequestTokenAsync(HttpClient http)
