@@ -52,6 +52,6 @@ internal sealed partial class RevocationListener(
         }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Listening for other nodes' revocations failed ({ExceptionType}); reconnecting, meanwhile the cache duration bounds them")]
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Listening for other nodes' revocations failed ({ExceptionType}); reconnecting, meanwhile the cache duration bounds them")]
     private static partial void LogListenFailed(ILogger logger, string exceptionType);
 }

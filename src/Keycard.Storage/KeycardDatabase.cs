@@ -217,12 +217,12 @@ public sealed partial class KeycardDatabase(KeycardDbContext db, DatabaseLocatio
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Critical, Message = "synchronous_commit is off on {Database}: a crash or failover can lose tokens Keycard already answered. Remove Keycard:AllowAsyncCommit or the session's synchronous_commit override (docs/deployment.md)")]
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Critical, Message = "synchronous_commit is off on {Database}: a crash or failover can lose tokens Keycard already answered. Remove Keycard:AllowAsyncCommit or the session's synchronous_commit override (docs/deployment.md)")]
     private static partial void LogAsynchronousCommit(ILogger logger, string database);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Removed a stale migration lock left by a process that died while migrating {Database}")]
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Removed a stale migration lock left by a process that died while migrating {Database}")]
     private static partial void LogStaleLockRemoved(ILogger logger, string database);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Waiting {Seconds} s for {Lock}: another Keycard process is migrating the database")]
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Waiting {Seconds} s for {Lock}: another Keycard process is migrating the database")]
     private static partial void LogWaitingForLock(ILogger logger, string @lock, int seconds);
 }

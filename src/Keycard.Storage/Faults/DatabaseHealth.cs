@@ -37,9 +37,9 @@ public sealed partial class DatabaseHealth(ILogger<DatabaseHealth> logger)
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "The database is unavailable ({ExceptionType}: {Reason}); answering 503 until it returns")]
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Error, Message = "The database is unavailable ({ExceptionType}: {Reason}); answering 503 until it returns")]
     private static partial void LogUnavailable(ILogger logger, string exceptionType, string reason);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "The database is available again")]
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "The database is available again")]
     private static partial void LogAvailable(ILogger logger);
 }

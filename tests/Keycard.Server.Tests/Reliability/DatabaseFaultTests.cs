@@ -50,8 +50,8 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
 
         // Once per episode, not once per request, and never a stack trace.
         var entries = _factory.Logs!.Entries;
-        Assert.Single(entries, e => e.Contains("[2101]", StringComparison.Ordinal));
-        Assert.Single(entries, e => e.Contains("[2102]", StringComparison.Ordinal));
+        Assert.Single(entries, e => e.Contains("[5101]", StringComparison.Ordinal));
+        Assert.Single(entries, e => e.Contains("[5102]", StringComparison.Ordinal));
         Assert.DoesNotContain(entries, e => e.Contains("   at ", StringComparison.Ordinal));
     }
 
