@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Logging;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Keycard.Server.Tests.Cli;
+using Microsoft.Extensions.Logging;
 
 namespace Keycard.Server.Tests.Diagnostics;
 
