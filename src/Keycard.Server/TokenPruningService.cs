@@ -1,5 +1,4 @@
 using Keycard.Core.Storage;
-using Keycard.Storage.Faults;
 using Microsoft.Extensions.Options;
 
 namespace Keycard.Server;
@@ -32,17 +31,7 @@ internal sealed partial class TokenPruningService(
             }
             catch (Exception ex)
             {
-                if (DatabaseFault.FindUnavailable(ex) is { } fault)
-                {
-                    // An outage the request path already reports once per episode (DatabaseHealth): one line here,
-                    // never a stack trace (issue 14 item 3).
-                    LogPruneDeferred(logger, fault.GetType().Name, fault.Message);
-                }
-                else
-                {
-                    LogPruneFailed(logger, ex);
-                }
-
+                BackgroundFailure.Log(logger, ex, LogPruneDeferred, LogPruneFailed);
             }
         }
     }

@@ -1,4 +1,3 @@
-using Keycard.Storage.Faults;
 using Keycard.Storage.SigningKeys;
 using Microsoft.Extensions.Options;
 
@@ -27,17 +26,7 @@ internal sealed partial class SigningKeyRotationService(
             }
             catch (Exception ex)
             {
-                if (DatabaseFault.FindUnavailable(ex) is { } fault)
-                {
-                    // A database that is down, frozen or locked is an outage the request path already reports once per
-                    // episode (DatabaseHealth): one line here, never a stack trace (issue 14 item 3).
-                    LogRotationDeferred(logger, fault.GetType().Name, fault.Message);
-                }
-                else
-                {
-                    LogRotationFailed(logger, ex);
-                }
-
+                BackgroundFailure.Log(logger, ex, LogRotationDeferred, LogRotationFailed);
                 await Task.Delay(TimeSpan.FromMinutes(1), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
