@@ -1,3 +1,4 @@
+using System.Data;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Stores;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,7 @@ internal sealed class EfTokenStore(KeycardDbContext db)
     // the writer's long-lived connection, which this store keeps open for as long as its writes succeed.
     private NpgsqlCommand? _insertMany;
     private NpgsqlCommand? _exchangeMany;
+    private bool _watchingConnection;
 
     /// <summary>
     /// Opens this store's connection for good and tunes it for writing (<see cref="KeycardDbContext.TokenWriterSetup"/>):
@@ -239,6 +241,20 @@ internal sealed class EfTokenStore(KeycardDbContext db)
         insert.Prepare();
         exchange.Prepare();
         (_insertMany, _exchangeMany) = (insert, exchange);
+        if (!_watchingConnection)
+        {
+            // A connection closed and opened again (not the writer's, which stays open) is a reset or another session:
+            // set it up again before the next statement.
+            connection.StateChange += (_, change) =>
+            {
+                if (change.CurrentState == ConnectionState.Closed)
+                {
+                    (_insertMany, _exchangeMany) = (null, null);
+                }
+            };
+            _watchingConnection = true;
+        }
+
         return (insert, exchange);
     }
 

@@ -75,4 +75,23 @@ public sealed class PostgresTokenPlanTests(PostgresTestDatabase database) : ICla
 
         Assert.Equal("off", setting);
     }
+
+    [SkippableFact]
+    public async Task ApplyBatch_ConnectionClosedAndOpenedAgain_SetsTheSessionUpAgain()
+    {
+        Skip.If(database.Unavailable is not null, database.Unavailable);
+        var setting = await database.InScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<KeycardDbContext>();
+            var store = services.GetRequiredService<EfTokenStore>();
+            // Without OpenForWriting each batch opens and closes the connection; Npgsql resets a session it gets back.
+            store.ApplyBatch([new TokenWrite(new byte[32], TestDatabase.Start, [])]);
+            await db.Database.OpenConnectionAsync();
+            store.ApplyBatch([new TokenWrite(new byte[32], TestDatabase.Start, [])]);
+            await using var show = new NpgsqlCommand("SHOW enable_seqscan", (NpgsqlConnection)db.Database.GetDbConnection());
+            return (string?)await show.ExecuteScalarAsync();
+        });
+
+        Assert.Equal("off", setting);
+    }
 }
