@@ -26,38 +26,37 @@ internal sealed class TokenSql
     private static readonly ConcurrentDictionary<Type, TokenSql> ByContext = new();
 
     /// <summary>
-    /// Every column of a token row: its parameter type and how an insert takes its value from a token. Inserts bind
-    /// them in this order and lookups select them in this order (<see cref="FindAsync"/> reads by position).
+    /// Every column of a token row: its parameter type, how an insert takes its value from a token, and (PostgreSQL)
+    /// its array type and how a batch's values become one typed array. Inserts bind them in this order and lookups
+    /// select them in this order (<see cref="FindAsync"/> reads by position).
     /// </summary>
-    private static readonly (string Property, DbType Type, Func<StoredToken, object> Value)[] Columns =
+    private static readonly ColumnMap[] Columns =
     [
-        (nameof(TokenEntity.Hash), DbType.Binary, t => t.Hash),
-        (nameof(TokenEntity.Kind), DbType.Int32, t => (int)t.Kind),
-        (nameof(TokenEntity.ClientId), DbType.String, t => t.ClientId),
-        (nameof(TokenEntity.UserId), DbType.Int32, t => t.UserId is { } user ? user : DBNull.Value),
-        (nameof(TokenEntity.Scope), DbType.String, t => t.Scope),
-        (nameof(TokenEntity.ScopeOpen), DbType.Boolean, t => t.ScopeOpen),
-        (nameof(TokenEntity.FamilyId), DbType.String, t => t.FamilyId),
-        (nameof(TokenEntity.RedirectUri), DbType.String, t => (object?)t.RedirectUri ?? DBNull.Value),
-        (nameof(TokenEntity.CodeChallenge), DbType.String, t => (object?)t.CodeChallenge ?? DBNull.Value),
-        (nameof(TokenEntity.CreatedAt), DbType.Int64, t => TimeMapping.ToMs(t.CreatedAt)),
-        (nameof(TokenEntity.ExpiresAt), DbType.Int64, t => TimeMapping.ToMs(t.ExpiresAt)),
-        (nameof(TokenEntity.ConsumedAt), DbType.Int64, t => t.ConsumedAt is { } consumed ? TimeMapping.ToMs(consumed) : DBNull.Value),
-        (nameof(TokenEntity.RevokedAt), DbType.Int64, t => t.RevokedAt is { } revoked ? TimeMapping.ToMs(revoked) : DBNull.Value),
-        (nameof(TokenEntity.Nonce), DbType.String, t => (object?)t.Nonce ?? DBNull.Value),
-        (nameof(TokenEntity.AuthTime), DbType.Int64, t => t.AuthTime is { } authTime ? TimeMapping.ToMs(authTime) : DBNull.Value),
-        (nameof(TokenEntity.Resource), DbType.String, t => (object?)t.Resource ?? DBNull.Value),
-        (nameof(TokenEntity.SessionId), DbType.String, t => (object?)t.SessionId ?? DBNull.Value),
+        new(nameof(TokenEntity.Hash), DbType.Binary, t => t.Hash, NpgsqlDbType.Bytea, Values(t => t.Hash)),
+        new(nameof(TokenEntity.Kind), DbType.Int32, t => (int)t.Kind, NpgsqlDbType.Integer, Values(t => (int)t.Kind)),
+        new(nameof(TokenEntity.ClientId), DbType.String, t => t.ClientId, NpgsqlDbType.Text, Values(t => t.ClientId)),
+        new(nameof(TokenEntity.UserId), DbType.Int32, t => t.UserId is { } user ? user : DBNull.Value, NpgsqlDbType.Integer, Values(t => t.UserId)),
+        new(nameof(TokenEntity.Scope), DbType.String, t => t.Scope, NpgsqlDbType.Text, Values(t => t.Scope)),
+        new(nameof(TokenEntity.ScopeOpen), DbType.Boolean, t => t.ScopeOpen, NpgsqlDbType.Boolean, Values(t => t.ScopeOpen)),
+        new(nameof(TokenEntity.FamilyId), DbType.String, t => t.FamilyId, NpgsqlDbType.Text, Values(t => t.FamilyId)),
+        new(nameof(TokenEntity.RedirectUri), DbType.String, t => (object?)t.RedirectUri ?? DBNull.Value, NpgsqlDbType.Text, Values(t => t.RedirectUri)),
+        new(nameof(TokenEntity.CodeChallenge), DbType.String, t => (object?)t.CodeChallenge ?? DBNull.Value, NpgsqlDbType.Text, Values(t => t.CodeChallenge)),
+        new(nameof(TokenEntity.CreatedAt), DbType.Int64, t => TimeMapping.ToMs(t.CreatedAt), NpgsqlDbType.Bigint, Values(t => TimeMapping.ToMs(t.CreatedAt))),
+        new(nameof(TokenEntity.ExpiresAt), DbType.Int64, t => TimeMapping.ToMs(t.ExpiresAt), NpgsqlDbType.Bigint, Values(t => TimeMapping.ToMs(t.ExpiresAt))),
+        new(nameof(TokenEntity.ConsumedAt), DbType.Int64, t => t.ConsumedAt is { } consumed ? TimeMapping.ToMs(consumed) : DBNull.Value, NpgsqlDbType.Bigint, Values(t => ToMs(t.ConsumedAt))),
+        new(nameof(TokenEntity.RevokedAt), DbType.Int64, t => t.RevokedAt is { } revoked ? TimeMapping.ToMs(revoked) : DBNull.Value, NpgsqlDbType.Bigint, Values(t => ToMs(t.RevokedAt))),
+        new(nameof(TokenEntity.Nonce), DbType.String, t => (object?)t.Nonce ?? DBNull.Value, NpgsqlDbType.Text, Values(t => t.Nonce)),
+        new(nameof(TokenEntity.AuthTime), DbType.Int64, t => t.AuthTime is { } authTime ? TimeMapping.ToMs(authTime) : DBNull.Value, NpgsqlDbType.Bigint, Values(t => ToMs(t.AuthTime))),
+        new(nameof(TokenEntity.Resource), DbType.String, t => (object?)t.Resource ?? DBNull.Value, NpgsqlDbType.Text, Values(t => t.Resource)),
+        new(nameof(TokenEntity.SessionId), DbType.String, t => (object?)t.SessionId ?? DBNull.Value, NpgsqlDbType.Text, Values(t => t.SessionId)),
     ];
 
     private readonly string _find;
     private readonly string _findMany;
     private readonly string _consume;
     private readonly string _insert;
-    private readonly string _table;
-    private readonly string _columns;
-    private readonly string _consumeByPosition;
-    private readonly ConcurrentDictionary<(bool Exchange, int Tokens), string> _writes = new();
+    private readonly string _insertMany;
+    private readonly string _exchangeMany;
 
     private TokenSql(IEntityType tokens, ISqlGenerationHelper sql)
     {
@@ -84,74 +83,85 @@ internal sealed class TokenSql
         _insert = $"INSERT INTO {name} ({columns}) " +
             $"VALUES ({string.Join(", ", Columns.Select(c => "@" + c.Property))})";
 
-        _table = name;
-        _columns = columns;
-        // PostgreSQL: "both unset" as COALESCE(...) IS NULL, which no index can serve, so the row is always found through
-        // the primary key. Written as "RevokedAt IS NULL", a table not yet analysed (a new deployment, the first minutes
-        // of a benchmark) let the planner pick IX_tokens_RevokedAt, whose IS NULL range is every live token; the writer
-        // prepares this statement on its long-lived connection, so that plan stayed, and each exchange scanned the whole
-        // table (1.3 ms per exchange, growing with the table, in a refresh-only benchmark). Issue 14 item 8.
-        _consumeByPosition = $"UPDATE {name} SET {Column(nameof(TokenEntity.ConsumedAt))} = $1 " +
-            $"WHERE {Column(nameof(TokenEntity.Hash))} = $2 " +
-            $"AND COALESCE({Column(nameof(TokenEntity.ConsumedAt))}, {Column(nameof(TokenEntity.RevokedAt))}) IS NULL";
+        // PostgreSQL: a whole batch of writes as one statement over arrays, one array parameter per column (unnest), so
+        // a batch costs one Bind and Execute, and one statement's execution in PostgreSQL, however many tokens it
+        // carries. Issue 14 item 8.
+        var arrays = string.Join(", ", Columns.Select((_, i) => "$" + (i + 1)));
+        _insertMany = $"INSERT INTO {name} ({columns}) SELECT * FROM unnest({arrays})";
+
+        // The batch's exchanges, in the same statement: spend every code or refresh token that is still unspent (each
+        // hash once, for the first exchange that names it, as applying them in order would), then insert the plain
+        // writes' tokens and the successors of the exchanges that spent theirs. The rows returned are the positions
+        // (1-based, among the batch's exchanges) of the exchanges that won. "Both unset" is COALESCE(...) IS NULL, which
+        // no index can serve, so the row is found through the primary key (each hash in turn), never through
+        // IX_tokens_RevokedAt, whose IS NULL range is every live token (a table not yet analysed let the planner pick
+        // it for "RevokedAt IS NULL", and the prepared plan then scanned the whole table per exchange). The writer's
+        // session also turns sequential scans off (EfTokenStore), or on a small table the planner prefers one and the
+        // prepared plan would keep scanning as the table grows.
+        var hash = Column(nameof(TokenEntity.Hash));
+        var consumedAt = Column(nameof(TokenEntity.ConsumedAt));
+        var revokedAt = Column(nameof(TokenEntity.RevokedAt));
+        var spent = Columns.Length + 1;
+        var issued = string.Join(", ", Columns.Select((_, i) => "c" + i));
+        _exchangeMany =
+            $"WITH spend AS (SELECT DISTINCT ON (s.hash) s.hash, s.now, s.ord FROM unnest(${spent}, ${spent + 1}) WITH ORDINALITY AS s(hash, now, ord) ORDER BY s.hash, s.ord), " +
+            $"consumed AS (UPDATE {name} AS t SET {consumedAt} = spend.now FROM spend " +
+            $"WHERE t.{hash} = spend.hash AND COALESCE(t.{consumedAt}, t.{revokedAt}) IS NULL RETURNING spend.ord), " +
+            $"issued AS (INSERT INTO {name} ({columns}) SELECT {issued} FROM unnest({arrays}, ${spent + 2}) AS i({issued}, owner) " +
+            "WHERE i.owner = 0 OR i.owner IN (SELECT ord FROM consumed)) " +
+            "SELECT ord FROM consumed";
     }
 
+    /// <summary>PostgreSQL: the writer's session setting, before it prepares its statements (see EfTokenStore).</summary>
+    public const string PostgresWriterSetup = "SET enable_seqscan = off";
+
+    /// <summary>PostgreSQL: the batch writer's statement for a batch of plain inserts (positional array parameters).</summary>
+    public string InsertMany => _insertMany;
+
+    /// <summary>PostgreSQL: the batch writer's statement for a batch with exchanges (positional array parameters).</summary>
+    public string ExchangeMany => _exchangeMany;
+
     /// <summary>
-    /// PostgreSQL: one token write as one statement, so a whole batch goes to the server in one round trip
-    /// (<see cref="NpgsqlBatch"/>) instead of one per statement. An exchange is the conditional update and the insert
-    /// of its successors in one statement (a data-modifying CTE): the successors are inserted only if the update
-    /// spent the code or refresh token. The statement's row count tells whether it did. Null when there is nothing to
-    /// write (a flush marker).
+    /// PostgreSQL: a command for <see cref="InsertMany"/> or <see cref="ExchangeMany"/>, with its array parameters
+    /// typed once (the values change per batch: <see cref="BindMany"/>), to prepare once on the writer's connection.
     /// </summary>
-    public static NpgsqlBatchCommand? CreateWrite(TokenSql sql, TokenWrite write)
+    public NpgsqlCommand CreateMany(NpgsqlConnection connection, bool exchange)
     {
-        var exchange = write.ConsumedHash is not null;
-        if (!exchange && write.Issued.Count == 0)
+        var command = new NpgsqlCommand(exchange ? _exchangeMany : _insertMany, connection);
+        foreach (var column in Columns)
         {
-            return null;
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | column.ArrayType });
         }
 
-        var command = new NpgsqlBatchCommand(sql._writes.GetOrAdd((exchange, write.Issued.Count), sql.WriteText));
         if (exchange)
         {
-            command.Parameters.Add(new NpgsqlParameter { DbType = DbType.Int64, Value = TimeMapping.ToMs(write.Now) });
-            command.Parameters.Add(new NpgsqlParameter { DbType = DbType.Binary, Value = write.ConsumedHash });
-        }
-
-        foreach (var token in write.Issued)
-        {
-            foreach (var (_, type, value) in Columns)
-            {
-                command.Parameters.Add(new NpgsqlParameter { DbType = type, Value = value(token) });
-            }
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         }
 
         return command;
     }
 
-    /// <summary>Whether the write executed as <paramref name="command"/> (null: nothing to write) was applied.</summary>
-    public static bool Applied(NpgsqlBatchCommand? command) =>
-        command is null || command.RecordsAffected > 0;
-
-    private string WriteText((bool Exchange, int Tokens) shape)
+    /// <summary>
+    /// PostgreSQL: binds one statement's values to a command of <see cref="CreateMany"/>: the tokens to insert, column
+    /// by column, and for an exchange command the hashes to spend, their times, and each token's owner (the 1-based
+    /// position of the exchange it succeeds, 0 for a plain insert's token).
+    /// </summary>
+    public static void BindMany(NpgsqlCommand command, IReadOnlyList<StoredToken> tokens, byte[][]? spent = null, long[]? times = null, int[]? owners = null)
     {
-        var first = shape.Exchange ? 3 : 1;
-        var rows = Enumerable.Range(0, shape.Tokens).Select(t =>
-            "(" + string.Join(", ", Enumerable.Range(0, Columns.Length).Select(c => "$" + (first + (t * Columns.Length) + c))) + ")");
-        var values = string.Join(", ", rows);
-        if (!shape.Exchange)
+        for (var i = 0; i < Columns.Length; i++)
         {
-            return $"INSERT INTO {_table} ({_columns}) VALUES {values}";
+            command.Parameters[i].Value = Columns[i].Values(tokens);
         }
 
-        return shape.Tokens == 0
-            ? _consumeByPosition
-            : $"WITH consumed AS ({_consumeByPosition} RETURNING 1) " +
-              $"INSERT INTO {_table} ({_columns}) SELECT * FROM (VALUES {values}) AS issued WHERE EXISTS (SELECT 1 FROM consumed)";
+        if (spent is not null)
+        {
+            command.Parameters[Columns.Length].Value = spent;
+            command.Parameters[Columns.Length + 1].Value = times;
+            command.Parameters[Columns.Length + 2].Value = owners;
+        }
     }
-
-    /// <summary>The exchange's conditional update alone (PostgreSQL, positional parameters: now, hash).</summary>
-    public string ConsumeByPosition => _consumeByPosition;
 
     public static TokenSql For(KeycardDbContext db) =>
         ByContext.GetOrAdd(db.GetType(), _ => new TokenSql(
@@ -219,9 +229,9 @@ internal sealed class TokenSql
     public DbCommand CreateInsert(DbConnection connection, DbTransaction transaction)
     {
         var command = Create(connection, transaction, _insert);
-        foreach (var (property, type, _) in Columns)
+        foreach (var column in Columns)
         {
-            Add(command, property, type);
+            Add(command, column.Property, column.Type);
         }
 
         return command;
@@ -260,4 +270,20 @@ internal sealed class TokenSql
         parameter.DbType = type;
         command.Parameters.Add(parameter);
     }
+
+    private static long? ToMs(DateTimeOffset? time) => time is { } value ? TimeMapping.ToMs(value) : null;
+
+    /// <summary>One column's values for a batch of tokens, as the typed array Npgsql writes without boxing each value.</summary>
+    private static Func<IReadOnlyList<StoredToken>, Array> Values<T>(Func<StoredToken, T> value) => tokens =>
+    {
+        var values = new T[tokens.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = value(tokens[i]);
+        }
+
+        return values;
+    };
+
+    private sealed record ColumnMap(string Property, DbType Type, Func<StoredToken, object> Value, NpgsqlDbType ArrayType, Func<IReadOnlyList<StoredToken>, Array> Values);
 }

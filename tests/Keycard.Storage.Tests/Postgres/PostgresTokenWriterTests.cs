@@ -1,0 +1,208 @@
+using Keycard.Core.Security;
+using Keycard.Core.Storage;
+using Keycard.Core.Tokens;
+using Keycard.Storage.Tests.Infrastructure;
+using Keycard.Storage.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Keycard.Storage.Tests.Postgres;
+
+/// <summary>
+/// Issue 14 item 8: on PostgreSQL the token writer applies a whole batch as one statement over arrays (a batch of
+/// plain inserts, or a data-modifying statement that spends every exchange's code or refresh token and inserts the
+/// successors of those that won). The batch must still behave as its writes applied one after another, each with its
+/// own result, as a whole or not at all. These tests hand <see cref="EfTokenStore.ApplyBatch"/> exact batches.
+/// </summary>
+public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IClassFixture<PostgresTestDatabase>
+{
+    private static readonly DateTimeOffset Now = TestDatabase.Start;
+
+    [SkippableFact]
+    public async Task ApplyBatch_SameHashExchangedTwice_OnlyTheFirstSpendsItAndOnlyItsSuccessorsAreStored()
+    {
+        Skip.If(database.Unavailable is not null, database.Unavailable);
+        var refresh = NewToken(TokenKind.RefreshToken);
+        await AddAsync(refresh);
+        var first = NewToken(TokenKind.RefreshToken, refresh.FamilyId);
+        var second = NewToken(TokenKind.RefreshToken, refresh.FamilyId);
+        var third = NewToken(TokenKind.RefreshToken, refresh.FamilyId);
+
+        // RFC 6749 §10.4 / RFC 9700 §4.14.2: a refresh token is spent once, however the exchanges share a batch.
+        var results = await ApplyAsync(
+            new TokenWrite(refresh.Hash, Now.AddSeconds(1), [first]),
+            new TokenWrite(refresh.Hash, Now.AddSeconds(2), [second]),
+            new TokenWrite(refresh.Hash, Now.AddSeconds(3), [third]));
+
+        Assert.Equal([true, false, false], results);
+        Assert.Equal(Now.AddSeconds(1), (await FindAsync(refresh.Hash))!.ConsumedAt);
+        Assert.NotNull(await FindAsync(first.Hash));
+        Assert.Null(await FindAsync(second.Hash));
+        Assert.Null(await FindAsync(third.Hash));
+    }
+
+    [SkippableFact]
+    public async Task ApplyBatch_InsertsAndExchangesMixed_EachWriteGetsItsOwnResult()
+    {
+        Skip.If(database.Unavailable is not null, database.Unavailable);
+        var live = NewToken(TokenKind.AuthorizationCode);
+        var spent = NewToken(TokenKind.RefreshToken) with { ConsumedAt = Now.AddMinutes(-1) };
+        var revoked = NewToken(TokenKind.RefreshToken) with { RevokedAt = Now.AddMinutes(-1) };
+        var liveWithoutSuccessors = NewToken(TokenKind.RefreshToken);
+        await AddAsync(live, spent, revoked, liveWithoutSuccessors);
+        var plain = NewToken(TokenKind.AccessToken);
+        var (access, nextRefresh) = (NewToken(TokenKind.AccessToken, live.FamilyId), NewToken(TokenKind.RefreshToken, live.FamilyId));
+        var fromSpent = NewToken(TokenKind.AccessToken, spent.FamilyId);
+        var fromRevoked = NewToken(TokenKind.AccessToken, revoked.FamilyId);
+        var fromUnknown = NewToken(TokenKind.AccessToken);
+        var plainAfter = NewToken(TokenKind.AccessToken);
+
+        var results = await ApplyAsync(
+            new TokenWrite(null, default, [plain]),
+            new TokenWrite(live.Hash, Now, [access, nextRefresh]),
+            new TokenWrite(spent.Hash, Now, [fromSpent]),
+            new TokenWrite(revoked.Hash, Now, [fromRevoked]),
+            new TokenWrite(SecureToken.Hash(SecureToken.Generate()), Now, [fromUnknown]),
+            new TokenWrite(null, default, []),
+            new TokenWrite(liveWithoutSuccessors.Hash, Now.AddSeconds(5), []),
+            new TokenWrite(null, default, [plainAfter]));
+
+        Assert.Equal([true, true, false, false, false, true, true, true], results);
+        foreach (var stored in new[] { plain, access, nextRefresh, plainAfter })
+        {
+            Assert.NotNull(await FindAsync(stored.Hash));
+        }
+
+        foreach (var refused in new[] { fromSpent, fromRevoked, fromUnknown })
+        {
+            Assert.Null(await FindAsync(refused.Hash));
+        }
+
+        Assert.Equal(Now, (await FindAsync(live.Hash))!.ConsumedAt);
+        Assert.Equal(Now.AddMinutes(-1), (await FindAsync(spent.Hash))!.ConsumedAt);
+        Assert.Null((await FindAsync(revoked.Hash))!.ConsumedAt);
+        Assert.Equal(Now.AddSeconds(5), (await FindAsync(liveWithoutSuccessors.Hash))!.ConsumedAt);
+    }
+
+    [SkippableFact]
+    public async Task ApplyBatch_ExchangeOfATokenIssuedEarlierInTheBatch_SeesThatInsert()
+    {
+        Skip.If(database.Unavailable is not null, database.Unavailable);
+        // One statement cannot see its own inserts; applied in order, the exchange after the insert spends the token.
+        var code = NewToken(TokenKind.AuthorizationCode);
+        var refresh = NewToken(TokenKind.RefreshToken, code.FamilyId);
+        var next = NewToken(TokenKind.RefreshToken, code.FamilyId);
+        var other = NewToken(TokenKind.AccessToken);
+
+        var results = await ApplyAsync(
+            new TokenWrite(null, default, [code]),
+            new TokenWrite(code.Hash, Now, [refresh]),
+            new TokenWrite(refresh.Hash, Now.AddSeconds(1), [next]),
+            new TokenWrite(null, default, [other]),
+            new TokenWrite(code.Hash, Now.AddSeconds(2), [NewToken(TokenKind.AccessToken)]));
+
+        Assert.Equal([true, true, true, true, false], results);
+        Assert.Equal(Now, (await FindAsync(code.Hash))!.ConsumedAt);
+        Assert.Equal(Now.AddSeconds(1), (await FindAsync(refresh.Hash))!.ConsumedAt);
+        Assert.NotNull(await FindAsync(next.Hash));
+        Assert.NotNull(await FindAsync(other.Hash));
+    }
+
+    [SkippableFact]
+    public async Task ApplyBatch_OneWriteFails_NothingOfTheBatchIsStored()
+    {
+        Skip.If(database.Unavailable is not null, database.Unavailable);
+        var stored = NewToken(TokenKind.RefreshToken);
+        var code = NewToken(TokenKind.AuthorizationCode);
+        await AddAsync(stored, code);
+        var neighbour = NewToken(TokenKind.AccessToken);
+        var successor = NewToken(TokenKind.AccessToken, code.FamilyId);
+
+        // A second row with a stored hash: the primary key refuses it, and the whole statement with it.
+        await Assert.ThrowsAnyAsync<Exception>(() => ApplyAsync(
+            new TokenWrite(null, default, [neighbour]),
+            new TokenWrite(code.Hash, Now, [successor]),
+            new TokenWrite(null, default, [NewToken(TokenKind.AccessToken) with { Hash = stored.Hash }])));
+
+        Assert.Null(await FindAsync(neighbour.Hash));
+        Assert.Null(await FindAsync(successor.Hash));
+        Assert.Null((await FindAsync(code.Hash))!.ConsumedAt);
+    }
+
+    [SkippableFact]
+    public async Task Exchange_SuccessorClashesWithAStoredToken_FailsAloneAndLeavesItsCodeUnspent()
+    {
+        Skip.If(database.Unavailable is not null, database.Unavailable);
+        // Through the writer: whichever batch the failing exchange shares, it is retried alone and fails alone.
+        var stored = NewToken(TokenKind.RefreshToken);
+        var code = NewToken(TokenKind.AuthorizationCode);
+        var codes = Enumerable.Range(0, 30).Select(_ => NewToken(TokenKind.AuthorizationCode)).ToArray();
+        await AddAsync([stored, code, .. codes]);
+        var writer = database.Services.GetRequiredService<TokenWriteBatcher>();
+
+        var failing = writer.ExchangeAsync(code.Hash, Now, [NewToken(TokenKind.AccessToken, code.FamilyId) with { Hash = stored.Hash }]);
+        var neighbours = codes.Select(c => writer.ExchangeAsync(c.Hash, Now, [NewToken(TokenKind.AccessToken, c.FamilyId)])).ToArray();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => failing);
+        Assert.All(await Task.WhenAll(neighbours), Assert.True);
+        Assert.Null((await FindAsync(code.Hash))!.ConsumedAt);
+        Assert.True(await writer.ExchangeAsync(code.Hash, Now, [NewToken(TokenKind.AccessToken, code.FamilyId)]));
+    }
+
+    [SkippableFact]
+    public async Task ApplyBatch_EveryNullableColumnNullOrSet_RoundTripsThroughBothStatements()
+    {
+        Skip.If(database.Unavailable is not null, database.Unavailable);
+        var code = NewToken(TokenKind.AuthorizationCode);
+        await AddAsync(code);
+        var full = (Inserted: Full(), Exchanged: Full(code.FamilyId));
+        var bare = (Inserted: NewToken(TokenKind.AccessToken), Exchanged: NewToken(TokenKind.AccessToken, code.FamilyId));
+
+        var inserted = await ApplyAsync(new TokenWrite(null, default, [full.Inserted, bare.Inserted]));
+        var exchanged = await ApplyAsync(new TokenWrite(code.Hash, Now, [full.Exchanged, bare.Exchanged]));
+
+        Assert.Equal([true], inserted);
+        Assert.Equal([true], exchanged);
+
+        foreach (var expected in new[] { full.Inserted, full.Exchanged, bare.Inserted, bare.Exchanged })
+        {
+            var found = await FindAsync(expected.Hash);
+            Assert.Equal(expected, found! with { Hash = expected.Hash });
+            Assert.Equal(expected.Hash, found.Hash);
+        }
+    }
+
+    private static StoredToken Full(string? familyId = null) => NewToken(TokenKind.AuthorizationCode, familyId) with
+    {
+        UserId = 7,
+        Scope = "openid email",
+        ScopeOpen = true,
+        RedirectUri = "https://app.example.com/cb",
+        CodeChallenge = new string('x', 43),
+        ConsumedAt = Now.AddSeconds(-2),
+        RevokedAt = Now.AddSeconds(-1),
+        Nonce = "nonce-1",
+        AuthTime = Now.AddMinutes(-5),
+        Resource = "https://api.example.com/",
+        SessionId = "session-1",
+    };
+
+    private static StoredToken NewToken(TokenKind kind, string? familyId = null) => new()
+    {
+        Hash = SecureToken.Hash(SecureToken.Generate()),
+        Kind = kind,
+        ClientId = "writer-client",
+        Scope = "email",
+        FamilyId = familyId ?? Guid.NewGuid().ToString("N"),
+        CreatedAt = Now,
+        ExpiresAt = Now.AddDays(1),
+    };
+
+    private Task<bool[]> ApplyAsync(params TokenWrite[] writes) =>
+        database.InScopeAsync(sp => Task.FromResult(sp.GetRequiredService<EfTokenStore>().ApplyBatch(writes)));
+
+    private Task AddAsync(params StoredToken[] tokens) =>
+        database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync(tokens, CancellationToken.None));
+
+    private Task<StoredToken?> FindAsync(byte[] hash) =>
+        database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(hash, CancellationToken.None));
+}
