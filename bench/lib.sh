@@ -183,7 +183,7 @@ pin_postgres() {
 pg_cpu_snapshot() {
   local pid cmd
   for pid in $(pgrep -x postgres || true); do
-    cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
     # A client backend's title is "postgres: USER DATABASE HOST(PORT) STATE" or "... [local] STATE".
     if [[ "$cmd" =~ ^postgres:\ [^\ ]+\ ([^\ ]+)\ ([0-9a-fA-F.:]+\([0-9]+\)|\[local\]) && "${BASH_REMATCH[1]}" != "$1" ]]; then
       continue

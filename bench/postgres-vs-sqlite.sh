@@ -26,6 +26,10 @@
 #   PVS_CODES_PER_SECOND=6000   authorization codes seeded per second of warm-up; each timed run's pool is seeded
 #                               after the warm-ups at twice the best rate seen (a run that runs out fails and says so)
 #   PVS_NO_BUILD=1              use the existing Release builds (BENCH_KEYCARD_BIN: another build's keycard executable)
+#   PVS_SIDES="NAME:KIND[:BIN] NAME:KIND[:BIN]"   the two sides, for comparing two builds the same way (KIND sqlite or
+#                               postgres; BIN a keycard executable, default this tree's build), e.g. two builds on
+#                               PostgreSQL: PVS_SIDES="before:postgres:/tmp/before/keycard after:postgres"; the ratio
+#                               is the second side's over the first's. Default "sqlite:sqlite postgres:postgres"
 #   BENCH_CONNECTIONS=32, BENCH_SERVER_CORE=0, BENCH_LOAD_CORE=1 as in bench/run.sh
 # Results: bench/results/pvs-<UTC time>/ (runs.tsv, summary.md, wrk outputs, both servers' logs). A whole run with
 # the defaults takes about 5 minutes. On a shared machine wrap it in the benchmark lock:
@@ -41,7 +45,19 @@ SCENARIOS=${PVS_SCENARIOS:-client_credentials refresh_rotation code_exchange}
 TARGET=${PVS_TARGET:-0.80}
 CODES_PER_SECOND=${PVS_CODES_PER_SECOND:-6000}
 CONNS=${BENCH_CONNECTIONS:-32}
-SIDES=(sqlite postgres)
+declare -A KIND BIN DB PGDB USER_ID CC_SECRET PID PORT
+SIDES=()
+for spec in ${PVS_SIDES:-sqlite:sqlite postgres:postgres}; do
+  IFS=: read -r side kind bin <<<"$spec"
+  [[ "$kind" == sqlite || "$kind" == postgres ]] || die "PVS_SIDES: $spec: KIND must be sqlite or postgres"
+  SIDES+=("$side"); KIND[$side]=$kind; BIN[$side]=${bin:-$KEYCARD_BIN}
+  [[ -x "${BIN[$side]}" || "${PVS_NO_BUILD:-0}" != 1 ]] || die "PVS_SIDES: $spec: ${BIN[$side]} is not an executable"
+done
+((${#SIDES[@]} == 2)) || die "PVS_SIDES names two sides"
+A=${SIDES[0]}; B=${SIDES[1]}
+LABEL_A=$A; LABEL_B=$B
+ISSUE=0
+if [[ "${KIND[$A]}" == sqlite && "${KIND[$B]}" == postgres && -z "${PVS_SIDES:-}" ]]; then ISSUE=1; LABEL_A=SQLite; LABEL_B=PostgreSQL; fi
 for name in $SCENARIOS; do
   [[ " client_credentials refresh_rotation code_exchange " == *" $name "* ]] || die "unknown scenario $name"
 done
@@ -56,18 +72,27 @@ FAILURES=()
 ensure_tools
 [[ "${PVS_NO_BUILD:-0}" == 1 ]] || build_all
 pg_start
-PG_NAME="keycard_pvs_$(date -u +%Y%m%d%H%M%S)_$$"
-DB_postgres=$(pg_create_database "$PG_NAME")
-DB_sqlite="$RESULTS/keycard.db"
+for side in "${SIDES[@]}"; do
+  if [[ "${KIND[$side]}" == postgres ]]; then
+    PGDB[$side]="keycard_pvs_$(date -u +%Y%m%d%H%M%S)_$$_$side"
+    DB[$side]=$(pg_create_database "${PGDB[$side]}")
+  else
+    # No database of that name: pg_cpu_snapshot then counts the cluster's shared processes only (the control).
+    PGDB[$side]="none"
+    DB[$side]="$RESULTS/keycard-$side.db"
+  fi
+done
 pin_postgres "$SERVER_CORE"
-log "results in $RESULTS; PostgreSQL database $PG_NAME on 127.0.0.1:5433; Keycard and PostgreSQL on core $SERVER_CORE, wrk on core $LOAD_CORE"
+log "results in $RESULTS; sides: $(for s in "${SIDES[@]}"; do printf '%s (%s %s, %s) ' "$s" "${KIND[$s]}" "${PGDB[$s]/none/file}" "${BIN[$s]}"; done); Keycard and PostgreSQL on core $SERVER_CORE, wrk on core $LOAD_CORE"
 
 PIDS=()
 cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  pg_psql -d postgres -c "DROP DATABASE IF EXISTS $PG_NAME" >/dev/null 2>&1 || true
+  for side in "${SIDES[@]}"; do
+    [[ "${PGDB[$side]}" == none ]] || pg_psql -d postgres -c "DROP DATABASE IF EXISTS ${PGDB[$side]}" >/dev/null 2>&1 || true
+  done
   pin_postgres "0-$(($(nproc) - 1))"
 }
 trap cleanup EXIT
@@ -75,14 +100,13 @@ trap cleanup EXIT
 # Per database: a user, the public web client and a confidential client-credentials client, through Keycard's CLI.
 PASSWORD="bench-password-$RANDOM$RANDOM"
 REDIRECT="http://127.0.0.1/cb"
-declare -A USER_ID CC_SECRET PID PORT
 for side in "${SIDES[@]}"; do
-  db=DB_$side
-  USER_ID[$side]=$(printf '%s\n' "$PASSWORD" | keycard_cli "${!db}" user add bench --email bench@keycard.local \
+  KEYCARD_BIN=${BIN[$side]}
+  USER_ID[$side]=$(printf '%s\n' "$PASSWORD" | keycard_cli "${DB[$side]}" user add bench --email bench@keycard.local \
     --first-name Bench --last-name User --password-stdin | sed -n 's/.*with id \([0-9]*\).*/\1/p')
   [[ -n "${USER_ID[$side]}" ]] || die "keycard user add printed no id ($side)"
-  keycard_cli "${!db}" client add bench-web --name "Bench Web" --redirect-uri "$REDIRECT" >/dev/null
-  CC_SECRET[$side]=$(keycard_cli "${!db}" client add bench-cc --name "Bench Service" --confidential \
+  keycard_cli "${DB[$side]}" client add bench-web --name "Bench Web" --redirect-uri "$REDIRECT" >/dev/null
+  CC_SECRET[$side]=$(keycard_cli "${DB[$side]}" client add bench-cc --name "Bench Service" --confidential \
     --allow-client-credentials --redirect-uri "$REDIRECT" --json | json_field client_secret)
   [[ -n "${CC_SECRET[$side]}" ]] || die "keycard client add --json printed no client_secret ($side)"
 done
@@ -90,16 +114,15 @@ done
 POOL="$RESULTS/pools"; mkdir -p "$POOL"
 # seed_codes SIDE COUNT FILE: COUNT authorization codes in SIDE's database (bench-tool codes), one per line in FILE.
 seed_codes() {
-  local db=DB_$1
-  "$TOOL_BIN" codes --database "${!db}" --client bench-web --user-id "${USER_ID[$1]}" --count "$2" --lifetime 00:30:00 --out "$3"
+  "$TOOL_BIN" codes --database "${DB[$1]}" --client bench-web --user-id "${USER_ID[$1]}" --count "$2" --lifetime 00:30:00 --out "$3"
 }
 wanted() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 
 # Both servers, with bench/run.sh's settings. Only one is loaded at a time; the other idles on the same core.
 for side in "${SIDES[@]}"; do
-  db=DB_$side
+  KEYCARD_BIN=${BIN[$side]}
   PORT[$side]=$(free_port)
-  start_keycard "${PORT[$side]}" "${!db}" "$RESULTS/keycard-$side.log" --Keycard:AuthorizationCodeLifetime=00:30:00 \
+  start_keycard "${PORT[$side]}" "${DB[$side]}" "$RESULTS/keycard-$side.log" --Keycard:AuthorizationCodeLifetime=00:30:00 \
     --Keycard:RateLimit:PasswordPermitsPerMinute=100000000
   PID[$side]=$SERVER_PID; PIDS+=("$SERVER_PID"); SERVER_PID=""
   log "$side: keycard pid ${PID[$side]} on http://127.0.0.1:${PORT[$side]}"
@@ -147,9 +170,9 @@ one() {
   run=$round; [[ "$round" != warmup ]] || run=0
   scenario "$name" "$side" "$run"
   out="$RESULTS/wrk-$name-$side-$round.txt"
-  kc_before=$(cpu_ticks "${PID[$side]}"); pg_before=$(pg_cpu_snapshot "$PG_NAME")
+  kc_before=$(cpu_ticks "${PID[$side]}"); pg_before=$(pg_cpu_snapshot "${PGDB[$side]}")
   line=$(run_wrk "$out" "http://127.0.0.1:${PORT[$side]}$BENCH_PATH" "$seconds" "$CONNS" 10)
-  kc_after=$(cpu_ticks "${PID[$side]}"); pg_after=$(pg_cpu_snapshot "$PG_NAME")
+  kc_after=$(cpu_ticks "${PID[$side]}"); pg_after=$(pg_cpu_snapshot "${PGDB[$side]}")
   problems=$(check_run "$line" "$out")
   [[ -z "$problems" ]] || FAILURES+=("$side $name ($round):$problems")
   echo "$line" >>"$RESULTS/answered-$side-$name.txt"
@@ -181,8 +204,8 @@ fi
 
 for ((round = 1; round <= ROUNDS; round++)); do
   for name in $SCENARIOS; do
-    if ((round % 2)); then one sqlite "$name" "$round" "$DURATION"; one postgres "$name" "$round" "$DURATION"
-    else one postgres "$name" "$round" "$DURATION"; one sqlite "$name" "$round" "$DURATION"; fi
+    if ((round % 2)); then one "$A" "$name" "$round" "$DURATION"; one "$B" "$name" "$round" "$DURATION"
+    else one "$B" "$name" "$round" "$DURATION"; one "$A" "$name" "$round" "$DURATION"; fi
   done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -192,7 +215,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 REFRESH_CHECKS=()
 if wanted refresh_rotation; then
   for side in "${SIDES[@]}"; do
-    if [[ "$side" == sqlite ]]; then q() { sqlite3 -separator ' ' "$DB_sqlite" "$1"; }; else q() { pg_psql -d "$PG_NAME" -c "$1"; }; fi
+    if [[ "${KIND[$side]}" == sqlite ]]; then q() { sqlite3 -separator ' ' "${DB[$side]}" "$1"; }; else q() { pg_psql -d "${PGDB[$side]}" -c "$1"; }; fi
     ok_total=$(grep '^BENCH ' "$RESULTS/answered-$side-refresh_rotation.txt" | sed -n 's/.*\bok=\([0-9]*\).*/\1/p' | awk '{s += $1} END {print s + 0}')
     runs=$(grep -c '^BENCH ' "$RESULTS/answered-$side-refresh_rotation.txt")
     read -r consumed revoked < <(q 'SELECT (SELECT count(*) FROM tokens WHERE "Kind" = 3 AND "ConsumedAt" IS NOT NULL), (SELECT count(*) FROM tokens WHERE "Kind" = 3 AND "RevokedAt" IS NOT NULL);')
@@ -207,34 +230,39 @@ fi
 median() { sort -g | awk '{a[NR] = $1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 col() { awk -F'\t' -v d="$1" -v s="$2" -v k="$3" 'NR > 1 && $2 == d && $3 == s {print $k}' "$RUNS"; }
 {
-  echo "## PostgreSQL against SQLite, same build, same run: $(date -u +%Y-%m-%dT%H:%MZ)"
+  if ((ISSUE)); then echo "## PostgreSQL against SQLite, same build, same run: $(date -u +%Y-%m-%dT%H:%MZ)"
+  else echo "## $B against $A, same run: $(date -u +%Y-%m-%dT%H:%MZ)"; fi
   echo
   echo "- machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1); load average before $LOAD_BEFORE, after $LOAD_AFTER"
-  echo "- build: $KEYCARD_BIN (commit $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src || echo ', src modified')); PostgreSQL $(pg_psql -d postgres -c 'SHOW server_version') with fsync $(pg_psql -d postgres -c 'SHOW fsync') and synchronous_commit $(pg_psql -d postgres -c 'SHOW synchronous_commit') by default (Keycard's sessions force synchronous_commit on)"
-  echo "- method: both servers and every PostgreSQL process on core $SERVER_CORE, wrk -t1 -c$CONNS on core $LOAD_CORE; each server warmed ${WARMUP}s + ${SCENARIO_WARMUP}s per scenario; $ROUNDS rounds of ${DURATION}s per database and scenario, the order alternating; medians over the rounds"
+  for side in "${SIDES[@]}"; do echo "- $side: ${KIND[$side]}, ${BIN[$side]#"$ROOT"/}"; done
+  echo "- commit of this tree: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src || echo ' (src modified)'); PostgreSQL $(pg_psql -d postgres -c 'SHOW server_version') with fsync $(pg_psql -d postgres -c 'SHOW fsync') and synchronous_commit $(pg_psql -d postgres -c 'SHOW synchronous_commit') by default (Keycard's sessions force synchronous_commit on)"
+  echo "- method: both servers and every PostgreSQL process on core $SERVER_CORE, wrk -t1 -c$CONNS on core $LOAD_CORE; each server warmed ${WARMUP}s + ${SCENARIO_WARMUP}s per scenario; $ROUNDS rounds of ${DURATION}s per side and scenario, the order alternating; medians over the rounds"
   echo
-  echo "| scenario | SQLite req/s | PostgreSQL req/s | PostgreSQL / SQLite | verdict (>= $(awk -v t="$TARGET" 'BEGIN {printf "%.0f%%", 100 * t}')) | per round, sorted | SQLite p99 ms | PostgreSQL p99 ms |"
-  echo "|---|---:|---:|---:|---|---|---:|---:|"
+  target=$(awk -v t="$TARGET" 'BEGIN {printf "%.0f%%", 100 * t}')
+  echo "| scenario | $LABEL_A req/s | $LABEL_B req/s | $LABEL_B / $LABEL_A |$( ((ISSUE)) && echo " verdict (>= $target) |") per round, sorted | $LABEL_A p99 ms | $LABEL_B p99 ms |"
+  echo "|---|---:|---:|---:|$( ((ISSUE)) && echo "---|")---|---:|---:|"
   for name in $SCENARIOS; do
-    sr=$(col sqlite "$name" 4 | median); pr=$(col postgres "$name" 4 | median)
-    ratio=$(awk -v a="$pr" -v b="$sr" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')
-    rounds=$(paste <(col sqlite "$name" 4) <(col postgres "$name" 4) | awk '$1 > 0 {printf "%.0f%%\n", 100 * $2 / $1}' | sort -g | paste -sd' ')
+    ar=$(col "$A" "$name" 4 | median); br=$(col "$B" "$name" 4 | median)
+    ratio=$(awk -v a="$br" -v b="$ar" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')
+    rounds=$(paste <(col "$A" "$name" 4) <(col "$B" "$name" 4) | awk '$1 > 0 {printf "%.0f%%\n", 100 * $2 / $1}' | sort -g | paste -sd' ')
     verdict=missed; ! awk -v r="$ratio" -v t="$TARGET" 'BEGIN {exit !(r >= t)}' || verdict=met
-    echo "| $name | $sr | $pr | $(awk -v r="$ratio" 'BEGIN {printf "%.1f%%", 100 * r}') | $verdict | $rounds | $(col sqlite "$name" 5 | median) | $(col postgres "$name" 5 | median) |"
+    echo "| $name | $ar | $br | $(awk -v r="$ratio" 'BEGIN {printf "%.1f%%", 100 * r}') |$( ((ISSUE)) && echo " $verdict |") $rounds | $(col "$A" "$name" 5 | median) | $(col "$B" "$name" 5 | median) |"
   done
   echo
-  echo "CPU per request, ms (medians over the rounds). Keycard: the server process. PostgreSQL: the run's backends and the"
-  echo "cluster's shared processes (on the SQLite side, their idle background: a control). Both share the server's core,"
+  echo "CPU per request, ms (medians over the rounds). Keycard: the server process. PostgreSQL: the side's backends and"
+  echo "the cluster's shared processes (on a SQLite side, their idle background: a control). Both share the server's core,"
   echo "so the total is what a request costs that core."
   echo
-  echo "| scenario | SQLite: Keycard | SQLite: PostgreSQL (control) | SQLite total | PostgreSQL: Keycard | PostgreSQL: PostgreSQL | PostgreSQL total | total SQLite / PostgreSQL |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| scenario | $LABEL_A: Keycard | $LABEL_A: PostgreSQL | $LABEL_A total | $LABEL_B: Keycard | $LABEL_B: PostgreSQL | $LABEL_B total | total $LABEL_B / $LABEL_A | per round, sorted |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
   for name in $SCENARIOS; do
-    sk=$(col sqlite "$name" 6 | median); sp=$(col sqlite "$name" 7 | median)
-    pk=$(col postgres "$name" 6 | median); pp=$(col postgres "$name" 7 | median)
-    st=$(paste <(col sqlite "$name" 6) <(col sqlite "$name" 7) | awk '{printf "%.4f\n", $1 + $2}' | median)
-    pt=$(paste <(col postgres "$name" 6) <(col postgres "$name" 7) | awk '{printf "%.4f\n", $1 + $2}' | median)
-    echo "| $name | $sk | $sp | $st | $pk | $pp | $pt | $(awk -v a="$st" -v b="$pt" 'BEGIN {printf "%.1f%%", (b > 0 ? 100 * a / b : 0)}') |"
+    ak=$(col "$A" "$name" 6 | median); ap=$(col "$A" "$name" 7 | median)
+    bk=$(col "$B" "$name" 6 | median); bp=$(col "$B" "$name" 7 | median)
+    at=$(paste <(col "$A" "$name" 6) <(col "$A" "$name" 7) | awk '{printf "%.4f\n", $1 + $2}' | median)
+    bt=$(paste <(col "$B" "$name" 6) <(col "$B" "$name" 7) | awk '{printf "%.4f\n", $1 + $2}' | median)
+    rounds=$(paste <(col "$A" "$name" 6) <(col "$A" "$name" 7) <(col "$B" "$name" 6) <(col "$B" "$name" 7) \
+      | awk '$1 + $2 > 0 {printf "%.3f\n", ($3 + $4) / ($1 + $2)}' | sort -g | paste -sd' ')
+    echo "| $name | $ak | $ap | $at | $bk | $bp | $bt | $(awk -v a="$at" -v b="$bt" 'BEGIN {printf "%.3f", (a > 0 ? b / a : 0)}') | $rounds |"
   done
   if ((${#REFRESH_CHECKS[@]})); then
     echo
