@@ -32,7 +32,7 @@
 #                               is the second side's over the first's. Default "sqlite:sqlite postgres:postgres"
 #   BENCH_CONNECTIONS=32, BENCH_SERVER_CORE=0, BENCH_LOAD_CORE=1 as in bench/run.sh
 # Results: bench/results/pvs-<UTC time>/ (runs.tsv, summary.md, wrk outputs, both servers' logs). A whole run with
-# the defaults takes about 5 minutes. On a shared machine wrap it in the benchmark lock:
+# the defaults takes about 6 minutes after the build. On a shared machine wrap it in the benchmark lock:
 #   flock /tmp/keycard-bench.lock bash bench/postgres-vs-sqlite.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
