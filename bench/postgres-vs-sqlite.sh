@@ -23,7 +23,7 @@
 #                               scenario's own warm-up run of PVS_SCENARIO_WARMUP=5 seconds per database
 #   PVS_SCENARIOS="client_credentials refresh_rotation code_exchange"   any of these three
 #   PVS_TARGET=0.80             the ratio PostgreSQL/SQLite of req/s the verdict asks for
-#   PVS_CODES_PER_SECOND=6000   authorization codes seeded per second of warm-up; each timed run's pool is seeded
+#   PVS_CODES_PER_SECOND=15000  authorization codes seeded per second of warm-up; each timed run's pool is seeded
 #                               after the warm-ups at twice the best rate seen (a run that runs out fails and says so)
 #   PVS_NO_BUILD=1              use the existing Release builds (BENCH_KEYCARD_BIN: another build's keycard executable)
 #   PVS_SIDES="NAME:KIND[:BIN] NAME:KIND[:BIN]"   the two sides, for comparing two builds the same way (KIND sqlite or
@@ -43,7 +43,7 @@ WARMUP=${PVS_WARMUP:-20}
 SCENARIO_WARMUP=${PVS_SCENARIO_WARMUP:-5}
 SCENARIOS=${PVS_SCENARIOS:-client_credentials refresh_rotation code_exchange}
 TARGET=${PVS_TARGET:-0.80}
-CODES_PER_SECOND=${PVS_CODES_PER_SECOND:-6000}
+CODES_PER_SECOND=${PVS_CODES_PER_SECOND:-15000}
 CONNS=${BENCH_CONNECTIONS:-32}
 declare -A KIND BIN DB PGDB USER_ID CC_SECRET PID PORT
 SIDES=()
