@@ -153,3 +153,46 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # json_field NAME: the string value of "NAME" in the JSON on stdin (flat objects; no jq needed).
 json_field() { sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\([^\"]*\)\".*/\1/p"; }
+
+# ---------------------------------------------------------------------------------------------------------------
+# PostgreSQL for a benchmark (bench/run.sh with BENCH_DATABASE=postgres, bench/postgres-vs-sqlite.sh).
+# pg_start: scripts/postgres.sh installs and starts a local server on 127.0.0.1:5433 when none answers; sets
+# KEYCARD_TEST_POSTGRES (the admin connection string). Keycard on PostgreSQL refuses to start without a key-encryption
+# key shared by its nodes (docs/deployment.md): one is made for the run unless KEYCARD_KEY_ENCRYPTION_KEY is set.
+pg_start() {
+  eval "$(bash "$ROOT/scripts/postgres.sh")"
+  export KEYCARD_KEY_ENCRYPTION_KEY="${KEYCARD_KEY_ENCRYPTION_KEY:-$(head -c 32 /dev/urandom | base64)}"
+}
+pg_psql() { PGPASSWORD=keycard psql -h 127.0.0.1 -p 5433 -U keycard -v ON_ERROR_STOP=1 -At -F ' ' "$@"; }
+# pg_create_database NAME: a fresh database NAME; prints Keycard's connection string for it.
+pg_create_database() {
+  pg_psql -d postgres -c "CREATE DATABASE $1" >/dev/null || die "CREATE DATABASE $1"
+  echo "${KEYCARD_TEST_POSTGRES/Database=postgres/Database=$1}"
+}
+# pin_postgres CORES: the local PostgreSQL's processes onto CORES (new backends inherit the postmaster's). The
+# database is part of the server under test: its processes share the server's core, wrk keeps the other.
+pin_postgres() {
+  local pid
+  for pid in $(pgrep -f "postgres.*-p 5433" || true) $(pgrep -f "postgres: " || true); do
+    taskset -a -p -c "$1" "$pid" >/dev/null 2>&1 || true
+  done
+}
+# pg_cpu_snapshot NAME: "PID TICKS" (user + system CPU so far, /proc/PID/stat) for every PostgreSQL process that
+# works for database NAME: its backends and the cluster's shared processes (postmaster, checkpointer, background
+# writer, walwriter, autovacuum, ...), not the backends of other databases (other users of a shared test cluster).
+pg_cpu_snapshot() {
+  local pid cmd
+  for pid in $(pgrep -x postgres || true); do
+    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
+    # A client backend's title is "postgres: USER DATABASE HOST(PORT) STATE" or "... [local] STATE".
+    if [[ "$cmd" =~ ^postgres:\ [^\ ]+\ ([^\ ]+)\ ([0-9a-fA-F.:]+\([0-9]+\)|\[local\]) && "${BASH_REMATCH[1]}" != "$1" ]]; then
+      continue
+    fi
+    awk -v p="$pid" '{print p, $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true
+  done
+}
+# pg_cpu_ticks BEFORE AFTER: the ticks used between two snapshots, over the processes alive at the end (one started
+# in between counts whole; one that ended in between is lost, which Npgsql's pooled connections make rare).
+pg_cpu_ticks() {
+  awk 'NR == FNR {before[$1] = $2; next} {total += $2 - before[$1]} END {print total + 0}' <(echo "$1") <(echo "$2")
+}

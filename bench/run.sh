@@ -257,23 +257,10 @@ case "$DATABASE_KIND" in
     DB="$RESULTS/keycard.db"
     db_query() { sqlite3 -separator ' ' "$DB" "$1"; } ;;
   postgres)
-    eval "$(bash "$BENCH_DIR/../scripts/postgres.sh")"
-    # Keycard on PostgreSQL refuses to start without a key-encryption key shared by its nodes (docs/deployment.md).
-    export KEYCARD_KEY_ENCRYPTION_KEY="${KEYCARD_KEY_ENCRYPTION_KEY:-$(head -c 32 /dev/urandom | base64)}"
-    PG_ADMIN="$KEYCARD_TEST_POSTGRES"
+    pg_start
     PG_NAME="keycard_bench_$(date -u +%Y%m%d%H%M%S)"
-    pg_psql() { PGPASSWORD=keycard psql -h 127.0.0.1 -p 5433 -U keycard -v ON_ERROR_STOP=1 -At -F ' ' "$@"; }
-    pg_psql -d postgres -c "CREATE DATABASE $PG_NAME" >/dev/null
-    # pin_postgres CORES: the local PostgreSQL's processes onto CORES (new backends inherit the postmaster's).
-    pin_postgres() {
-      local pid
-      for pid in $(pgrep -f "postgres.*-p 5433" || true) $(pgrep -f "postgres: " || true); do
-        taskset -a -p -c "$1" "$pid" >/dev/null 2>&1 || true
-      done
-    }
-    DB="${PG_ADMIN/Database=postgres/Database=$PG_NAME}"
+    DB=$(pg_create_database "$PG_NAME")
     db_query() { pg_psql -d "$PG_NAME" -c "$1"; }
-    # The database is part of the server under test: its processes share the server's core, wrk keeps the other.
     pin_postgres "$SERVER_CORE"
     log "PostgreSQL database $PG_NAME on 127.0.0.1:5433, pinned to core $SERVER_CORE" ;;
   *) die "BENCH_DATABASE must be sqlite or postgres" ;;

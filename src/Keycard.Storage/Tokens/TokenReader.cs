@@ -17,8 +17,8 @@ namespace Keycard.Storage.Tokens;
 /// On PostgreSQL a lookup awaits a network round trip, so many are waiting at once under load. There the lookups are
 /// batched: one statement at a time (<c>WHERE "Hash" = ANY($1)</c>) carries every lookup queued while the previous one
 /// was on the network, and its callers are resumed together (issue 14 item 8: one command, round trip and completion
-/// per statement instead of per lookup). The reader has its own Npgsql pool in multiplexing mode, so its connection
-/// holds no session of its own and pays no session reset; the statement is auto-prepared.
+/// per statement instead of per lookup). The statement goes out on one connection the reader keeps open, prepared
+/// once, so it pays neither a session reset nor a parse.
 /// </summary>
 internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? health = null) : IDisposable
 {
@@ -96,9 +96,10 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
 
     private async Task SendAsync()
     {
-        var batch = new List<PendingLookup>(MaxBatch);
+        Answered? answered = null;
         while (true)
         {
+            var batch = new List<PendingLookup>(MaxBatch);
             while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
             {
                 batch.Add(next);
@@ -106,6 +107,15 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
 
             if (batch.Count == 0)
             {
+                if (answered is not null)
+                {
+                    // The callers resume here; those that look up again queue for the next statement, which this
+                    // loop sends.
+                    answered.Resume();
+                    answered = null;
+                    continue;
+                }
+
                 Volatile.Write(ref _sending, 0);
                 // A lookup queued after the last dequeue but before the flag was cleared found it set: send it now.
                 if (_pending.IsEmpty || Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
@@ -116,12 +126,17 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
                 continue;
             }
 
-            await SendBatchAsync(batch);
-            batch.Clear();
+            // The next statement goes out first (its request is written before the first await that waits for the
+            // database), then the previous statement's callers resume on this thread while it is on the network:
+            // no thread-pool hand-off per statement.
+            var statement = SendBatchAsync(batch);
+            answered?.Resume();
+            answered = await statement;
         }
     }
 
-    private async Task SendBatchAsync(List<PendingLookup> batch)
+    /// <summary>Sends one statement for <paramref name="batch"/>; its answer, or null when it failed (its lookups failed with it).</summary>
+    private async Task<Answered?> SendBatchAsync(List<PendingLookup> batch)
     {
         Lease? lease = null;
         var found = new List<StoredToken>(batch.Count);
@@ -162,20 +177,12 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
                 queued.TrySetException(ex);
             }
 
-            return;
+            return null;
         }
 
         health?.ReportSuccess();
         Return(lease);
-        // The callers resume on one thread-pool work item, so the next statement goes out without waiting for them.
-        ThreadPool.UnsafeQueueUserWorkItem(static state =>
-        {
-            var (lookups, tokens) = state;
-            foreach (var lookup in lookups)
-            {
-                lookup.TrySetResult(tokens.Find(t => t.Hash.AsSpan().SequenceEqual(lookup.Hash)));
-            }
-        }, (batch.ToArray(), found), preferLocal: false);
+        return new Answered(batch, found);
     }
 
     private void Return(Lease lease)
@@ -199,11 +206,7 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
             connection.ConnectionString = connectionString;
             await connection.OpenAsync(cancellationToken);
             var find = batched ? sql.CreateFindMany((NpgsqlConnection)connection) : sql.CreateFind(connection);
-            if (connection is not NpgsqlConnection)
-            {
-                // Npgsql prepares the lookup itself (auto-prepare), and multiplexing takes no explicit preparation.
-                await find.PrepareAsync(cancellationToken);
-            }
+            await find.PrepareAsync(cancellationToken);
 
             return new Lease(connection, find, maxIdle);
         }
@@ -229,9 +232,11 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
                 var batched = false;
                 if (connection is NpgsqlConnection)
                 {
-                    // Multiplexing: concurrent lookups share sessions (the lookup changes no session state, so
-                    // there is nothing to reset), and explicit preparation is not supported there: auto-prepare.
-                    connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Multiplexing = true, MaxAutoPrepare = 4, NoResetOnClose = true }.ConnectionString;
+                    // One statement at a time on one connection kept open (never returned to Npgsql's pool, so no
+                    // session reset), prepared once. Not multiplexing: it routes every statement through Npgsql's
+                    // write loop and the connection's read loop, two thread hops more per statement for nothing
+                    // batching does not already give.
+                    connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Multiplexing = false }.ConnectionString;
                     batched = true;
                 }
 
@@ -249,6 +254,32 @@ internal sealed class TokenReader(IServiceScopeFactory scopes, DatabaseHealth? h
         while (_idle.TryTake(out var lease))
         {
             lease.Dispose();
+        }
+    }
+
+    /// <summary>A statement's lookups and the rows it found (PostgreSQL).</summary>
+    private sealed record Answered(List<PendingLookup> Lookups, List<StoredToken> Tokens)
+    {
+        /// <summary>Completes each lookup with its row or null; their callers' continuations run on this thread.</summary>
+        public void Resume()
+        {
+            foreach (var lookup in Lookups)
+            {
+                lookup.TrySetResult(Match(lookup.Hash));
+            }
+        }
+
+        private StoredToken? Match(byte[] hash)
+        {
+            foreach (var token in Tokens)
+            {
+                if (token.Hash.AsSpan().SequenceEqual(hash))
+                {
+                    return token;
+                }
+            }
+
+            return null;
         }
     }
 

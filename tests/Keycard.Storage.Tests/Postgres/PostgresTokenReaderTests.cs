@@ -68,6 +68,32 @@ public sealed class PostgresTokenReaderTests(PostgresTestDatabase database) : IC
         Assert.All(await Task.WhenAll(others), Assert.Null);
     }
 
+    [SkippableFact]
+    public async Task Find_CallerThatLooksUpAgainAsItResumes_GetsThatAnswerToo()
+    {
+        Skip.If(database.Unavailable is not null, database.Unavailable);
+        var first = Enumerable.Range(0, 40).Select(_ => NewToken(TokenKind.AuthorizationCode)).ToArray();
+        var second = Enumerable.Range(0, 40).Select(_ => NewToken(TokenKind.RefreshToken)).ToArray();
+        await database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([.. first, .. second], CancellationToken.None));
+        var reader = database.Services.GetRequiredService<TokenReader>();
+
+        // A lookup on the network first, so the first lookups below queue meanwhile and go in one statement. Each
+        // continuation runs on the thread that completes its first lookup, while the reader resumes that statement's
+        // callers with nothing else queued, and looks up again at once: those lookups queue behind a sender that is
+        // still busy, and must still be sent.
+        var ahead = reader.FindAsync(SecureToken.Hash(SecureToken.Generate()), CancellationToken.None);
+        var chains = first.Select((token, i) => reader.FindAsync(token.Hash, CancellationToken.None).ContinueWith(
+            found => found.Result is null ? Task.FromResult<StoredToken?>(null) : reader.FindAsync(second[i].Hash, CancellationToken.None),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap()).ToArray();
+        var found = await Task.WhenAll(chains).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Null(await ahead);
+        for (var i = 0; i < found.Length; i++)
+        {
+            Assert.Equal(second[i].Hash, found[i]?.Hash);
+        }
+    }
+
     private static StoredToken NewToken(TokenKind kind) => new()
     {
         Hash = SecureToken.Hash(SecureToken.Generate()),
