@@ -47,6 +47,24 @@ internal static partial class KeycardServer
         return app;
     }
 
+    /// <summary>The default floor of the thread pool's workers on SQLite (<see cref="PoolFloor"/>).</summary>
+    public const int SqlitePoolFloor = 4;
+
+    /// <summary>
+    /// The floor of the thread pool's workers: <c>Keycard:MinPoolThreads</c> when set, else by database.
+    /// SQLite's ADO.NET provider is synchronous: its async calls hold a pool thread for the whole I/O, busy-waits on the
+    /// write lock included. On one core the pool starts with a single worker, so a floor of
+    /// <see cref="SqlitePoolFloor"/> keeps one slow database call from stalling every other request while the pool
+    /// grows. A higher floor costs too: every thread up to it runs at once, and on one core they preempt each other
+    /// mid-request, which stretched the latency tail (docs/benchmarks.md measured floors of 1, 4 and 16).
+    /// Npgsql's calls are truly asynchronous and hold no thread while PostgreSQL works, so there the pool keeps the
+    /// runtime's own floor (one worker per core): extra idle workers only spin-wait for work, and on a host where
+    /// PostgreSQL shares Keycard's cores that spinning took the CPU the database needed to answer (issue 14 item 8:
+    /// a floor of 1 against 4, side by side, 1.5x the refresh and client_credentials throughput on PostgreSQL).
+    /// </summary>
+    internal static int PoolFloor(int? configured, DatabaseProvider provider) =>
+        Math.Clamp(configured ?? (provider == DatabaseProvider.Sqlite ? SqlitePoolFloor : 1), 1, KeycardSettings.MaxPoolThreads);
+
     /// <summary>The host builder with every service registered, before it is built (tests read its service list).</summary>
     internal static WebApplicationBuilder CreateBuilder(ServeOptions serve, string[] args)
     {
@@ -55,20 +73,16 @@ internal static partial class KeycardServer
         // First, so an operator's own --hostBuilder:reloadConfigOnChange=true still wins.
         var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
-        // SQLite's ADO.NET provider is synchronous: its async calls hold a pool thread for the whole I/O, busy-waits
-        // on the write lock included. On one core the pool starts with a single worker, so a floor keeps one slow
-        // database call from stalling every other request while the pool grows. A high floor costs too: every thread
-        // up to it runs at once, and on one core they preempt each other mid-request, which stretched the latency
-        // tail (docs/benchmarks.md measured floors of 1, 4 and 16).
-        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        // Read before the container exists, so bound here by hand; the same value is range-checked at start (KeycardSettings).
-        var server = builder.Configuration.GetSection("Keycard").Get<KeycardServerOptions>() ?? new KeycardServerOptions();
-        var floor = Math.Clamp(server.MinPoolThreads, 1, KeycardSettings.MaxPoolThreads);
-        ThreadPool.SetMinThreads(Math.Max(workers, floor), completionPorts);
         if (serve.Database is not null)
         {
             builder.Configuration.AddInMemoryCollection([new(DatabaseSetting, serve.Database)]);
         }
+
+        // Read before the container exists, so bound here by hand; the same value is range-checked at start (KeycardSettings).
+        var server = builder.Configuration.GetSection("Keycard").Get<KeycardServerOptions>() ?? new KeycardServerOptions();
+        var provider = DatabaseLocation.FromSetting(builder.Configuration[DatabaseSetting]).Provider;
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, PoolFloor(server.MinPoolThreads, provider)), completionPorts);
 
         builder.WebHost.UseUrls(serve.Urls);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>

@@ -26,8 +26,11 @@ public sealed class KeycardServerOptions
     /// <summary>Serve the Scalar API reference page at /reference (always on with --demo).</summary>
     public bool ApiReference { get; set; }
 
-    /// <summary>The thread pool's minimum worker count (KeycardServer.Build explains the default).</summary>
-    public int MinPoolThreads { get; set; } = 4;
+    /// <summary>
+    /// The thread pool's minimum worker count; unset, <see cref="KeycardServer.PoolFloor"/> decides by database (4 on
+    /// SQLite, the runtime's own on PostgreSQL; KeycardServer.CreateBuilder explains why).
+    /// </summary>
+    public int? MinPoolThreads { get; set; }
 
     /// <summary>The deadline of every database operation (DatabaseLocation.Timeout; docs/reliability.md).</summary>
     public TimeSpan DatabaseTimeout { get; set; } = DatabaseLocation.DefaultTimeout;

@@ -57,7 +57,7 @@ internal static class KeycardSettings
             .Between(nameof(KeycardServerOptions.PruneInterval), o => o.PruneInterval, second, day)
             .Between(nameof(KeycardServerOptions.PruneRetention), o => o.PruneRetention, TimeSpan.Zero, TimeSpan.FromDays(365))
             .Between(nameof(KeycardServerOptions.SessionLifetime), o => o.SessionLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30))
-            .Between(nameof(KeycardServerOptions.MinPoolThreads), o => o.MinPoolThreads, 1, MaxPoolThreads)
+            .Between(nameof(KeycardServerOptions.MinPoolThreads), o => o.MinPoolThreads ?? 1, 1, MaxPoolThreads)
             .Between(nameof(KeycardServerOptions.DatabaseTimeout), o => o.DatabaseTimeout, second, TimeSpan.FromMinutes(10))
             .Between(nameof(KeycardServerOptions.ShutdownTimeout), o => o.ShutdownTimeout, second, TimeSpan.FromMinutes(10)));
         Add(services, new SettingRules<LockoutOptions>("Keycard:Lockout")
