@@ -14,7 +14,7 @@
 #   BENCH_CONNECTIONS=32          connections for the main table
 #   BENCH_SWEEP_CONNECTIONS="1 8 128"   extra connection counts, one run each, for the ceilings, users/me and
 #                                 client_credentials ("" to skip)
-#   BENCH_CODES_PER_SECOND=8000   authorization codes seeded per second of code-exchange run (a run that runs
+#   BENCH_CODES_PER_SECOND=16000  authorization codes seeded per second of code-exchange run (a run that runs
 #                                 out fails and says so; raise it when Keycard gets faster). The standard-dialect
 #                                 pair (oauth_code_exchange, code_exchange_openid) uses it for its warm-up only: each
 #                                 timed run is seeded just before it with 3x the best rate that scenario reached so far
@@ -50,7 +50,7 @@ fi
 REPS=${BENCH_REPS:-3}
 CONNS=${BENCH_CONNECTIONS:-32}
 SWEEP_CONNS=${BENCH_SWEEP_CONNECTIONS-1 8 128}
-CODES_PER_SECOND=${BENCH_CODES_PER_SECOND:-8000}
+CODES_PER_SECOND=${BENCH_CODES_PER_SECOND:-16000}
 SIGNIN_CONNS=1
 ONLY=${BENCH_ONLY:-}
 RATES=${BENCH_RATES:-}
