@@ -16,6 +16,9 @@
 #                           ES256, so "JWT over opaque" is read beside client_credentials in the same run (issue 16)
 #   AB_ROUNDS=5             interleaved rounds; each round runs every scenario once on each side
 #   AB_DURATION=5           seconds per run (short runs and many rounds resolve small differences better);  AB_CONNECTIONS=32;  AB_WARMUP=10 seconds per side and scenario first
+#   AB_RATE                 a fixed offered rate in req/s for the measured runs (wrk paced by BENCH_RATE in
+#                           bench/lua/scenario.lua; warm-ups stay closed-loop): the cost per request below saturation,
+#                           where a server's CPU per request is dominated by wake-ups and commits rather than work
 #   AB_LOG_LEVEL=Warning    Logging:LogLevel:Default of both sides (the request log is on at Information)
 #   AB_SEPARATE_DB=0        1: each side gets its own SQLite file, seeded with its own executable (for two builds whose
 #                           schemas differ, e.g. before and after a migration); only client_credentials then
@@ -42,7 +45,7 @@ read -r -a B_ARGS <<<"${AB_B:-}"
 RESULTS="$BENCH_DIR/results/ab-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$RESULTS"
 RUNS="$RESULTS/runs.tsv"
-printf 'round\tside\tscenario\trps\tp99_ms\tserver_cpu_ms_per_request\tnon2xx\n' >"$RUNS"
+printf 'round\tside\tscenario\trps\tp99_ms\tserver_cpu_ms_per_request\tnon2xx\tcontext_switches_per_request\n' >"$RUNS"
 ensure_tools
 [[ -n "${AB_A_BIN:-}" && -n "${AB_B_BIN:-}" ]] || build_all
 
@@ -121,9 +124,9 @@ scenario() {
 
 # The server's CPU time over a run in ms: perf stat's task-clock counts every thread, also those that end during the
 # run (a sum over /proc/PID/task misses those; /proc/PID/stat counts in 10 ms ticks, too coarse for short runs).
-cpu_start() { perf stat -e task-clock -x, -p "$1" -o "$2" 2>/dev/null & PERF_PID=$!; sleep 0.2; }
+cpu_start() { perf stat -e task-clock,context-switches -x, -p "$1" -o "$2" 2>/dev/null & PERF_PID=$!; sleep 0.2; }
 # Not in a $(...) subshell: only this shell can wait for perf to write its count.
-cpu_stop() { kill -INT "$PERF_PID" 2>/dev/null; wait "$PERF_PID" 2>/dev/null || true; CPU_MS=$(awk -F, '/task-clock/ {print $1}' "$1"); }
+cpu_stop() { kill -INT "$PERF_PID" 2>/dev/null; wait "$PERF_PID" 2>/dev/null || true; CPU_MS=$(awk -F, '/task-clock/ {print $1}' "$1"); CS=$(awk -F, '/context-switches/ {print $1}' "$1"); }
 command -v perf >/dev/null || die "ab.sh needs perf (Debian: linux-perf)"
 
 FAILED=0
@@ -132,6 +135,7 @@ one() {
   local side=$1 name=$2 round=$3 seconds=$4 pid port cpu_ms line out problems
   pid=PID_$side; port=PORT_$side
   scenario "$name" "$side"
+  [[ -z "${AB_RATE:-}" || "$round" == warmup ]] || export BENCH_RATE=$AB_RATE
   out="$RESULTS/wrk-$name-$side-$round.txt"
   cpu_start "${!pid}" "$out.perf"
   line=$(run_wrk "$out" "http://127.0.0.1:${!port}$BENCH_PATH" "$seconds" "$CONNS" 10)
@@ -140,10 +144,10 @@ one() {
   problems=$(check_run "$line" "$out")
   [[ -z "$problems" ]] || { FAILED=1; log "$side $name round $round: PROBLEMS$problems"; }
   [[ "$round" != warmup ]] || return 0
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$side" "$name" "$(field rps "$line")" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$side" "$name" "$(field rps "$line")" \
     "$(awk -v u="$(field p99_us "$line")" 'BEGIN{printf "%.2f", u/1000}')" \
     "$(awk -v t="$cpu_ms" -v n="$(field requests "$line")" 'BEGIN {printf "%.4f", (n > 0 ? t / n : 0)}')" \
-    "$(field non2xx "$line")" >>"$RUNS"
+    "$(field non2xx "$line")" "$(awk -v c="${CS:-0}" -v n="$(field requests "$line")" 'BEGIN {printf "%.2f", (n > 0 ? c / n : 0)}')" >>"$RUNS"
   log "$side $name round $round: $(field rps "$line") req/s, $(tail -1 "$RUNS" | cut -f6) ms CPU/request"
 }
 
@@ -162,16 +166,16 @@ col() { awk -F'\t' -v s="$1" -v n="$2" -v k="$3" 'NR > 1 && $2 == s && $3 == n {
   echo
   echo "- A: ${A_BIN#"$ROOT"/} ${AB_A:-}"
   echo "- B: ${B_BIN#"$ROOT"/} ${AB_B:-}"
-  echo "- $ROUNDS interleaved rounds of ${DURATION}s per side and scenario, $CONNS connections, both servers on core $SERVER_CORE, wrk on core $LOAD_CORE, log level $LEVEL"
+  echo "- $ROUNDS interleaved rounds of ${DURATION}s per side and scenario${AB_RATE:+ at a fixed $AB_RATE req/s}, $CONNS connections, both servers on core $SERVER_CORE, wrk on core $LOAD_CORE, log level $LEVEL"
   echo
-  echo "| scenario | A req/s | B req/s | B/A req/s | A CPU ms/req | B CPU ms/req | B/A CPU (medians) | B/A CPU (median of rounds) | B/A CPU per round, sorted |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| scenario | A req/s | B req/s | B/A req/s | A CPU ms/req | B CPU ms/req | B/A CPU (medians) | B/A CPU (median of rounds) | B/A CPU per round, sorted | context switches/req A, B |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
   for name in $SCENARIOS; do
     ar=$(col A "$name" 4 | median); br=$(col B "$name" 4 | median)
     ac=$(col A "$name" 6 | median); bc=$(col B "$name" 6 | median)
     # The two runs of one round are seconds apart, so their ratio is less disturbed by the machine's other load.
     rounds=$(paste <(col A "$name" 6) <(col B "$name" 6) | awk '$1 > 0 {printf "%.3f\n", $2 / $1}' | sort -g)
-    echo "| $name | $ar | $br | $(awk -v a="$ar" -v b="$br" 'BEGIN {printf "%.3f", b / a}') | $ac | $bc | $(awk -v a="$ac" -v b="$bc" 'BEGIN {printf "%.3f", b / a}') | $(median <<<"$rounds") | $(paste -sd' ' <<<"$rounds") |"
+    echo "| $name | $ar | $br | $(awk -v a="$ar" -v b="$br" 'BEGIN {printf "%.3f", b / a}') | $ac | $bc | $(awk -v a="$ac" -v b="$bc" 'BEGIN {printf "%.3f", b / a}') | $(median <<<"$rounds") | $(paste -sd' ' <<<"$rounds") | $(col A "$name" 8 | median), $(col B "$name" 8 | median) |"
   done
 } >"$RESULTS/summary.md"
 cat "$RESULTS/summary.md"
