@@ -1,6 +1,7 @@
 using Keycard.Core.Security;
 using Keycard.Core.Tests.Fakes;
 using Keycard.Core.Tokens;
+using Keycard.Testing;
 
 namespace Keycard.Core.Tests.Tokens;
 
@@ -49,18 +50,9 @@ public sealed class EarlierTokenShapeTests
     private async Task<string> StoreEarlierAsync(TokenKind kind)
     {
         var value = SecureToken.Generate();
-        var now = _core.Time.GetUtcNow();
-        await _core.Tokens.AddAsync([new StoredToken
-        {
-            Hash = SecureToken.Hash(value),
-            Kind = kind,
-            ClientId = CoreHarness.PublicClientId,
-            UserId = FakeUserAuthenticator.UserId,
-            Scope = "email",
-            FamilyId = Guid.NewGuid().ToString("N"),
-            CreatedAt = now,
-            ExpiresAt = now.AddHours(1),
-        }], CancellationToken.None);
+        var token = TestTokens.New(
+            _core.Time.GetUtcNow(), kind, clientId: CoreHarness.PublicClientId, userId: FakeUserAuthenticator.UserId, hash: SecureToken.Hash(value));
+        await _core.Tokens.AddAsync([token], CancellationToken.None);
         return value;
     }
 }

@@ -5,6 +5,7 @@ using Keycard.Core.Signing;
 using Keycard.Core.Tests.Fakes;
 using Keycard.Core.Tokens;
 using Keycard.Core.Tokens.Grants;
+using Keycard.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -250,22 +251,19 @@ public sealed class JwtAccessTokenTests
     {
         var now = _core.Time.GetUtcNow();
         var value = SecureToken.GenerateOrdered(now);
-        await _core.Tokens.AddAsync(
-            [new StoredToken
-            {
-                Hash = SecureToken.StorageKey(value),
-                Kind = TokenKind.AuthorizationCode,
-                ClientId = CoreHarness.ConfidentialClientId,
-                UserId = FakeUserAuthenticator.UserId,
-                Scope = "email",
-                FamilyId = Guid.NewGuid().ToString("N"),
-                RedirectUri = CoreHarness.RedirectUri,
-                CreatedAt = now,
-                ExpiresAt = now + _core.Protocol.AuthorizationCodeLifetime,
-                Resource = resource,
-                AuthTime = authTime,
-            }],
-            CancellationToken.None);
+        var code = TestTokens.New(
+            now,
+            TokenKind.AuthorizationCode,
+            _core.Protocol.AuthorizationCodeLifetime,
+            CoreHarness.ConfidentialClientId,
+            FakeUserAuthenticator.UserId,
+            hash: SecureToken.StorageKey(value)) with
+        {
+            RedirectUri = CoreHarness.RedirectUri,
+            Resource = resource,
+            AuthTime = authTime,
+        };
+        await _core.Tokens.AddAsync([code], CancellationToken.None);
         return value;
     }
 }

@@ -1,9 +1,9 @@
 using Keycard.Core.Consent;
-using Keycard.Core.Security;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Server.Cli;
 using Keycard.Server.Tests.Infrastructure;
+using Keycard.Testing;
 
 namespace Keycard.Server.Tests.Cli;
 
@@ -142,24 +142,12 @@ public sealed class ConsentCommandTests : IDisposable
             var tokens = sp.GetRequiredService<ITokenStore>();
             await consents.GrantAsync(bob!.Id, "partner", ["email"], DateTimeOffset.UtcNow, CancellationToken.None);
             await consents.GrantAsync(bob.Id, "other", ["email"], DateTimeOffset.UtcNow, CancellationToken.None);
-            _partnerToken = NewToken(bob.Id, "partner");
-            _otherToken = NewToken(bob.Id, "other");
+            _partnerToken = TestTokens.New(DateTimeOffset.UtcNow, TokenKind.RefreshToken, TimeSpan.FromDays(1), "partner", bob.Id);
+            _otherToken = TestTokens.New(DateTimeOffset.UtcNow, TokenKind.RefreshToken, TimeSpan.FromDays(1), "other", bob.Id);
             await tokens.AddAsync([_partnerToken, _otherToken], CancellationToken.None);
             return bob.Id;
         });
     }
-
-    private static StoredToken NewToken(int userId, string clientId) => new()
-    {
-        Hash = SecureToken.Hash(SecureToken.Generate()),
-        Kind = TokenKind.RefreshToken,
-        ClientId = clientId,
-        UserId = userId,
-        Scope = "email",
-        FamilyId = Guid.NewGuid().ToString("N"),
-        CreatedAt = DateTimeOffset.UtcNow,
-        ExpiresAt = DateTimeOffset.UtcNow.AddDays(1),
-    };
 
     private Task<StoredToken?> FindTokenAsync(StoredToken token) =>
         WithAdminAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(token.Hash, CancellationToken.None));

@@ -3,6 +3,7 @@ using Keycard.Core.Security;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Tests.Infrastructure;
+using Keycard.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keycard.Storage.Tests.Contracts;
@@ -125,16 +126,7 @@ public abstract class ClientStoreContract<TDatabase>(TDatabase database) : Store
     {
         var client = NewClient();
         await Store(s => s.AddAsync(client, CancellationToken.None));
-        var token = new StoredToken
-        {
-            Hash = SecureToken.Hash(SecureToken.Generate()),
-            Kind = TokenKind.AccessToken,
-            ClientId = client.ClientId,
-            Scope = "",
-            FamilyId = Guid.NewGuid().ToString("N"),
-            CreatedAt = TestDatabase.Start,
-            ExpiresAt = TestDatabase.Start.AddHours(1),
-        };
+        var token = TestTokens.New(TestDatabase.Start, clientId: client.ClientId, scope: "");
         await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
 
         var removed = await Store(s => s.RemoveAsync(client.ClientId, CancellationToken.None));

@@ -1,9 +1,9 @@
 using Keycard.Core.Clients;
 using Keycard.Core.Consent;
-using Keycard.Core.Security;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Tests.Infrastructure;
+using Keycard.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keycard.Storage.Tests.Contracts;
@@ -146,17 +146,7 @@ public abstract class ConsentStoreContract<TDatabase>(TDatabase database) : Stor
 
     private async Task<StoredToken> AddTokenAsync(int userId, string clientId, string? familyId = null, TokenKind kind = TokenKind.RefreshToken)
     {
-        var token = new StoredToken
-        {
-            Hash = SecureToken.Hash(SecureToken.Generate()),
-            Kind = kind,
-            ClientId = clientId,
-            UserId = userId,
-            Scope = "email",
-            FamilyId = familyId ?? Guid.NewGuid().ToString("N"),
-            CreatedAt = TestDatabase.Start,
-            ExpiresAt = TestDatabase.Start.AddHours(1),
-        };
+        var token = TestTokens.New(TestDatabase.Start, kind, clientId: clientId, userId: userId, familyId: familyId);
         await Database.InScopeAsync(async sp =>
         {
             await sp.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None);

@@ -2,6 +2,7 @@ using Keycard.Core.Security;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Tests.Infrastructure;
+using Keycard.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keycard.Storage.Tests.Contracts;
@@ -15,7 +16,7 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
     [SkippableFact]
     public async Task Find_AfterAdd_ReturnsEveryFieldAsStored()
     {
-        var code = NewToken(TokenKind.AuthorizationCode, Now, TimeSpan.FromMinutes(5)) with
+        var code = TestTokens.New(Now, TokenKind.AuthorizationCode, TimeSpan.FromMinutes(5)) with
         {
             UserId = 42,
             Scope = "email profile",
@@ -54,7 +55,7 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
     [SkippableFact]
     public async Task Find_ClientCredentialsTokenWithoutUser_KeepsNullUserAndOptionalFields()
     {
-        var token = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1));
+        var token = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1));
         await AddAsync(token);
 
         var found = await FindAsync(token.Hash);
@@ -75,10 +76,10 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
     [SkippableFact]
     public async Task Exchange_LiveCode_ConsumesItAndStoresTheSuccessors()
     {
-        var code = NewToken(TokenKind.AuthorizationCode, Now, TimeSpan.FromMinutes(5));
+        var code = TestTokens.New(Now, TokenKind.AuthorizationCode, TimeSpan.FromMinutes(5));
         await AddAsync(code);
-        var access = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), code.FamilyId);
-        var refresh = NewToken(TokenKind.RefreshToken, Now, TimeSpan.FromDays(30), code.FamilyId);
+        var access = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1), familyId: code.FamilyId);
+        var refresh = TestTokens.New(Now, TokenKind.RefreshToken, TimeSpan.FromDays(30), familyId: code.FamilyId);
 
         var won = await Database.InScopeAsync(sp =>
             sp.GetRequiredService<ITokenStore>().ExchangeAsync(code.Hash, Now.AddSeconds(1), [access, refresh], CancellationToken.None));
@@ -92,10 +93,10 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
     [SkippableFact]
     public async Task Exchange_CodeAlreadyConsumed_ReturnsFalseAndStoresNothing()
     {
-        var code = NewToken(TokenKind.AuthorizationCode, Now, TimeSpan.FromMinutes(5));
+        var code = TestTokens.New(Now, TokenKind.AuthorizationCode, TimeSpan.FromMinutes(5));
         await AddAsync(code);
-        await ExchangeAsync(code.Hash, NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), code.FamilyId));
-        var second = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), code.FamilyId);
+        await ExchangeAsync(code.Hash, TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1), familyId: code.FamilyId));
+        var second = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1), familyId: code.FamilyId);
 
         var won = await ExchangeAsync(code.Hash, second);
 
@@ -106,10 +107,10 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
     [SkippableFact]
     public async Task Exchange_RevokedRefreshToken_ReturnsFalse()
     {
-        var refresh = NewToken(TokenKind.RefreshToken, Now, TimeSpan.FromDays(30));
+        var refresh = TestTokens.New(Now, TokenKind.RefreshToken, TimeSpan.FromDays(30));
         await AddAsync(refresh);
         await RevokeAsync(refresh.Hash);
-        var successor = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), refresh.FamilyId);
+        var successor = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1), familyId: refresh.FamilyId);
 
         Assert.False(await ExchangeAsync(refresh.Hash, successor));
         Assert.Null(await FindAsync(successor.Hash));
@@ -118,7 +119,7 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
     [SkippableFact]
     public async Task Exchange_UnknownHash_ReturnsFalse()
     {
-        Assert.False(await ExchangeAsync(SecureToken.Hash(SecureToken.Generate()), NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1))));
+        Assert.False(await ExchangeAsync(SecureToken.Hash(SecureToken.Generate()), TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1))));
     }
 
     [SkippableFact]
@@ -128,10 +129,10 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         // different nodes, and they are released together to make the race as tight as the test can.
         bool[] results;
         const int callers = 8;
-        var code = NewToken(TokenKind.AuthorizationCode, Now, TimeSpan.FromMinutes(5));
+        var code = TestTokens.New(Now, TokenKind.AuthorizationCode, TimeSpan.FromMinutes(5));
         await AddAsync(code);
         var successors = Enumerable.Range(0, callers)
-            .Select(_ => NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), code.FamilyId))
+            .Select(_ => TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1), familyId: code.FamilyId))
             .ToList();
         var scopes = Enumerable.Range(0, callers).Select(_ => Database.Services.CreateAsyncScope()).ToList();
         try
@@ -170,10 +171,10 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         // Concurrent writes share one transaction (group commit). A write that fails (here a second row with a hash
         // already stored: the primary key refuses it) must fail only its own caller, never its neighbours, and must
         // not change the row that was there.
-        var original = NewToken(TokenKind.RefreshToken, Now, TimeSpan.FromDays(1));
+        var original = TestTokens.New(Now, TokenKind.RefreshToken, TimeSpan.FromDays(1));
         await AddAsync(original);
-        var others = Enumerable.Range(0, 40).Select(_ => NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1))).ToList();
-        var clash = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromMinutes(1)) with { Hash = original.Hash, ClientId = "intruder" };
+        var others = Enumerable.Range(0, 40).Select(_ => TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1))).ToList();
+        var clash = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromMinutes(1)) with { Hash = original.Hash, ClientId = "intruder" };
 
         using var go = new ManualResetEventSlim();
         var writes = others.Select(token => Task.Run(async () =>
@@ -198,7 +199,7 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         var kept = await FindAsync(original.Hash);
         Assert.Equal(("app", TokenKind.RefreshToken, original.ExpiresAt), (kept!.ClientId, kept.Kind, kept.ExpiresAt));
 
-        var after = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1));
+        var after = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1));
         await AddAsync(after);
         Assert.NotNull(await FindAsync(after.Hash));
     }
@@ -206,7 +207,7 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
     [SkippableFact]
     public async Task Revoke_LiveToken_MarksItOnceAndReportsTheSecondAsAlreadyRevoked()
     {
-        var token = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1));
+        var token = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1));
         await AddAsync(token);
 
         var first = await RevokeAsync(token.Hash);
@@ -226,11 +227,11 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
     [SkippableFact]
     public async Task RevokeFamily_MixedFamily_RevokesOnlyItsLiveMembersAndCountsThem()
     {
-        var code = NewToken(TokenKind.AuthorizationCode, Now, TimeSpan.FromMinutes(5));
-        var access = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), code.FamilyId);
-        var refresh = NewToken(TokenKind.RefreshToken, Now, TimeSpan.FromDays(30), code.FamilyId);
-        var alreadyRevoked = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1), code.FamilyId) with { RevokedAt = Now.AddMinutes(-1) };
-        var stranger = NewToken(TokenKind.AccessToken, Now, TimeSpan.FromHours(1));
+        var code = TestTokens.New(Now, TokenKind.AuthorizationCode, TimeSpan.FromMinutes(5));
+        var access = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1), familyId: code.FamilyId);
+        var refresh = TestTokens.New(Now, TokenKind.RefreshToken, TimeSpan.FromDays(30), familyId: code.FamilyId);
+        var alreadyRevoked = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1), familyId: code.FamilyId) with { RevokedAt = Now.AddMinutes(-1) };
+        var stranger = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1));
         await AddAsync(code, access, refresh, alreadyRevoked, stranger);
 
         var count = await Database.InScopeAsync(sp =>
@@ -249,11 +250,11 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         var epoch = new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var cutoff = epoch.AddDays(1);
         await DrainAsync(cutoff);
-        var expired = NewToken(TokenKind.AccessToken, epoch, TimeSpan.FromHours(1));
-        var revoked = NewToken(TokenKind.RefreshToken, epoch, TimeSpan.FromDays(30)) with { RevokedAt = epoch.AddHours(2) };
-        var live = NewToken(TokenKind.RefreshToken, epoch, TimeSpan.FromDays(30));
-        var expiredAfterCutoff = NewToken(TokenKind.AccessToken, epoch, TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
-        var revokedAfterCutoff = NewToken(TokenKind.AccessToken, epoch, TimeSpan.FromDays(30)) with { RevokedAt = cutoff.AddMinutes(1) };
+        var expired = TestTokens.New(epoch, TokenKind.AccessToken, TimeSpan.FromHours(1));
+        var revoked = TestTokens.New(epoch, TokenKind.RefreshToken, TimeSpan.FromDays(30)) with { RevokedAt = epoch.AddHours(2) };
+        var live = TestTokens.New(epoch, TokenKind.RefreshToken, TimeSpan.FromDays(30));
+        var expiredAfterCutoff = TestTokens.New(epoch, TokenKind.AccessToken, TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        var revokedAfterCutoff = TestTokens.New(epoch, TokenKind.AccessToken, TimeSpan.FromDays(30)) with { RevokedAt = cutoff.AddMinutes(1) };
         await AddAsync(expired, revoked, live, expiredAfterCutoff, revokedAfterCutoff);
 
         var removed = await PruneAsync(cutoff, 100);
@@ -272,7 +273,7 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         var epoch = new DateTimeOffset(2011, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var cutoff = epoch.AddDays(1);
         await DrainAsync(cutoff);
-        var tokens = Enumerable.Range(0, 1_200).Select(_ => NewToken(TokenKind.AccessToken, epoch, TimeSpan.FromHours(1))).ToArray();
+        var tokens = Enumerable.Range(0, 1_200).Select(_ => TestTokens.New(epoch, TokenKind.AccessToken, TimeSpan.FromHours(1))).ToArray();
         await AddAsync(tokens);
 
         var batches = new List<int>();
@@ -306,16 +307,6 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         }
     }
 
-    private static StoredToken NewToken(TokenKind kind, DateTimeOffset createdAt, TimeSpan lifetime, string? familyId = null) => new()
-    {
-        Hash = SecureToken.Hash(SecureToken.Generate()),
-        Kind = kind,
-        ClientId = "app",
-        Scope = "email",
-        FamilyId = familyId ?? Guid.NewGuid().ToString("N"),
-        CreatedAt = createdAt,
-        ExpiresAt = createdAt + lifetime,
-    };
 
     private Task AddAsync(params StoredToken[] tokens) =>
         Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync(tokens, CancellationToken.None));

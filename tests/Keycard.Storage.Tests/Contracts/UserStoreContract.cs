@@ -1,10 +1,10 @@
-using Keycard.Core.Security;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Core.Users;
 using Keycard.Storage.Stores;
 using Keycard.Storage.Tests.Infrastructure;
 using Keycard.Storage.Users;
+using Keycard.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keycard.Storage.Tests.Contracts;
@@ -102,17 +102,7 @@ public abstract class UserStoreContract<TDatabase>(TDatabase database) : StoreCo
     {
         var name = NewName();
         var id = await AddAsync(name);
-        var token = new StoredToken
-        {
-            Hash = SecureToken.Hash(SecureToken.Generate()),
-            Kind = TokenKind.RefreshToken,
-            ClientId = "app",
-            UserId = id,
-            Scope = "",
-            FamilyId = Guid.NewGuid().ToString("N"),
-            CreatedAt = TestDatabase.Start,
-            ExpiresAt = TestDatabase.Start.AddDays(30),
-        };
+        var token = TestTokens.New(TestDatabase.Start, TokenKind.RefreshToken, TimeSpan.FromDays(30), userId: id, scope: "");
         await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
 
         Assert.True(await Admin(a => a.SetDisabledAsync(name, true, CancellationToken.None)));
@@ -129,7 +119,7 @@ public abstract class UserStoreContract<TDatabase>(TDatabase database) : StoreCo
         // Issue 12 item 3: a password change, like disabling, ends everything the old password opened.
         var name = NewName();
         var id = await AddAsync(name);
-        var token = NewToken(id, "app");
+        var token = TestTokens.New(TestDatabase.Start, TokenKind.RefreshToken, TimeSpan.FromDays(30), userId: id, scope: "");
         await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
         var before = await Admin(a => a.FindAsync(name));
 
@@ -148,9 +138,9 @@ public abstract class UserStoreContract<TDatabase>(TDatabase database) : StoreCo
         var other = NewName();
         var id = await AddAsync(name);
         var otherId = await AddAsync(other);
-        var mine = NewToken(id, "app-a");
-        var theirs = NewToken(otherId, "app-b");
-        var clientWide = NewToken(otherId, "app-c");
+        var mine = TestTokens.New(TestDatabase.Start, TokenKind.RefreshToken, TimeSpan.FromDays(30), clientId: "app-a", userId: id, scope: "");
+        var theirs = TestTokens.New(TestDatabase.Start, TokenKind.RefreshToken, TimeSpan.FromDays(30), clientId: "app-b", userId: otherId, scope: "");
+        var clientWide = TestTokens.New(TestDatabase.Start, TokenKind.RefreshToken, TimeSpan.FromDays(30), clientId: "app-c", userId: otherId, scope: "");
         await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([mine, theirs, clientWide], CancellationToken.None));
 
         var byUser = await Database.InScopeAsync(sp => sp.GetRequiredService<TokenAdministration>().RevokeUserAsync(name, CancellationToken.None));
@@ -199,18 +189,6 @@ public abstract class UserStoreContract<TDatabase>(TDatabase database) : StoreCo
         Assert.True(ids.IndexOf(first) < ids.IndexOf(second) && ids.IndexOf(first) >= 0);
         Assert.Equal(ids.Order(), ids);
     }
-
-    private static StoredToken NewToken(int userId, string clientId) => new()
-    {
-        Hash = SecureToken.Hash(SecureToken.Generate()),
-        Kind = TokenKind.RefreshToken,
-        ClientId = clientId,
-        UserId = userId,
-        Scope = "",
-        FamilyId = Guid.NewGuid().ToString("N"),
-        CreatedAt = TestDatabase.Start,
-        ExpiresAt = TestDatabase.Start.AddDays(30),
-    };
 
     private Task<StoredToken?> FindTokenAsync(StoredToken token) =>
         Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(token.Hash, CancellationToken.None));

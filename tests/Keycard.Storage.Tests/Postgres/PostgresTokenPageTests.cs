@@ -1,7 +1,7 @@
-using Keycard.Core.Security;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Tests.Infrastructure;
+using Keycard.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -21,7 +21,7 @@ public sealed class PostgresTokenPageTests(PostgresTestDatabase database) : ICla
     public async Task Exchange_TokensTable_ConsumesInPlaceOnTheRowsPage()
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
-        var tokens = Enumerable.Range(0, 400).Select(_ => NewToken(TokenKind.RefreshToken)).ToArray();
+        var tokens = Enumerable.Range(0, 400).Select(_ => WideToken(TokenKind.RefreshToken)).ToArray();
         await database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync(tokens, CancellationToken.None));
 
         // One token in eight: their new versions fit in the room the fillfactor leaves, without relying on pruning.
@@ -30,7 +30,7 @@ public sealed class PostgresTokenPageTests(PostgresTestDatabase database) : ICla
         foreach (var token in consumed)
         {
             Assert.True(await database.InScopeAsync(sp =>
-                sp.GetRequiredService<ITokenStore>().ExchangeAsync(token.Hash, Now, [NewToken(TokenKind.AccessToken)], CancellationToken.None)));
+                sp.GetRequiredService<ITokenStore>().ExchangeAsync(token.Hash, Now, [WideToken(TokenKind.AccessToken)], CancellationToken.None)));
         }
 
         var after = await PagesAsync(consumed);
@@ -57,17 +57,11 @@ public sealed class PostgresTokenPageTests(PostgresTestDatabase database) : ICla
         return pages;
     }
 
-    private static StoredToken NewToken(TokenKind kind) => new()
-    {
-        Hash = SecureToken.Hash(SecureToken.Generate()),
-        Kind = kind,
-        ClientId = "page-client",
-        UserId = 7,
-        Scope = "email profile",
-        FamilyId = Guid.NewGuid().ToString("N"),
-        CreatedAt = Now,
-        ExpiresAt = Now.AddDays(30),
-        AuthTime = Now,
-        SessionId = "page-session",
-    };
+    // A row as wide as a signed-in user's: how many versions fit in a page's free room depends on it.
+    private static StoredToken WideToken(TokenKind kind) =>
+        TestTokens.New(Now, kind, TimeSpan.FromDays(30), "page-client", userId: 7, scope: "email profile") with
+        {
+            AuthTime = Now,
+            SessionId = "page-session",
+        };
 }

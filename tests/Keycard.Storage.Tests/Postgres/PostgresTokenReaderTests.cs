@@ -3,6 +3,7 @@ using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Tests.Infrastructure;
 using Keycard.Storage.Tokens;
+using Keycard.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keycard.Storage.Tests.Postgres;
@@ -20,7 +21,7 @@ public sealed class PostgresTokenReaderTests(PostgresTestDatabase database) : IC
     public async Task Find_ManyAtOnce_EachGetsItsOwnTokenInFewerStatementsThanLookups()
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
-        var stored = Enumerable.Range(0, 100).Select(i => NewToken(i % 2 == 0 ? TokenKind.RefreshToken : TokenKind.AuthorizationCode)).ToArray();
+        var stored = Enumerable.Range(0, 100).Select(i => TestTokens.New(Now, i % 2 == 0 ? TokenKind.RefreshToken : TokenKind.AuthorizationCode)).ToArray();
         await database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync(stored, CancellationToken.None));
         var unknown = Enumerable.Range(0, 50).Select(_ => SecureToken.Hash(SecureToken.Generate())).ToArray();
         var reader = database.Services.GetRequiredService<TokenReader>();
@@ -54,14 +55,14 @@ public sealed class PostgresTokenReaderTests(PostgresTestDatabase database) : IC
     public async Task Find_AfterAnExchangeReturned_SeesTheTokenConsumed()
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
-        var token = NewToken(TokenKind.RefreshToken);
+        var token = TestTokens.New(Now, TokenKind.RefreshToken);
         await database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
         var reader = database.Services.GetRequiredService<TokenReader>();
         // Lookups in flight on other tokens while the exchange commits: the next statement must be sent after it.
         var others = Enumerable.Range(0, 20).Select(_ => reader.FindAsync(SecureToken.Hash(SecureToken.Generate()), CancellationToken.None)).ToArray();
 
         Assert.True(await database.InScopeAsync(sp =>
-            sp.GetRequiredService<ITokenStore>().ExchangeAsync(token.Hash, Now, [NewToken(TokenKind.AccessToken)], CancellationToken.None)));
+            sp.GetRequiredService<ITokenStore>().ExchangeAsync(token.Hash, Now, [TestTokens.New(Now, TokenKind.AccessToken)], CancellationToken.None)));
         var found = await reader.FindAsync(token.Hash, CancellationToken.None);
 
         Assert.Equal(Now, found?.ConsumedAt);
@@ -72,8 +73,8 @@ public sealed class PostgresTokenReaderTests(PostgresTestDatabase database) : IC
     public async Task Find_CallerThatLooksUpAgainAsItResumes_GetsThatAnswerToo()
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
-        var first = Enumerable.Range(0, 40).Select(_ => NewToken(TokenKind.AuthorizationCode)).ToArray();
-        var second = Enumerable.Range(0, 40).Select(_ => NewToken(TokenKind.RefreshToken)).ToArray();
+        var first = Enumerable.Range(0, 40).Select(_ => TestTokens.New(Now, TokenKind.AuthorizationCode)).ToArray();
+        var second = Enumerable.Range(0, 40).Select(_ => TestTokens.New(Now, TokenKind.RefreshToken)).ToArray();
         await database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([.. first, .. second], CancellationToken.None));
         var reader = database.Services.GetRequiredService<TokenReader>();
 
@@ -93,15 +94,4 @@ public sealed class PostgresTokenReaderTests(PostgresTestDatabase database) : IC
             Assert.Equal(second[i].Hash, found[i]?.Hash);
         }
     }
-
-    private static StoredToken NewToken(TokenKind kind) => new()
-    {
-        Hash = SecureToken.Hash(SecureToken.Generate()),
-        Kind = kind,
-        ClientId = "reader-client",
-        Scope = "email",
-        FamilyId = Guid.NewGuid().ToString("N"),
-        CreatedAt = Now,
-        ExpiresAt = Now.AddDays(1),
-    };
 }

@@ -3,6 +3,7 @@ using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Tests.Infrastructure;
 using Keycard.Storage.Tokens;
+using Keycard.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keycard.Storage.Tests.Postgres;
@@ -21,11 +22,11 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
     public async Task ApplyBatch_SameHashExchangedTwice_OnlyTheFirstSpendsItAndOnlyItsSuccessorsAreStored()
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
-        var refresh = NewToken(TokenKind.RefreshToken);
+        var refresh = TestTokens.New(Now, TokenKind.RefreshToken);
         await AddAsync(refresh);
-        var first = NewToken(TokenKind.RefreshToken, refresh.FamilyId);
-        var second = NewToken(TokenKind.RefreshToken, refresh.FamilyId);
-        var third = NewToken(TokenKind.RefreshToken, refresh.FamilyId);
+        var first = TestTokens.New(Now, TokenKind.RefreshToken, familyId: refresh.FamilyId);
+        var second = TestTokens.New(Now, TokenKind.RefreshToken, familyId: refresh.FamilyId);
+        var third = TestTokens.New(Now, TokenKind.RefreshToken, familyId: refresh.FamilyId);
 
         // RFC 6749 §10.4 / RFC 9700 §4.14.2: a refresh token is spent once, however the exchanges share a batch.
         var results = await ApplyAsync(
@@ -44,17 +45,17 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
     public async Task ApplyBatch_InsertsAndExchangesMixed_EachWriteGetsItsOwnResult()
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
-        var live = NewToken(TokenKind.AuthorizationCode);
-        var spent = NewToken(TokenKind.RefreshToken) with { ConsumedAt = Now.AddMinutes(-1) };
-        var revoked = NewToken(TokenKind.RefreshToken) with { RevokedAt = Now.AddMinutes(-1) };
-        var liveWithoutSuccessors = NewToken(TokenKind.RefreshToken);
+        var live = TestTokens.New(Now, TokenKind.AuthorizationCode);
+        var spent = TestTokens.New(Now, TokenKind.RefreshToken) with { ConsumedAt = Now.AddMinutes(-1) };
+        var revoked = TestTokens.New(Now, TokenKind.RefreshToken) with { RevokedAt = Now.AddMinutes(-1) };
+        var liveWithoutSuccessors = TestTokens.New(Now, TokenKind.RefreshToken);
         await AddAsync(live, spent, revoked, liveWithoutSuccessors);
-        var plain = NewToken(TokenKind.AccessToken);
-        var (access, nextRefresh) = (NewToken(TokenKind.AccessToken, live.FamilyId), NewToken(TokenKind.RefreshToken, live.FamilyId));
-        var fromSpent = NewToken(TokenKind.AccessToken, spent.FamilyId);
-        var fromRevoked = NewToken(TokenKind.AccessToken, revoked.FamilyId);
-        var fromUnknown = NewToken(TokenKind.AccessToken);
-        var plainAfter = NewToken(TokenKind.AccessToken);
+        var plain = TestTokens.New(Now, TokenKind.AccessToken);
+        var (access, nextRefresh) = (TestTokens.New(Now, TokenKind.AccessToken, familyId: live.FamilyId), TestTokens.New(Now, TokenKind.RefreshToken, familyId: live.FamilyId));
+        var fromSpent = TestTokens.New(Now, TokenKind.AccessToken, familyId: spent.FamilyId);
+        var fromRevoked = TestTokens.New(Now, TokenKind.AccessToken, familyId: revoked.FamilyId);
+        var fromUnknown = TestTokens.New(Now, TokenKind.AccessToken);
+        var plainAfter = TestTokens.New(Now, TokenKind.AccessToken);
 
         var results = await ApplyAsync(
             new TokenWrite(null, default, [plain]),
@@ -88,17 +89,17 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
         // One statement cannot see its own inserts; applied in order, the exchange after the insert spends the token.
-        var code = NewToken(TokenKind.AuthorizationCode);
-        var refresh = NewToken(TokenKind.RefreshToken, code.FamilyId);
-        var next = NewToken(TokenKind.RefreshToken, code.FamilyId);
-        var other = NewToken(TokenKind.AccessToken);
+        var code = TestTokens.New(Now, TokenKind.AuthorizationCode);
+        var refresh = TestTokens.New(Now, TokenKind.RefreshToken, familyId: code.FamilyId);
+        var next = TestTokens.New(Now, TokenKind.RefreshToken, familyId: code.FamilyId);
+        var other = TestTokens.New(Now, TokenKind.AccessToken);
 
         var results = await ApplyAsync(
             new TokenWrite(null, default, [code]),
             new TokenWrite(code.Hash, Now, [refresh]),
             new TokenWrite(refresh.Hash, Now.AddSeconds(1), [next]),
             new TokenWrite(null, default, [other]),
-            new TokenWrite(code.Hash, Now.AddSeconds(2), [NewToken(TokenKind.AccessToken)]));
+            new TokenWrite(code.Hash, Now.AddSeconds(2), [TestTokens.New(Now, TokenKind.AccessToken)]));
 
         Assert.Equal([true, true, true, true, false], results);
         Assert.Equal(Now, (await FindAsync(code.Hash))!.ConsumedAt);
@@ -111,17 +112,17 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
     public async Task ApplyBatch_OneWriteFails_NothingOfTheBatchIsStored()
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
-        var stored = NewToken(TokenKind.RefreshToken);
-        var code = NewToken(TokenKind.AuthorizationCode);
+        var stored = TestTokens.New(Now, TokenKind.RefreshToken);
+        var code = TestTokens.New(Now, TokenKind.AuthorizationCode);
         await AddAsync(stored, code);
-        var neighbour = NewToken(TokenKind.AccessToken);
-        var successor = NewToken(TokenKind.AccessToken, code.FamilyId);
+        var neighbour = TestTokens.New(Now, TokenKind.AccessToken);
+        var successor = TestTokens.New(Now, TokenKind.AccessToken, familyId: code.FamilyId);
 
         // A second row with a stored hash: the primary key refuses it, and the whole statement with it.
         await Assert.ThrowsAnyAsync<Exception>(() => ApplyAsync(
             new TokenWrite(null, default, [neighbour]),
             new TokenWrite(code.Hash, Now, [successor]),
-            new TokenWrite(null, default, [NewToken(TokenKind.AccessToken) with { Hash = stored.Hash }])));
+            new TokenWrite(null, default, [TestTokens.New(Now, TokenKind.AccessToken) with { Hash = stored.Hash }])));
 
         Assert.Null(await FindAsync(neighbour.Hash));
         Assert.Null(await FindAsync(successor.Hash));
@@ -133,29 +134,29 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
         // Through the writer: whichever batch the failing exchange shares, it is retried alone and fails alone.
-        var stored = NewToken(TokenKind.RefreshToken);
-        var code = NewToken(TokenKind.AuthorizationCode);
-        var codes = Enumerable.Range(0, 30).Select(_ => NewToken(TokenKind.AuthorizationCode)).ToArray();
+        var stored = TestTokens.New(Now, TokenKind.RefreshToken);
+        var code = TestTokens.New(Now, TokenKind.AuthorizationCode);
+        var codes = Enumerable.Range(0, 30).Select(_ => TestTokens.New(Now, TokenKind.AuthorizationCode)).ToArray();
         await AddAsync([stored, code, .. codes]);
         var writer = database.Services.GetRequiredService<TokenWriteBatcher>();
 
-        var failing = writer.ExchangeAsync(code.Hash, Now, [NewToken(TokenKind.AccessToken, code.FamilyId) with { Hash = stored.Hash }]);
-        var neighbours = codes.Select(c => writer.ExchangeAsync(c.Hash, Now, [NewToken(TokenKind.AccessToken, c.FamilyId)])).ToArray();
+        var failing = writer.ExchangeAsync(code.Hash, Now, [TestTokens.New(Now, TokenKind.AccessToken, familyId: code.FamilyId) with { Hash = stored.Hash }]);
+        var neighbours = codes.Select(c => writer.ExchangeAsync(c.Hash, Now, [TestTokens.New(Now, TokenKind.AccessToken, familyId: c.FamilyId)])).ToArray();
 
         await Assert.ThrowsAnyAsync<Exception>(() => failing);
         Assert.All(await Task.WhenAll(neighbours), Assert.True);
         Assert.Null((await FindAsync(code.Hash))!.ConsumedAt);
-        Assert.True(await writer.ExchangeAsync(code.Hash, Now, [NewToken(TokenKind.AccessToken, code.FamilyId)]));
+        Assert.True(await writer.ExchangeAsync(code.Hash, Now, [TestTokens.New(Now, TokenKind.AccessToken, familyId: code.FamilyId)]));
     }
 
     [SkippableFact]
     public async Task ApplyBatch_EveryNullableColumnNullOrSet_RoundTripsThroughBothStatements()
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
-        var code = NewToken(TokenKind.AuthorizationCode);
+        var code = TestTokens.New(Now, TokenKind.AuthorizationCode);
         await AddAsync(code);
         var full = (Inserted: Full(), Exchanged: Full(code.FamilyId));
-        var bare = (Inserted: NewToken(TokenKind.AccessToken), Exchanged: NewToken(TokenKind.AccessToken, code.FamilyId));
+        var bare = (Inserted: TestTokens.New(Now, TokenKind.AccessToken), Exchanged: TestTokens.New(Now, TokenKind.AccessToken, familyId: code.FamilyId));
 
         var inserted = await ApplyAsync(new TokenWrite(null, default, [full.Inserted, bare.Inserted]));
         var exchanged = await ApplyAsync(new TokenWrite(code.Hash, Now, [full.Exchanged, bare.Exchanged]));
@@ -171,7 +172,7 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
         }
     }
 
-    private static StoredToken Full(string? familyId = null) => NewToken(TokenKind.AuthorizationCode, familyId) with
+    private static StoredToken Full(string? familyId = null) => TestTokens.New(Now, TokenKind.AuthorizationCode, familyId: familyId) with
     {
         UserId = 7,
         Scope = "openid email",
@@ -186,16 +187,6 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
         SessionId = "session-1",
     };
 
-    private static StoredToken NewToken(TokenKind kind, string? familyId = null) => new()
-    {
-        Hash = SecureToken.Hash(SecureToken.Generate()),
-        Kind = kind,
-        ClientId = "writer-client",
-        Scope = "email",
-        FamilyId = familyId ?? Guid.NewGuid().ToString("N"),
-        CreatedAt = Now,
-        ExpiresAt = Now.AddDays(1),
-    };
 
     private Task<bool[]> ApplyAsync(params TokenWrite[] writes) =>
         database.InScopeAsync(sp => Task.FromResult(sp.GetRequiredService<EfTokenStore>().ApplyBatch(writes)));

@@ -5,6 +5,7 @@ using Keycard.Core.Tokens;
 using Keycard.Storage.Caching;
 using Keycard.Storage.Tests.Infrastructure;
 using Keycard.Storage.Tokens;
+using Keycard.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -113,16 +114,9 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
         Assert.NotNull(found.RevokedAt);
     }
 
-    private static StoredToken NewToken() => new()
-    {
-        Hash = SecureToken.StorageKey(SecureToken.GenerateOrdered(TestDatabase.Start)),
-        Kind = TokenKind.AccessToken,
-        ClientId = "app",
-        Scope = "email",
-        FamilyId = Guid.NewGuid().ToString("N"),
-        CreatedAt = TestDatabase.Start,
-        ExpiresAt = TestDatabase.Start + TimeSpan.FromHours(1),
-    };
+    // Keyed as the server keys the tokens it issues (SecureToken.StorageKey: the issue time, then the hash).
+    private static StoredToken NewToken() =>
+        TestTokens.New(TestDatabase.Start, hash: SecureToken.StorageKey(SecureToken.GenerateOrdered(TestDatabase.Start)));
 
     private Task AddAsync(StoredToken token) =>
         _database.InScopeAsync(s => s.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));

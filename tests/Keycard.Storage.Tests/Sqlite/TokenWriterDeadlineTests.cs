@@ -1,9 +1,9 @@
-using Keycard.Core.Security;
 using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Faults;
 using Keycard.Storage.Tests.Infrastructure;
 using Keycard.Storage.Tokens;
+using Keycard.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -42,13 +42,13 @@ public sealed class TokenWriterDeadlineTests : IAsyncLifetime
     public async Task Add_DatabaseStalledPastTheDeadline_FailsThisAndLaterCallersAtOnceAndRecovers()
     {
         var writer = _services.GetRequiredService<TokenWriteBatcher>();
-        await AddAsync(NewToken()); // the writer's connection is open and tuned
+        await AddAsync(TestTokens.New(TestDatabase.Start)); // the writer's connection is open and tuned
 
         await using var blocker = new SqliteConnection(_location.ConnectionString);
         await blocker.OpenAsync();
         await ExecuteAsync(blocker, "BEGIN IMMEDIATE;");
 
-        var stalled = NewToken();
+        var stalled = TestTokens.New(TestDatabase.Start);
         var first = AddAsync(stalled);
         await WaitUntilAsync(() => writer.BatchInProgress);
         Assert.False(first.IsCompleted);
@@ -56,13 +56,13 @@ public sealed class TokenWriterDeadlineTests : IAsyncLifetime
         _time.Advance(Deadline + TimeSpan.FromSeconds(1));
 
         await Assert.ThrowsAsync<TokenWriterStalledException>(() => first);
-        var refused = NewToken();
+        var refused = TestTokens.New(TestDatabase.Start);
         await Assert.ThrowsAsync<TokenWriterStalledException>(() => AddAsync(refused));
 
         await ExecuteAsync(blocker, "ROLLBACK;");
         await WaitUntilAsync(() => !writer.BatchInProgress);
 
-        var later = NewToken();
+        var later = TestTokens.New(TestDatabase.Start);
         await AddAsync(later);
         Assert.NotNull(await FindAsync(later.Hash));
         Assert.Null(await FindAsync(refused.Hash));
@@ -72,16 +72,16 @@ public sealed class TokenWriterDeadlineTests : IAsyncLifetime
     public async Task Add_QueuedBehindAStalledBatch_FailsAtItsOwnDeadlineAndIsNeverWritten()
     {
         var writer = _services.GetRequiredService<TokenWriteBatcher>();
-        await AddAsync(NewToken());
+        await AddAsync(TestTokens.New(TestDatabase.Start));
 
         await using var blocker = new SqliteConnection(_location.ConnectionString);
         await blocker.OpenAsync();
         await ExecuteAsync(blocker, "BEGIN IMMEDIATE;");
 
-        var first = AddAsync(NewToken());
+        var first = AddAsync(TestTokens.New(TestDatabase.Start));
         await WaitUntilAsync(() => writer.BatchInProgress);
         _time.Advance(Deadline / 2);
-        var queued = NewToken();
+        var queued = TestTokens.New(TestDatabase.Start);
         var second = AddAsync(queued);
 
         _time.Advance(Deadline / 2 + TimeSpan.FromSeconds(1));
@@ -94,22 +94,11 @@ public sealed class TokenWriterDeadlineTests : IAsyncLifetime
         await Assert.ThrowsAsync<TokenWriterStalledException>(() => second);
         await ExecuteAsync(blocker, "ROLLBACK;");
         await WaitUntilAsync(() => !writer.BatchInProgress);
-        var later = NewToken();
+        var later = TestTokens.New(TestDatabase.Start);
         await AddAsync(later);
         Assert.NotNull(await FindAsync(later.Hash));
         Assert.Null(await FindAsync(queued.Hash));
     }
-
-    private static StoredToken NewToken() => new()
-    {
-        Hash = SecureToken.Hash(SecureToken.Generate()),
-        Kind = TokenKind.AccessToken,
-        ClientId = "app",
-        Scope = "email",
-        FamilyId = Guid.NewGuid().ToString("N"),
-        CreatedAt = TestDatabase.Start,
-        ExpiresAt = TestDatabase.Start + TimeSpan.FromHours(1),
-    };
 
     private async Task AddAsync(StoredToken token)
     {
