@@ -80,9 +80,12 @@ internal static partial class KeycardServer
 
         // Read before the container exists, so bound here by hand; the same value is range-checked at start (KeycardSettings).
         var server = builder.Configuration.GetSection("Keycard").Get<KeycardServerOptions>() ?? new KeycardServerOptions();
-        var provider = DatabaseLocation.FromSetting(builder.Configuration[DatabaseSetting]).Provider;
+        // The provider decides the pool's floor and which services are registered, so the database setting is parsed
+        // once, here, before the container exists; it stays a raw read because DatabaseLocation (Keycard.Storage)
+        // parses it, falling back to KEYCARD_DATABASE.
+        var database = DatabaseLocation.FromSetting(builder.Configuration[DatabaseSetting]);
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        ThreadPool.SetMinThreads(Math.Max(workers, PoolFloor(server.MinPoolThreads, provider)), completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, PoolFloor(server.MinPoolThreads, database.Provider)), completionPorts);
 
         builder.WebHost.UseUrls(serve.Urls);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
@@ -115,7 +118,7 @@ internal static partial class KeycardServer
         // Start-up failures are reported by `keycard serve` in one line; the host's own report is a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
-        ConfigureServices(builder.Services, builder.Configuration, serve);
+        ConfigureServices(builder.Services, database, serve);
         builder.AddKeycardObservability();
         return builder;
     }
@@ -139,7 +142,7 @@ internal static partial class KeycardServer
         limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
     }
 
-    private static void ConfigureServices(IServiceCollection services, IConfiguration configuration, ServeOptions serve)
+    private static void ConfigureServices(IServiceCollection services, DatabaseLocation database, ServeOptions serve)
     {
         services.AddLogRedaction();
         services.AddKeycardCore();
@@ -153,16 +156,13 @@ internal static partial class KeycardServer
         // write included) within this timeout, then disposing the container drains and closes the token writer.
         services.AddOptions<HostOptions>().Configure<IOptions<KeycardServerOptions>>((host, keycard) => host.ShutdownTimeout = keycard.Value.ShutdownTimeout);
 
-        // The provider decides which services are registered, so the database setting is read before the container
-        // exists; it stays a raw read because DatabaseLocation (Keycard.Storage) parses it, falling back to KEYCARD_DATABASE.
-        var location = DatabaseLocation.FromSetting(configuration[DatabaseSetting]);
         services.AddSingleton(sp =>
         {
             var server = sp.GetRequiredService<IOptions<KeycardServerOptions>>().Value;
-            var location = DatabaseLocation.FromSetting(sp.GetRequiredService<IConfiguration>()[DatabaseSetting]).WithTimeout(server.DatabaseTimeout);
+            var location = database.WithTimeout(server.DatabaseTimeout);
             return server.AllowAsyncCommit ? location : location.WithSynchronousCommit();
         });
-        services.AddKeycardStorage(location.Provider);
+        services.AddKeycardStorage(database.Provider);
 
         // Anti-forgery and session keys live in the database, so a form served by one node can be posted to another,
         // encrypted at rest with a key-encryption key that is not in the database (docs/security.md).
