@@ -1,6 +1,7 @@
 using System.Globalization;
 using Keycard.Core.Authorization;
 using Keycard.Core.Errors;
+using Keycard.Server.Http;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Keycard.Server.Endpoints.Login;
@@ -49,7 +50,7 @@ internal static class ConsentFlow
                 AntiforgeryToken = tokens.RequestToken!,
                 RedirectHost = LoginFlow.RedirectHost(validation),
             };
-            return LoginFlow.Page(context, HtmlPages.Consent(form), StatusCodes.Status200OK, LoginFlow.RedirectSource(validation));
+            return LoginFlow.Page(context, HtmlPages.Consent(form), StatusCodes.Status200OK, SecurityHeaders.SourceOf(validation.RedirectUri));
         }
 
         return dialect.AnswerCode(validation, response).ToResult(redirectStatus);

@@ -161,7 +161,7 @@ internal static class LoginFlow
             UserName = userName,
             Message = message,
         };
-        return Page(context, HtmlPages.SignIn(form), status, RedirectSource(validation));
+        return Page(context, HtmlPages.SignIn(form), status, SecurityHeaders.SourceOf(validation.RedirectUri));
     }
 
     /// <summary>The host the user is returned to, as the pages name it.</summary>
@@ -170,9 +170,6 @@ internal static class LoginFlow
         var redirect = new Uri(validation.RedirectUri!);
         return redirect.IsAbsoluteUri && !string.IsNullOrEmpty(redirect.Host) ? redirect.Host : redirect.Scheme + ":";
     }
-
-    /// <summary>Chromium applies form-action to the redirect that follows the POST, so the client's origin is allowed too.</summary>
-    internal static string? RedirectSource(AuthorizationValidation validation) => SecurityHeaders.SourceOf(validation.RedirectUri);
 
     internal static IResult Page(HttpContext context, string html, int status, string? formActionSource = null)
     {
