@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Keycard.Core.Errors;
+using Keycard.Core.Tokens.Grants;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -81,7 +82,7 @@ public sealed class KeycardTelemetry
     {
         _rejected.Add(1, new("grant_type", grantType), new("error", error.Code), new("reason", error.Reason.ToString()));
         Tag(grantType, clientId, error.Code);
-        var kind = grantType == "refresh_token" ? "refresh token" : "authorization code";
+        var kind = grantType == GrantTypes.RefreshToken ? "refresh token" : "authorization code";
         switch (error.Reason)
         {
             case FailureReason.CodeExpired:

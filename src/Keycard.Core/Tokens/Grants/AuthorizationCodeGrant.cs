@@ -10,7 +10,7 @@ namespace Keycard.Core.Tokens.Grants;
 /// <summary>RFC 6749 §4.1.3: exchanging an authorization code, with PKCE (RFC 7636 §4.6).</summary>
 public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory factory, IdTokenFactory idTokens) : IGrantHandler
 {
-    public string GrantType => "authorization_code";
+    public string GrantType => GrantTypes.AuthorizationCode;
 
     public async Task<Result<IssuedTokens>> HandleAsync(TokenRequest request, Client client, CancellationToken cancellationToken)
     {

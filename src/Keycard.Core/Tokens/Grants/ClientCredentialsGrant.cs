@@ -7,7 +7,7 @@ namespace Keycard.Core.Tokens.Grants;
 /// <summary>RFC 6749 §4.4: a confidential client acting for itself. No refresh token (§4.4.3).</summary>
 public sealed class ClientCredentialsGrant(Storage.ITokenStore tokens, TokenFactory factory) : IGrantHandler
 {
-    public string GrantType => "client_credentials";
+    public string GrantType => GrantTypes.ClientCredentials;
 
     public async Task<Result<IssuedTokens>> HandleAsync(TokenRequest request, Client client, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace Keycard.Core.Tokens.Grants;
 /// <summary>RFC 6749 §6 with rotation and reuse detection (RFC 9700 §4.14.2).</summary>
 public sealed class RefreshTokenGrant(ITokenStore tokens, TokenFactory factory, IdTokenFactory idTokens) : IGrantHandler
 {
-    public string GrantType => "refresh_token";
+    public string GrantType => GrantTypes.RefreshToken;
 
     public async Task<Result<IssuedTokens>> HandleAsync(TokenRequest request, Client client, CancellationToken cancellationToken)
     {
