@@ -127,13 +127,13 @@ public abstract class ClientStoreContract<TDatabase>(TDatabase database) : Store
         var client = NewClient();
         await Store(s => s.AddAsync(client, CancellationToken.None));
         var token = TestTokens.New(TestDatabase.Start, clientId: client.ClientId, scope: "");
-        await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
+        await Database.AddTokensAsync(token);
 
         var removed = await Store(s => s.RemoveAsync(client.ClientId, CancellationToken.None));
 
         Assert.True(removed);
         Assert.Null(await Store(s => s.FindAsync(client.ClientId, CancellationToken.None)));
-        Assert.Null(await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(token.Hash, CancellationToken.None)));
+        Assert.Null(await Database.FindTokenAsync(token.Hash));
     }
 
     [SkippableFact]

@@ -81,10 +81,10 @@ public abstract class ConsentStoreContract<TDatabase>(TDatabase database) : Stor
         Assert.Equal(2, revocation.TokensRevoked);
         Assert.Null(await Store(s => s.FindAsync(user, client, CancellationToken.None)));
         Assert.NotNull(await Store(s => s.FindAsync(user, otherClient, CancellationToken.None)));
-        Assert.NotNull((await FindTokenAsync(revokedToken))!.RevokedAt);
-        Assert.NotNull((await FindTokenAsync(sameFamily))!.RevokedAt);
-        Assert.Null((await FindTokenAsync(otherClientToken))!.RevokedAt);
-        Assert.Null((await FindTokenAsync(otherUserToken))!.RevokedAt);
+        Assert.NotNull((await Database.FindTokenAsync(revokedToken.Hash))!.RevokedAt);
+        Assert.NotNull((await Database.FindTokenAsync(sameFamily.Hash))!.RevokedAt);
+        Assert.Null((await Database.FindTokenAsync(otherClientToken.Hash))!.RevokedAt);
+        Assert.Null((await Database.FindTokenAsync(otherUserToken.Hash))!.RevokedAt);
     }
 
     [SkippableFact]
@@ -100,7 +100,7 @@ public abstract class ConsentStoreContract<TDatabase>(TDatabase database) : Stor
 
         Assert.Equal(new[] { a, b }.Order(StringComparer.Ordinal), revocation.ClientIds.Order(StringComparer.Ordinal));
         Assert.Empty(await Store(s => s.ListAsync(user, null, CancellationToken.None)));
-        Assert.NotNull((await FindTokenAsync(token))!.RevokedAt);
+        Assert.NotNull((await Database.FindTokenAsync(token.Hash))!.RevokedAt);
     }
 
     [SkippableFact]
@@ -147,16 +147,9 @@ public abstract class ConsentStoreContract<TDatabase>(TDatabase database) : Stor
     private async Task<StoredToken> AddTokenAsync(int userId, string clientId, string? familyId = null, TokenKind kind = TokenKind.RefreshToken)
     {
         var token = TestTokens.New(TestDatabase.Start, kind, clientId: clientId, userId: userId, familyId: familyId);
-        await Database.InScopeAsync(async sp =>
-        {
-            await sp.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None);
-            return true;
-        });
+        await Database.AddTokensAsync(token);
         return token;
     }
-
-    private Task<StoredToken?> FindTokenAsync(StoredToken token) =>
-        Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(token.Hash, CancellationToken.None));
 
     private static int NewUserId() => Random.Shared.Next(1_000_000, int.MaxValue);
 

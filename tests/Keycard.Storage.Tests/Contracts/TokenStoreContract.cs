@@ -28,9 +28,9 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
             Resource = "https://api.example.com/",
             SessionId = "s1d",
         };
-        await AddAsync(code);
+        await Database.AddTokensAsync(code);
 
-        var found = await FindAsync(code.Hash);
+        var found = await Database.FindTokenAsync(code.Hash);
 
         Assert.NotNull(found);
         Assert.Equal(code.Hash, found.Hash);
@@ -56,9 +56,9 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
     public async Task Find_ClientCredentialsTokenWithoutUser_KeepsNullUserAndOptionalFields()
     {
         var token = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1));
-        await AddAsync(token);
+        await Database.AddTokensAsync(token);
 
-        var found = await FindAsync(token.Hash);
+        var found = await Database.FindTokenAsync(token.Hash);
 
         Assert.NotNull(found);
         Assert.Null(found.UserId);
@@ -70,14 +70,14 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
     [SkippableFact]
     public async Task Find_UnknownHash_ReturnsNull()
     {
-        Assert.Null(await FindAsync(SecureToken.Hash(SecureToken.Generate())));
+        Assert.Null(await Database.FindTokenAsync(SecureToken.Hash(SecureToken.Generate())));
     }
 
     [SkippableFact]
     public async Task Exchange_LiveCode_ConsumesItAndStoresTheSuccessors()
     {
         var code = TestTokens.New(Now, TokenKind.AuthorizationCode, TimeSpan.FromMinutes(5));
-        await AddAsync(code);
+        await Database.AddTokensAsync(code);
         var access = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1), familyId: code.FamilyId);
         var refresh = TestTokens.New(Now, TokenKind.RefreshToken, TimeSpan.FromDays(30), familyId: code.FamilyId);
 
@@ -85,35 +85,35 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
             sp.GetRequiredService<ITokenStore>().ExchangeAsync(code.Hash, Now.AddSeconds(1), [access, refresh], CancellationToken.None));
 
         Assert.True(won);
-        Assert.Equal(Now.AddSeconds(1), (await FindAsync(code.Hash))!.ConsumedAt);
-        Assert.NotNull(await FindAsync(access.Hash));
-        Assert.NotNull(await FindAsync(refresh.Hash));
+        Assert.Equal(Now.AddSeconds(1), (await Database.FindTokenAsync(code.Hash))!.ConsumedAt);
+        Assert.NotNull(await Database.FindTokenAsync(access.Hash));
+        Assert.NotNull(await Database.FindTokenAsync(refresh.Hash));
     }
 
     [SkippableFact]
     public async Task Exchange_CodeAlreadyConsumed_ReturnsFalseAndStoresNothing()
     {
         var code = TestTokens.New(Now, TokenKind.AuthorizationCode, TimeSpan.FromMinutes(5));
-        await AddAsync(code);
+        await Database.AddTokensAsync(code);
         await ExchangeAsync(code.Hash, TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1), familyId: code.FamilyId));
         var second = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1), familyId: code.FamilyId);
 
         var won = await ExchangeAsync(code.Hash, second);
 
         Assert.False(won);
-        Assert.Null(await FindAsync(second.Hash));
+        Assert.Null(await Database.FindTokenAsync(second.Hash));
     }
 
     [SkippableFact]
     public async Task Exchange_RevokedRefreshToken_ReturnsFalse()
     {
         var refresh = TestTokens.New(Now, TokenKind.RefreshToken, TimeSpan.FromDays(30));
-        await AddAsync(refresh);
+        await Database.AddTokensAsync(refresh);
         await RevokeAsync(refresh.Hash);
         var successor = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1), familyId: refresh.FamilyId);
 
         Assert.False(await ExchangeAsync(refresh.Hash, successor));
-        Assert.Null(await FindAsync(successor.Hash));
+        Assert.Null(await Database.FindTokenAsync(successor.Hash));
     }
 
     [SkippableFact]
@@ -130,7 +130,7 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         bool[] results;
         const int callers = 8;
         var code = TestTokens.New(Now, TokenKind.AuthorizationCode, TimeSpan.FromMinutes(5));
-        await AddAsync(code);
+        await Database.AddTokensAsync(code);
         var successors = Enumerable.Range(0, callers)
             .Select(_ => TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1), familyId: code.FamilyId))
             .ToList();
@@ -159,7 +159,7 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         var stored = 0;
         foreach (var successor in successors)
         {
-            stored += await FindAsync(successor.Hash) is null ? 0 : 1;
+            stored += await Database.FindTokenAsync(successor.Hash) is null ? 0 : 1;
         }
 
         Assert.Equal(1, stored);
@@ -172,7 +172,7 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         // already stored: the primary key refuses it) must fail only its own caller, never its neighbours, and must
         // not change the row that was there.
         var original = TestTokens.New(Now, TokenKind.RefreshToken, TimeSpan.FromDays(1));
-        await AddAsync(original);
+        await Database.AddTokensAsync(original);
         var others = Enumerable.Range(0, 40).Select(_ => TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1))).ToList();
         var clash = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromMinutes(1)) with { Hash = original.Hash, ClientId = "intruder" };
 
@@ -180,12 +180,12 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         var writes = others.Select(token => Task.Run(async () =>
         {
             go.Wait();
-            await AddAsync(token);
+            await Database.AddTokensAsync(token);
         })).ToList();
         var failing = Task.Run(async () =>
         {
             go.Wait();
-            await AddAsync(clash);
+            await Database.AddTokensAsync(clash);
         });
         go.Set();
 
@@ -193,29 +193,29 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         await Assert.ThrowsAnyAsync<Exception>(() => failing);
         foreach (var token in others)
         {
-            Assert.NotNull(await FindAsync(token.Hash));
+            Assert.NotNull(await Database.FindTokenAsync(token.Hash));
         }
 
-        var kept = await FindAsync(original.Hash);
+        var kept = await Database.FindTokenAsync(original.Hash);
         Assert.Equal(("app", TokenKind.RefreshToken, original.ExpiresAt), (kept!.ClientId, kept.Kind, kept.ExpiresAt));
 
         var after = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1));
-        await AddAsync(after);
-        Assert.NotNull(await FindAsync(after.Hash));
+        await Database.AddTokensAsync(after);
+        Assert.NotNull(await Database.FindTokenAsync(after.Hash));
     }
 
     [SkippableFact]
     public async Task Revoke_LiveToken_MarksItOnceAndReportsTheSecondAsAlreadyRevoked()
     {
         var token = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1));
-        await AddAsync(token);
+        await Database.AddTokensAsync(token);
 
         var first = await RevokeAsync(token.Hash);
         var second = await RevokeAsync(token.Hash);
 
         Assert.True(first);
         Assert.False(second);
-        Assert.Equal(Now, (await FindAsync(token.Hash))!.RevokedAt);
+        Assert.Equal(Now, (await Database.FindTokenAsync(token.Hash))!.RevokedAt);
     }
 
     [SkippableFact]
@@ -232,16 +232,16 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         var refresh = TestTokens.New(Now, TokenKind.RefreshToken, TimeSpan.FromDays(30), familyId: code.FamilyId);
         var alreadyRevoked = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1), familyId: code.FamilyId) with { RevokedAt = Now.AddMinutes(-1) };
         var stranger = TestTokens.New(Now, TokenKind.AccessToken, TimeSpan.FromHours(1));
-        await AddAsync(code, access, refresh, alreadyRevoked, stranger);
+        await Database.AddTokensAsync(code, access, refresh, alreadyRevoked, stranger);
 
         var count = await Database.InScopeAsync(sp =>
             sp.GetRequiredService<ITokenStore>().RevokeFamilyAsync(code.FamilyId, Now, CancellationToken.None));
 
         Assert.Equal(3, count);
-        Assert.Equal(Now, (await FindAsync(access.Hash))!.RevokedAt);
-        Assert.Equal(Now, (await FindAsync(refresh.Hash))!.RevokedAt);
-        Assert.Equal(Now.AddMinutes(-1), (await FindAsync(alreadyRevoked.Hash))!.RevokedAt);
-        Assert.Null((await FindAsync(stranger.Hash))!.RevokedAt);
+        Assert.Equal(Now, (await Database.FindTokenAsync(access.Hash))!.RevokedAt);
+        Assert.Equal(Now, (await Database.FindTokenAsync(refresh.Hash))!.RevokedAt);
+        Assert.Equal(Now.AddMinutes(-1), (await Database.FindTokenAsync(alreadyRevoked.Hash))!.RevokedAt);
+        Assert.Null((await Database.FindTokenAsync(stranger.Hash))!.RevokedAt);
     }
 
     [SkippableFact]
@@ -255,16 +255,16 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         var live = TestTokens.New(epoch, TokenKind.RefreshToken, TimeSpan.FromDays(30));
         var expiredAfterCutoff = TestTokens.New(epoch, TokenKind.AccessToken, TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
         var revokedAfterCutoff = TestTokens.New(epoch, TokenKind.AccessToken, TimeSpan.FromDays(30)) with { RevokedAt = cutoff.AddMinutes(1) };
-        await AddAsync(expired, revoked, live, expiredAfterCutoff, revokedAfterCutoff);
+        await Database.AddTokensAsync(expired, revoked, live, expiredAfterCutoff, revokedAfterCutoff);
 
         var removed = await PruneAsync(cutoff, 100);
 
         Assert.Equal(2, removed);
-        Assert.Null(await FindAsync(expired.Hash));
-        Assert.Null(await FindAsync(revoked.Hash));
-        Assert.NotNull(await FindAsync(live.Hash));
-        Assert.NotNull(await FindAsync(expiredAfterCutoff.Hash));
-        Assert.NotNull(await FindAsync(revokedAfterCutoff.Hash));
+        Assert.Null(await Database.FindTokenAsync(expired.Hash));
+        Assert.Null(await Database.FindTokenAsync(revoked.Hash));
+        Assert.NotNull(await Database.FindTokenAsync(live.Hash));
+        Assert.NotNull(await Database.FindTokenAsync(expiredAfterCutoff.Hash));
+        Assert.NotNull(await Database.FindTokenAsync(revokedAfterCutoff.Hash));
     }
 
     [SkippableFact]
@@ -274,7 +274,7 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         var cutoff = epoch.AddDays(1);
         await DrainAsync(cutoff);
         var tokens = Enumerable.Range(0, 1_200).Select(_ => TestTokens.New(epoch, TokenKind.AccessToken, TimeSpan.FromHours(1))).ToArray();
-        await AddAsync(tokens);
+        await Database.AddTokensAsync(tokens);
 
         var batches = new List<int>();
         int removed;
@@ -286,8 +286,8 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         while (removed > 0);
 
         Assert.Equal([500, 500, 200, 0], batches);
-        Assert.Null(await FindAsync(tokens[0].Hash));
-        Assert.Null(await FindAsync(tokens[^1].Hash));
+        Assert.Null(await Database.FindTokenAsync(tokens[0].Hash));
+        Assert.Null(await Database.FindTokenAsync(tokens[^1].Hash));
     }
 
     [SkippableFact]
@@ -306,13 +306,6 @@ public abstract class TokenStoreContract<TDatabase>(TDatabase database) : StoreC
         {
         }
     }
-
-
-    private Task AddAsync(params StoredToken[] tokens) =>
-        Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync(tokens, CancellationToken.None));
-
-    private Task<StoredToken?> FindAsync(byte[] hash) =>
-        Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(hash, CancellationToken.None));
 
     private Task<bool> ExchangeAsync(byte[] hash, StoredToken successor) =>
         Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().ExchangeAsync(hash, Now, [successor], CancellationToken.None));

@@ -103,13 +103,13 @@ public abstract class UserStoreContract<TDatabase>(TDatabase database) : StoreCo
         var name = NewName();
         var id = await AddAsync(name);
         var token = TestTokens.New(TestDatabase.Start, TokenKind.RefreshToken, TimeSpan.FromDays(30), userId: id, scope: "");
-        await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
+        await Database.AddTokensAsync(token);
 
         Assert.True(await Admin(a => a.SetDisabledAsync(name, true, CancellationToken.None)));
 
         Assert.Equal(PasswordCheckOutcome.Invalid, (await CheckAsync(name, Password)).Outcome);
         Assert.True((await Database.InScopeAsync(sp => sp.GetRequiredService<IUserDirectory>().FindAsync(id, CancellationToken.None)))!.IsDisabled);
-        var stored = await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(token.Hash, CancellationToken.None));
+        var stored = await Database.FindTokenAsync(token.Hash);
         Assert.NotNull(stored!.RevokedAt);
     }
 
@@ -120,12 +120,12 @@ public abstract class UserStoreContract<TDatabase>(TDatabase database) : StoreCo
         var name = NewName();
         var id = await AddAsync(name);
         var token = TestTokens.New(TestDatabase.Start, TokenKind.RefreshToken, TimeSpan.FromDays(30), userId: id, scope: "");
-        await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
+        await Database.AddTokensAsync(token);
         var before = await Admin(a => a.FindAsync(name));
 
         Assert.Empty(await Admin(a => a.SetPasswordAsync(name, "a brand new passphrase", CancellationToken.None)));
 
-        var stored = await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(token.Hash, CancellationToken.None));
+        var stored = await Database.FindTokenAsync(token.Hash);
         Assert.NotNull(stored!.RevokedAt);
         var after = await Admin(a => a.FindAsync(name));
         Assert.NotEqual(before!.Version, after!.Version);
@@ -141,16 +141,16 @@ public abstract class UserStoreContract<TDatabase>(TDatabase database) : StoreCo
         var mine = TestTokens.New(TestDatabase.Start, TokenKind.RefreshToken, TimeSpan.FromDays(30), clientId: "app-a", userId: id, scope: "");
         var theirs = TestTokens.New(TestDatabase.Start, TokenKind.RefreshToken, TimeSpan.FromDays(30), clientId: "app-b", userId: otherId, scope: "");
         var clientWide = TestTokens.New(TestDatabase.Start, TokenKind.RefreshToken, TimeSpan.FromDays(30), clientId: "app-c", userId: otherId, scope: "");
-        await Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([mine, theirs, clientWide], CancellationToken.None));
+        await Database.AddTokensAsync(mine, theirs, clientWide);
 
         var byUser = await Database.InScopeAsync(sp => sp.GetRequiredService<TokenAdministration>().RevokeUserAsync(name, CancellationToken.None));
         var unknownUser = await Database.InScopeAsync(sp => sp.GetRequiredService<TokenAdministration>().RevokeUserAsync(NewName(), CancellationToken.None));
 
         Assert.Equal(1, byUser);
         Assert.Null(unknownUser);
-        Assert.NotNull((await FindTokenAsync(mine))!.RevokedAt);
-        Assert.Null((await FindTokenAsync(theirs))!.RevokedAt);
-        Assert.Null((await FindTokenAsync(clientWide))!.RevokedAt);
+        Assert.NotNull((await Database.FindTokenAsync(mine.Hash))!.RevokedAt);
+        Assert.Null((await Database.FindTokenAsync(theirs.Hash))!.RevokedAt);
+        Assert.Null((await Database.FindTokenAsync(clientWide.Hash))!.RevokedAt);
     }
 
     [SkippableFact]
@@ -189,9 +189,6 @@ public abstract class UserStoreContract<TDatabase>(TDatabase database) : StoreCo
         Assert.True(ids.IndexOf(first) < ids.IndexOf(second) && ids.IndexOf(first) >= 0);
         Assert.Equal(ids.Order(), ids);
     }
-
-    private Task<StoredToken?> FindTokenAsync(StoredToken token) =>
-        Database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(token.Hash, CancellationToken.None));
 
     private static string NewName() => "user" + Guid.NewGuid().ToString("N")[..12];
 

@@ -1,4 +1,6 @@
 using Keycard.Core;
+using Keycard.Core.Storage;
+using Keycard.Core.Tokens;
 using Keycard.Storage;
 using Keycard.Storage.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,6 +70,14 @@ public abstract class TestDatabase : IAsyncLifetime
         await using var scope = Services.CreateAsyncScope();
         await action(scope.ServiceProvider);
     }
+
+    /// <summary>Stores <paramref name="tokens"/> through <see cref="ITokenStore"/>, in a scope of their own.</summary>
+    public Task AddTokensAsync(params StoredToken[] tokens) =>
+        InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync(tokens, CancellationToken.None));
+
+    /// <summary>The token stored under <paramref name="hash"/>, read through <see cref="ITokenStore"/> in a scope of its own.</summary>
+    public Task<StoredToken?> FindTokenAsync(byte[] hash) =>
+        InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(hash, CancellationToken.None));
 
     public async Task DisposeAsync()
     {

@@ -22,7 +22,7 @@ public sealed class PostgresTokenReaderTests(PostgresTestDatabase database) : IC
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
         var stored = Enumerable.Range(0, 100).Select(i => TestTokens.New(Now, i % 2 == 0 ? TokenKind.RefreshToken : TokenKind.AuthorizationCode)).ToArray();
-        await database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync(stored, CancellationToken.None));
+        await database.AddTokensAsync(stored);
         var unknown = Enumerable.Range(0, 50).Select(_ => SecureToken.Hash(SecureToken.Generate())).ToArray();
         var reader = database.Services.GetRequiredService<TokenReader>();
         // Every stored token twice (two requests presenting the same value at once), and hashes that match nothing.
@@ -56,7 +56,7 @@ public sealed class PostgresTokenReaderTests(PostgresTestDatabase database) : IC
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
         var token = TestTokens.New(Now, TokenKind.RefreshToken);
-        await database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
+        await database.AddTokensAsync(token);
         var reader = database.Services.GetRequiredService<TokenReader>();
         // Lookups in flight on other tokens while the exchange commits: the next statement must be sent after it.
         var others = Enumerable.Range(0, 20).Select(_ => reader.FindAsync(SecureToken.Hash(SecureToken.Generate()), CancellationToken.None)).ToArray();
@@ -75,7 +75,7 @@ public sealed class PostgresTokenReaderTests(PostgresTestDatabase database) : IC
         Skip.If(database.Unavailable is not null, database.Unavailable);
         var first = Enumerable.Range(0, 40).Select(_ => TestTokens.New(Now, TokenKind.AuthorizationCode)).ToArray();
         var second = Enumerable.Range(0, 40).Select(_ => TestTokens.New(Now, TokenKind.RefreshToken)).ToArray();
-        await database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([.. first, .. second], CancellationToken.None));
+        await database.AddTokensAsync([.. first, .. second]);
         var reader = database.Services.GetRequiredService<TokenReader>();
 
         // A lookup on the network first, so the first lookups below queue meanwhile and go in one statement. Each

@@ -1,5 +1,4 @@
 using Keycard.Core.Security;
-using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Tests.Infrastructure;
 using Keycard.Storage.Tokens;
@@ -23,7 +22,7 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
         var refresh = TestTokens.New(Now, TokenKind.RefreshToken);
-        await AddAsync(refresh);
+        await database.AddTokensAsync(refresh);
         var first = TestTokens.New(Now, TokenKind.RefreshToken, familyId: refresh.FamilyId);
         var second = TestTokens.New(Now, TokenKind.RefreshToken, familyId: refresh.FamilyId);
         var third = TestTokens.New(Now, TokenKind.RefreshToken, familyId: refresh.FamilyId);
@@ -35,10 +34,10 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
             new TokenWrite(refresh.Hash, Now.AddSeconds(3), [third]));
 
         Assert.Equal([true, false, false], results);
-        Assert.Equal(Now.AddSeconds(1), (await FindAsync(refresh.Hash))!.ConsumedAt);
-        Assert.NotNull(await FindAsync(first.Hash));
-        Assert.Null(await FindAsync(second.Hash));
-        Assert.Null(await FindAsync(third.Hash));
+        Assert.Equal(Now.AddSeconds(1), (await database.FindTokenAsync(refresh.Hash))!.ConsumedAt);
+        Assert.NotNull(await database.FindTokenAsync(first.Hash));
+        Assert.Null(await database.FindTokenAsync(second.Hash));
+        Assert.Null(await database.FindTokenAsync(third.Hash));
     }
 
     [SkippableFact]
@@ -49,7 +48,7 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
         var spent = TestTokens.New(Now, TokenKind.RefreshToken) with { ConsumedAt = Now.AddMinutes(-1) };
         var revoked = TestTokens.New(Now, TokenKind.RefreshToken) with { RevokedAt = Now.AddMinutes(-1) };
         var liveWithoutSuccessors = TestTokens.New(Now, TokenKind.RefreshToken);
-        await AddAsync(live, spent, revoked, liveWithoutSuccessors);
+        await database.AddTokensAsync(live, spent, revoked, liveWithoutSuccessors);
         var plain = TestTokens.New(Now, TokenKind.AccessToken);
         var (access, nextRefresh) = (TestTokens.New(Now, TokenKind.AccessToken, familyId: live.FamilyId), TestTokens.New(Now, TokenKind.RefreshToken, familyId: live.FamilyId));
         var fromSpent = TestTokens.New(Now, TokenKind.AccessToken, familyId: spent.FamilyId);
@@ -70,18 +69,18 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
         Assert.Equal([true, true, false, false, false, true, true, true], results);
         foreach (var stored in new[] { plain, access, nextRefresh, plainAfter })
         {
-            Assert.NotNull(await FindAsync(stored.Hash));
+            Assert.NotNull(await database.FindTokenAsync(stored.Hash));
         }
 
         foreach (var refused in new[] { fromSpent, fromRevoked, fromUnknown })
         {
-            Assert.Null(await FindAsync(refused.Hash));
+            Assert.Null(await database.FindTokenAsync(refused.Hash));
         }
 
-        Assert.Equal(Now, (await FindAsync(live.Hash))!.ConsumedAt);
-        Assert.Equal(Now.AddMinutes(-1), (await FindAsync(spent.Hash))!.ConsumedAt);
-        Assert.Null((await FindAsync(revoked.Hash))!.ConsumedAt);
-        Assert.Equal(Now.AddSeconds(5), (await FindAsync(liveWithoutSuccessors.Hash))!.ConsumedAt);
+        Assert.Equal(Now, (await database.FindTokenAsync(live.Hash))!.ConsumedAt);
+        Assert.Equal(Now.AddMinutes(-1), (await database.FindTokenAsync(spent.Hash))!.ConsumedAt);
+        Assert.Null((await database.FindTokenAsync(revoked.Hash))!.ConsumedAt);
+        Assert.Equal(Now.AddSeconds(5), (await database.FindTokenAsync(liveWithoutSuccessors.Hash))!.ConsumedAt);
     }
 
     [SkippableFact]
@@ -102,10 +101,10 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
             new TokenWrite(code.Hash, Now.AddSeconds(2), [TestTokens.New(Now, TokenKind.AccessToken)]));
 
         Assert.Equal([true, true, true, true, false], results);
-        Assert.Equal(Now, (await FindAsync(code.Hash))!.ConsumedAt);
-        Assert.Equal(Now.AddSeconds(1), (await FindAsync(refresh.Hash))!.ConsumedAt);
-        Assert.NotNull(await FindAsync(next.Hash));
-        Assert.NotNull(await FindAsync(other.Hash));
+        Assert.Equal(Now, (await database.FindTokenAsync(code.Hash))!.ConsumedAt);
+        Assert.Equal(Now.AddSeconds(1), (await database.FindTokenAsync(refresh.Hash))!.ConsumedAt);
+        Assert.NotNull(await database.FindTokenAsync(next.Hash));
+        Assert.NotNull(await database.FindTokenAsync(other.Hash));
     }
 
     [SkippableFact]
@@ -114,7 +113,7 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
         Skip.If(database.Unavailable is not null, database.Unavailable);
         var stored = TestTokens.New(Now, TokenKind.RefreshToken);
         var code = TestTokens.New(Now, TokenKind.AuthorizationCode);
-        await AddAsync(stored, code);
+        await database.AddTokensAsync(stored, code);
         var neighbour = TestTokens.New(Now, TokenKind.AccessToken);
         var successor = TestTokens.New(Now, TokenKind.AccessToken, familyId: code.FamilyId);
 
@@ -124,9 +123,9 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
             new TokenWrite(code.Hash, Now, [successor]),
             new TokenWrite(null, default, [TestTokens.New(Now, TokenKind.AccessToken) with { Hash = stored.Hash }])));
 
-        Assert.Null(await FindAsync(neighbour.Hash));
-        Assert.Null(await FindAsync(successor.Hash));
-        Assert.Null((await FindAsync(code.Hash))!.ConsumedAt);
+        Assert.Null(await database.FindTokenAsync(neighbour.Hash));
+        Assert.Null(await database.FindTokenAsync(successor.Hash));
+        Assert.Null((await database.FindTokenAsync(code.Hash))!.ConsumedAt);
     }
 
     [SkippableFact]
@@ -137,7 +136,7 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
         var stored = TestTokens.New(Now, TokenKind.RefreshToken);
         var code = TestTokens.New(Now, TokenKind.AuthorizationCode);
         var codes = Enumerable.Range(0, 30).Select(_ => TestTokens.New(Now, TokenKind.AuthorizationCode)).ToArray();
-        await AddAsync([stored, code, .. codes]);
+        await database.AddTokensAsync([stored, code, .. codes]);
         var writer = database.Services.GetRequiredService<TokenWriteBatcher>();
 
         var failing = writer.ExchangeAsync(code.Hash, Now, [TestTokens.New(Now, TokenKind.AccessToken, familyId: code.FamilyId) with { Hash = stored.Hash }]);
@@ -145,7 +144,7 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
 
         await Assert.ThrowsAnyAsync<Exception>(() => failing);
         Assert.All(await Task.WhenAll(neighbours), Assert.True);
-        Assert.Null((await FindAsync(code.Hash))!.ConsumedAt);
+        Assert.Null((await database.FindTokenAsync(code.Hash))!.ConsumedAt);
         Assert.True(await writer.ExchangeAsync(code.Hash, Now, [TestTokens.New(Now, TokenKind.AccessToken, familyId: code.FamilyId)]));
     }
 
@@ -154,7 +153,7 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
     {
         Skip.If(database.Unavailable is not null, database.Unavailable);
         var code = TestTokens.New(Now, TokenKind.AuthorizationCode);
-        await AddAsync(code);
+        await database.AddTokensAsync(code);
         var full = (Inserted: Full(), Exchanged: Full(code.FamilyId));
         var bare = (Inserted: TestTokens.New(Now, TokenKind.AccessToken), Exchanged: TestTokens.New(Now, TokenKind.AccessToken, familyId: code.FamilyId));
 
@@ -166,7 +165,7 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
 
         foreach (var expected in new[] { full.Inserted, full.Exchanged, bare.Inserted, bare.Exchanged })
         {
-            var found = await FindAsync(expected.Hash);
+            var found = await database.FindTokenAsync(expected.Hash);
             Assert.Equal(expected, found! with { Hash = expected.Hash });
             Assert.Equal(expected.Hash, found.Hash);
         }
@@ -187,13 +186,6 @@ public sealed class PostgresTokenWriterTests(PostgresTestDatabase database) : IC
         SessionId = "session-1",
     };
 
-
     private Task<bool[]> ApplyAsync(params TokenWrite[] writes) =>
         database.InScopeAsync(sp => Task.FromResult(sp.GetRequiredService<EfTokenStore>().ApplyBatch(writes)));
-
-    private Task AddAsync(params StoredToken[] tokens) =>
-        database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync(tokens, CancellationToken.None));
-
-    private Task<StoredToken?> FindAsync(byte[] hash) =>
-        database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(hash, CancellationToken.None));
 }

@@ -31,8 +31,8 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
     public async Task Find_CachedAccessToken_LeasesNoDbContext()
     {
         var token = NewToken();
-        await AddAsync(token);
-        Assert.NotNull(await FindAsync(token.Hash)); // cached
+        await _database.AddTokensAsync(token);
+        Assert.NotNull(await _database.FindTokenAsync(token.Hash)); // cached
 
         // A store whose scope cannot hand out the EF Core store (and so no pooled DbContext): a hit must not ask.
         var store = new CachingTokenStore(
@@ -50,11 +50,11 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
     public async Task Find_MissThenHit_CountsBothUnderTheStoredTokenEntryLabel()
     {
         var token = NewToken();
-        await AddAsync(token);
+        await _database.AddTokensAsync(token);
         var counts = Services.GetRequiredService<KeycardTelemetry>().CacheLookups(nameof(StoredToken));
 
-        await FindAsync(token.Hash);
-        await FindAsync(token.Hash);
+        await _database.FindTokenAsync(token.Hash);
+        await _database.FindTokenAsync(token.Hash);
 
         // docs/operations.md: keycard.cache.hits/misses{entry="StoredToken"}, whatever the cache wraps the token in.
         Assert.Equal(1, counts.Misses);
@@ -65,14 +65,14 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
     public async Task Find_TokenRevocationAnnouncedAfterItWasCached_IsReadFromTheDatabaseAgain()
     {
         var token = NewToken();
-        await AddAsync(token);
-        Assert.NotNull(await FindAsync(token.Hash));
+        await _database.AddTokensAsync(token);
+        Assert.NotNull(await _database.FindTokenAsync(token.Hash));
 
         // Another node revokes it and notifies (RevocationBroadcast): the row is revoked, the notification arrives.
         await RevokeInDatabaseAsync(t => t.Hash == token.Hash);
         RevocationBroadcast.Apply(Services.GetRequiredService<StoreCache>(), RevocationBroadcast.TokenPayload(token.Hash));
 
-        var found = await FindAsync(token.Hash);
+        var found = await _database.FindTokenAsync(token.Hash);
 
         Assert.NotNull(found);
         Assert.NotNull(found.RevokedAt);
@@ -83,16 +83,16 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
     {
         var token = NewToken();
         var other = NewToken();
-        await AddAsync(token);
-        await AddAsync(other);
-        Assert.NotNull(await FindAsync(token.Hash));
-        Assert.NotNull(await FindAsync(other.Hash));
+        await _database.AddTokensAsync(token);
+        await _database.AddTokensAsync(other);
+        Assert.NotNull(await _database.FindTokenAsync(token.Hash));
+        Assert.NotNull(await _database.FindTokenAsync(other.Hash));
 
         await RevokeInDatabaseAsync(t => t.FamilyId == token.FamilyId);
         RevocationBroadcast.Apply(Services.GetRequiredService<StoreCache>(), RevocationBroadcast.FamilyPayload(token.FamilyId));
 
-        var revoked = await FindAsync(token.Hash);
-        var untouched = await FindAsync(other.Hash);
+        var revoked = await _database.FindTokenAsync(token.Hash);
+        var untouched = await _database.FindTokenAsync(other.Hash);
 
         Assert.NotNull(revoked);
         Assert.NotNull(revoked.RevokedAt);
@@ -104,11 +104,11 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
     public async Task Find_FamilyRevokedThroughThisNodeAfterTheTokenWasCached_IsRefusedAtOnce()
     {
         var token = NewToken();
-        await AddAsync(token);
-        Assert.NotNull(await FindAsync(token.Hash));
+        await _database.AddTokensAsync(token);
+        Assert.NotNull(await _database.FindTokenAsync(token.Hash));
 
         await _database.InScopeAsync(s => s.GetRequiredService<ITokenStore>().RevokeFamilyAsync(token.FamilyId, TestDatabase.Start, CancellationToken.None));
-        var found = await FindAsync(token.Hash);
+        var found = await _database.FindTokenAsync(token.Hash);
 
         Assert.NotNull(found);
         Assert.NotNull(found.RevokedAt);
@@ -117,15 +117,6 @@ public sealed class CachingTokenStoreTests : IAsyncLifetime
     // Keyed as the server keys the tokens it issues (SecureToken.StorageKey: the issue time, then the hash).
     private static StoredToken NewToken() =>
         TestTokens.New(TestDatabase.Start, hash: SecureToken.StorageKey(SecureToken.GenerateOrdered(TestDatabase.Start)));
-
-    private Task AddAsync(StoredToken token) =>
-        _database.InScopeAsync(s => s.GetRequiredService<ITokenStore>().AddAsync([token], CancellationToken.None));
-
-    private async Task<StoredToken?> FindAsync(byte[] hash)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ITokenStore>().FindAsync(hash, CancellationToken.None);
-    }
 
     private Task RevokeInDatabaseAsync(System.Linq.Expressions.Expression<Func<TokenEntity, bool>> which) =>
         _database.InScopeAsync(s => s.GetRequiredService<KeycardDbContext>().Tokens.Where(which)
