@@ -40,9 +40,7 @@ public sealed partial class MultiNodeTests
                 Assert.Equal(HttpStatusCode.OK, before.StatusCode);
             }
 
-            using var revoke = new HttpRequestMessage(HttpMethod.Post, "/external/api/oauth2/revoke");
-            revoke.Headers.Add("x-token", tokens.Access);
-            using var revoked = await _b.SendAsync(revoke);
+            using var revoked = await RevokeAsync(_b, tokens.Access);
             Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
             var clock = Stopwatch.StartNew();
 

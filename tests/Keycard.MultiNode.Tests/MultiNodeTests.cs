@@ -121,9 +121,7 @@ public sealed partial class MultiNodeTests : IClassFixture<KeycardCluster>, IDis
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
 
-        using var revoke = new HttpRequestMessage(HttpMethod.Post, "/external/api/oauth2/revoke");
-        revoke.Headers.Add("x-token", tokens.Access);
-        using var revoked = await _b.SendAsync(revoke);
+        using var revoked = await RevokeAsync(_b, tokens.Access);
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
@@ -173,9 +171,7 @@ public sealed partial class MultiNodeTests : IClassFixture<KeycardCluster>, IDis
     {
         var revoked = await SignInAsync(_a);
         var live = await SignInAsync(_b);
-        using var revoke = new HttpRequestMessage(HttpMethod.Post, "/external/api/oauth2/revoke");
-        revoke.Headers.Add("x-token", revoked.Refresh);
-        using (var response = await _b.SendAsync(revoke))
+        using (var response = await RevokeAsync(_b, revoked.Refresh))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
@@ -263,6 +259,14 @@ public sealed partial class MultiNodeTests : IClassFixture<KeycardCluster>, IDis
             request.Headers.Add(name, value);
         }
 
+        return node.SendAsync(request);
+    }
+
+    /// <summary>The guide's revocation endpoint on <paramref name="node"/>: one access or refresh token.</summary>
+    private static Task<HttpResponseMessage> RevokeAsync(HttpClient node, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/external/api/oauth2/revoke");
+        request.Headers.Add("x-token", token);
         return node.SendAsync(request);
     }
 

@@ -17,11 +17,7 @@ public sealed class TokenCacheTests : IOfficeTestBase
     [Fact]
     public async Task RevokeThroughThisNode_AfterTokenWasCached_IsRefusedAtOnce()
     {
-        var tokens = await Client.SignInAsync();
-        using (var cachedHit = await Client.MeAsync(tokens.AccessToken))
-        {
-            Assert.Equal(HttpStatusCode.OK, cachedHit.StatusCode);
-        }
+        var tokens = await SignInAndCacheAsync();
 
         using var revoke = await Client.RevokeAsync(tokens.AccessToken);
         using var me = await Client.MeAsync(tokens.AccessToken);
@@ -32,11 +28,7 @@ public sealed class TokenCacheTests : IOfficeTestBase
     [Fact]
     public async Task RevokeRefreshTokenThroughThisNode_AfterAccessTokenWasCached_RefusesTheAccessTokenAtOnce()
     {
-        var tokens = await Client.SignInAsync();
-        using (var cachedHit = await Client.MeAsync(tokens.AccessToken))
-        {
-            Assert.Equal(HttpStatusCode.OK, cachedHit.StatusCode);
-        }
+        var tokens = await SignInAndCacheAsync();
 
         using var revoke = await Client.RevokeAsync(tokens.RefreshToken);
         using var me = await Client.MeAsync(tokens.AccessToken);
@@ -47,11 +39,7 @@ public sealed class TokenCacheTests : IOfficeTestBase
     [Fact]
     public async Task RevokedElsewhere_AfterTokenWasCached_IsRefusedWithinTheCacheDuration()
     {
-        var tokens = await Client.SignInAsync();
-        using (var cachedHit = await Client.MeAsync(tokens.AccessToken))
-        {
-            Assert.Equal(HttpStatusCode.OK, cachedHit.StatusCode);
-        }
+        var tokens = await SignInAndCacheAsync();
 
         // Another node (or the CLI) revokes straight in the database, bypassing this node's cache.
         var hash = SecureToken.StorageKey(tokens.AccessToken);
@@ -67,15 +55,20 @@ public sealed class TokenCacheTests : IOfficeTestBase
     [Fact]
     public async Task ExpiredToken_ServedFromCache_IsStillExpired()
     {
-        var tokens = await Client.SignInAsync();
-        using (var cachedHit = await Client.MeAsync(tokens.AccessToken))
-        {
-            Assert.Equal(HttpStatusCode.OK, cachedHit.StatusCode);
-        }
+        var tokens = await SignInAndCacheAsync();
 
         Factory.Time.Advance(TimeSpan.FromHours(1));
         using var me = await Client.MeAsync(tokens.AccessToken);
 
         Assert.Equal(HttpStatusCode.Forbidden, me.StatusCode);
+    }
+
+    /// <summary>Signs in and has this node read the access token once, so that the token sits in its cache.</summary>
+    private async Task<TokenSet> SignInAndCacheAsync()
+    {
+        var tokens = await Client.SignInAsync();
+        using var cachedHit = await Client.MeAsync(tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, cachedHit.StatusCode);
+        return tokens;
     }
 }
