@@ -65,6 +65,33 @@ internal static partial class KeycardServer
     internal static int PoolFloor(int? configured, DatabaseProvider provider) =>
         Math.Clamp(configured ?? (provider == DatabaseProvider.Sqlite ? SqlitePoolFloor : 1), 1, KeycardSettings.MaxPoolThreads);
 
+    /// <summary>The runtime setting of the thread pool's spin-wait (runtimeconfig name; environment DOTNET_ThreadPool_UnfairSemaphoreSpinLimit).</summary>
+    internal const string SpinLimitSwitch = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";
+
+    /// <summary>
+    /// How long an idle thread-pool worker spin-waits for work before it sleeps, by database, or null to keep the
+    /// runtime's default (70). On one core every spin is a <c>sched_yield</c>, and below saturation the idle workers
+    /// hand the core round among themselves. On PostgreSQL they do not spin: Npgsql holds no thread while the
+    /// database works, so spinning only took the CPU that PostgreSQL on the same host needed to answer (issue 14
+    /// item 8; side by side with the database on Keycard's core, on top of the floor of one worker: 1.33x the refresh
+    /// and client_credentials throughput at 0.71-0.82x the CPU per request, docs/configuration.md). SQLite keeps the
+    /// runtime's default: no spinning cut its CPU per request below saturation too, but cost 0.84x the
+    /// client_credentials throughput at saturation, where a spinning worker takes the next request without a wake-up.
+    /// </summary>
+    internal static int? PoolSpinLimit(DatabaseProvider provider) =>
+        provider == DatabaseProvider.Postgres ? 0 : null;
+
+    /// <summary>
+    /// The spin limit Keycard sets at start: <see cref="PoolSpinLimit"/>, unless the operator chose one in
+    /// runtimeconfig.json (<paramref name="configured"/>, the switch's current value) or in the environment
+    /// (DOTNET_ or COMPlus_ThreadPool_UnfairSemaphoreSpinLimit); null leaves the runtime's own.
+    /// </summary>
+    internal static uint? PoolSpinLimitToSet(DatabaseProvider provider, object? configured, Func<string, string?> environment) =>
+        PoolSpinLimit(provider) is { } limit && configured is null &&
+        environment("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") is null && environment("COMPlus_ThreadPool_UnfairSemaphoreSpinLimit") is null
+            ? (uint)limit
+            : null;
+
     /// <summary>The host builder with every service registered, before it is built (tests read its service list).</summary>
     internal static WebApplicationBuilder CreateBuilder(ServeOptions serve, string[] args)
     {
@@ -84,6 +111,13 @@ internal static partial class KeycardServer
         // once, here, before the container exists; it stays a raw read because DatabaseLocation (Keycard.Storage)
         // parses it, falling back to KEYCARD_DATABASE.
         var database = DatabaseLocation.FromSetting(builder.Configuration[DatabaseSetting]);
+        // The runtime reads the spin limit once, when it starts its first worker thread: `keycard serve` gets here on
+        // its main thread before any pool work. A host that already runs workers (a test host) keeps its own.
+        if (PoolSpinLimitToSet(database.Provider, AppContext.GetData(SpinLimitSwitch), Environment.GetEnvironmentVariable) is { } spinLimit)
+        {
+            AppContext.SetData(SpinLimitSwitch, spinLimit);
+        }
+
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
         ThreadPool.SetMinThreads(Math.Max(workers, PoolFloor(server.MinPoolThreads, database.Provider)), completionPorts);
 
