@@ -218,7 +218,7 @@ internal sealed class TokenSql
             SessionId = reader.IsDBNull(16) ? null : reader.GetString(16),
         };
 
-    public DbCommand CreateConsume(DbConnection connection, DbTransaction transaction)
+    public DbCommand CreateConsume(DbConnection connection, DbTransaction? transaction)
     {
         var command = Create(connection, transaction, _consume);
         Add(command, "now", DbType.Int64);
@@ -226,7 +226,7 @@ internal sealed class TokenSql
         return command;
     }
 
-    public DbCommand CreateInsert(DbConnection connection, DbTransaction transaction)
+    public DbCommand CreateInsert(DbConnection connection, DbTransaction? transaction)
     {
         var command = Create(connection, transaction, _insert);
         foreach (var column in Columns)

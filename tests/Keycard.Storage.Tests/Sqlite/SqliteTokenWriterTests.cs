@@ -1,0 +1,90 @@
+using Keycard.Core.Security;
+using Keycard.Core.Storage;
+using Keycard.Core.Tokens;
+using Keycard.Storage.Tests.Infrastructure;
+using Keycard.Storage.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Keycard.Storage.Tests.Sqlite;
+
+/// <summary>
+/// The SQLite token writer keeps its two statements (spend, insert) from batch to batch on its long-lived connection,
+/// so SQLite compiles them once per connection rather than once per batch. Reused statements must behave as new ones:
+/// each batch in its own transaction, a spent code spent once, and a connection opened again gets fresh statements.
+/// </summary>
+public sealed class SqliteTokenWriterTests(SqliteTestDatabase database) : IClassFixture<SqliteTestDatabase>
+{
+    private static readonly DateTimeOffset Now = TestDatabase.Start;
+
+    [Fact]
+    public async Task ApplyBatch_SecondBatchOnTheWritersConnection_ReusesTheFirstBatchsStatements()
+    {
+        await using var scope = database.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<EfTokenStore>();
+        store.OpenForWriting();
+
+        store.ApplyBatch([new TokenWrite(null, default, [NewToken(TokenKind.AccessToken)])]);
+        var first = store.KeptInsert;
+        store.ApplyBatch([new TokenWrite(null, default, [NewToken(TokenKind.AccessToken)])]);
+
+        Assert.NotNull(first);
+        Assert.Same(first, store.KeptInsert);
+    }
+
+    [Fact]
+    public async Task ApplyBatch_CodeSpentInAnEarlierBatchOnTheSameStatements_IsNotSpentAgain()
+    {
+        var code = NewToken(TokenKind.AuthorizationCode);
+        await database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([code], CancellationToken.None));
+        await using var scope = database.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<EfTokenStore>();
+        store.OpenForWriting();
+        var (access, again) = (NewToken(TokenKind.AccessToken, code.FamilyId), NewToken(TokenKind.AccessToken, code.FamilyId));
+
+        // RFC 6749 §4.1.2: a code is used once, whichever batches its exchanges fall in.
+        var first = store.ApplyBatch([new TokenWrite(code.Hash, Now, [access])]);
+        var second = store.ApplyBatch([new TokenWrite(code.Hash, Now.AddSeconds(1), [again])]);
+
+        Assert.Equal([true], first);
+        Assert.Equal([false], second);
+        Assert.NotNull(await FindAsync(access.Hash));
+        Assert.Null(await FindAsync(again.Hash));
+        Assert.Equal(Now, (await FindAsync(code.Hash))!.ConsumedAt);
+    }
+
+    [Fact]
+    public async Task ApplyBatch_AfterItsConnectionWasClosedAndOpenedAgain_CreatesFreshStatementsAndStillWrites()
+    {
+        await using var scope = database.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<EfTokenStore>();
+        var db = scope.ServiceProvider.GetRequiredService<KeycardDbContext>();
+        store.OpenForWriting();
+        store.ApplyBatch([new TokenWrite(null, default, [NewToken(TokenKind.AccessToken)])]);
+        var before = store.KeptInsert;
+
+        db.Database.GetDbConnection().Close();
+        Assert.Null(store.KeptInsert);
+        store.OpenForWriting();
+        var token = NewToken(TokenKind.AccessToken);
+        var results = store.ApplyBatch([new TokenWrite(null, default, [token])]);
+
+        Assert.Equal([true], results);
+        Assert.NotNull(await FindAsync(token.Hash));
+        Assert.NotSame(before, store.KeptInsert);
+    }
+
+    private static StoredToken NewToken(TokenKind kind, string? familyId = null) => new()
+    {
+        Hash = SecureToken.Hash(SecureToken.Generate()),
+        Kind = kind,
+        ClientId = "writer-client",
+        Scope = "email",
+        FamilyId = familyId ?? Guid.NewGuid().ToString("N"),
+        CreatedAt = Now,
+        ExpiresAt = Now.AddDays(1),
+    };
+
+    private Task<StoredToken?> FindAsync(byte[] hash) =>
+        database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(hash, CancellationToken.None));
+}
