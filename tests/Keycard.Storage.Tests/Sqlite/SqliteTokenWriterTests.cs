@@ -3,6 +3,7 @@ using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Tests.Infrastructure;
 using Keycard.Storage.Tokens;
+using Keycard.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -48,9 +49,9 @@ public sealed class SqliteTokenWriterTests(SqliteTestDatabase database) : IClass
 
         Assert.Equal([true], first);
         Assert.Equal([false], second);
-        Assert.NotNull(await FindAsync(access.Hash));
-        Assert.Null(await FindAsync(again.Hash));
-        Assert.Equal(Now, (await FindAsync(code.Hash))!.ConsumedAt);
+        Assert.NotNull(await database.FindTokenAsync(access.Hash));
+        Assert.Null(await database.FindTokenAsync(again.Hash));
+        Assert.Equal(Now, (await database.FindTokenAsync(code.Hash))!.ConsumedAt);
     }
 
     [Fact]
@@ -70,21 +71,9 @@ public sealed class SqliteTokenWriterTests(SqliteTestDatabase database) : IClass
         var results = store.ApplyBatch([new TokenWrite(null, default, [token])]);
 
         Assert.Equal([true], results);
-        Assert.NotNull(await FindAsync(token.Hash));
+        Assert.NotNull(await database.FindTokenAsync(token.Hash));
         Assert.NotSame(before, store.KeptInsert);
     }
 
-    private static StoredToken NewToken(TokenKind kind, string? familyId = null) => new()
-    {
-        Hash = SecureToken.Hash(SecureToken.Generate()),
-        Kind = kind,
-        ClientId = "writer-client",
-        Scope = "email",
-        FamilyId = familyId ?? Guid.NewGuid().ToString("N"),
-        CreatedAt = Now,
-        ExpiresAt = Now.AddDays(1),
-    };
-
-    private Task<StoredToken?> FindAsync(byte[] hash) =>
-        database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().FindAsync(hash, CancellationToken.None));
+    private static StoredToken NewToken(TokenKind kind, string? familyId = null) => TestTokens.New(Now, kind, familyId: familyId);
 }
