@@ -28,7 +28,7 @@ public sealed class KeycardServerOptions
 
     /// <summary>
     /// The thread pool's minimum worker count; unset, <see cref="KeycardServer.PoolFloor"/> decides by database (4 on
-    /// SQLite, the runtime's own on PostgreSQL; KeycardServer.CreateBuilder explains why).
+    /// SQLite, the runtime's own on PostgreSQL; its summary says why).
     /// </summary>
     public int? MinPoolThreads { get; set; }
 

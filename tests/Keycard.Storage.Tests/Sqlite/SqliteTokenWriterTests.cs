@@ -1,5 +1,3 @@
-using Keycard.Core.Security;
-using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage.Tests.Infrastructure;
 using Keycard.Storage.Tokens;
@@ -25,9 +23,9 @@ public sealed class SqliteTokenWriterTests(SqliteTestDatabase database) : IClass
         var store = scope.ServiceProvider.GetRequiredService<EfTokenStore>();
         store.OpenForWriting();
 
-        store.ApplyBatch([new TokenWrite(null, default, [NewToken(TokenKind.AccessToken)])]);
+        store.ApplyBatch([new TokenWrite(null, default, [TestTokens.New(Now)])]);
         var first = store.KeptInsert;
-        store.ApplyBatch([new TokenWrite(null, default, [NewToken(TokenKind.AccessToken)])]);
+        store.ApplyBatch([new TokenWrite(null, default, [TestTokens.New(Now)])]);
 
         Assert.NotNull(first);
         Assert.Same(first, store.KeptInsert);
@@ -36,12 +34,12 @@ public sealed class SqliteTokenWriterTests(SqliteTestDatabase database) : IClass
     [Fact]
     public async Task ApplyBatch_CodeSpentInAnEarlierBatchOnTheSameStatements_IsNotSpentAgain()
     {
-        var code = NewToken(TokenKind.AuthorizationCode);
-        await database.InScopeAsync(sp => sp.GetRequiredService<ITokenStore>().AddAsync([code], CancellationToken.None));
+        var code = TestTokens.New(Now, TokenKind.AuthorizationCode);
+        await database.AddTokensAsync(code);
         await using var scope = database.Services.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<EfTokenStore>();
         store.OpenForWriting();
-        var (access, again) = (NewToken(TokenKind.AccessToken, code.FamilyId), NewToken(TokenKind.AccessToken, code.FamilyId));
+        var (access, again) = (TestTokens.New(Now, familyId: code.FamilyId), TestTokens.New(Now, familyId: code.FamilyId));
 
         // RFC 6749 §4.1.2: a code is used once, whichever batches its exchanges fall in.
         var first = store.ApplyBatch([new TokenWrite(code.Hash, Now, [access])]);
@@ -61,19 +59,17 @@ public sealed class SqliteTokenWriterTests(SqliteTestDatabase database) : IClass
         var store = scope.ServiceProvider.GetRequiredService<EfTokenStore>();
         var db = scope.ServiceProvider.GetRequiredService<KeycardDbContext>();
         store.OpenForWriting();
-        store.ApplyBatch([new TokenWrite(null, default, [NewToken(TokenKind.AccessToken)])]);
+        store.ApplyBatch([new TokenWrite(null, default, [TestTokens.New(Now)])]);
         var before = store.KeptInsert;
 
         db.Database.GetDbConnection().Close();
         Assert.Null(store.KeptInsert);
         store.OpenForWriting();
-        var token = NewToken(TokenKind.AccessToken);
+        var token = TestTokens.New(Now);
         var results = store.ApplyBatch([new TokenWrite(null, default, [token])]);
 
         Assert.Equal([true], results);
         Assert.NotNull(await database.FindTokenAsync(token.Hash));
         Assert.NotSame(before, store.KeptInsert);
     }
-
-    private static StoredToken NewToken(TokenKind kind, string? familyId = null) => TestTokens.New(Now, kind, familyId: familyId);
 }
