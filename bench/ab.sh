@@ -35,6 +35,8 @@ LEVEL=${AB_LOG_LEVEL:-Warning}
 A_BIN=${AB_A_BIN:-$KEYCARD_BIN}
 B_BIN=${AB_B_BIN:-$KEYCARD_BIN}
 SEPARATE=${AB_SEPARATE_DB:-0}
+# A rate wrk cannot pace (empty, zero, not a whole number) would silently run closed-loop instead.
+[[ -z "${AB_RATE:-}" || "$AB_RATE" =~ ^[1-9][0-9]*$ ]] || { echo "AB_RATE must be a whole number of requests per second, got '$AB_RATE'" >&2; exit 2; }
 if [[ "$SEPARATE" == 1 ]]; then
   SCENARIOS=${AB_SCENARIOS:-client_credentials}
   [[ "$SCENARIOS" == client_credentials ]] || { echo "AB_SEPARATE_DB=1 measures client_credentials only" >&2; exit 2; }
