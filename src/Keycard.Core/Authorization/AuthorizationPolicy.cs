@@ -22,6 +22,7 @@ public sealed record AuthorizationPolicy
         RequirePkceForPublicClients = true,
         OpenIdConnect = true,
         HonoursResponseMode = true,
+        AnyLoopbackPort = true,
     };
 
     public bool RequireRedirectUri { get; init; }
@@ -46,4 +47,10 @@ public sealed record AuthorizationPolicy
     /// "will not work correctly" without its five parameters, so a request missing one is not a client's request.
     /// </summary>
     public bool ShowMissingParameters { get; init; }
+
+    /// <summary>
+    /// RFC 8252 §7.3 and RFC 9700 §2.1: a registered http loopback redirect URI matches any port at request time
+    /// (<see cref="Clients.RedirectUriRules.IsRegistered"/>). The guide's login page keeps its exact match.
+    /// </summary>
+    public bool AnyLoopbackPort { get; init; }
 }

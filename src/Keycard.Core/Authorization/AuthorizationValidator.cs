@@ -49,9 +49,9 @@ public sealed class AuthorizationValidator(IClientStore clients)
 
             redirectUri = client.RedirectUris[0];
         }
-        else if (!RedirectUriRules.IsRegistered(client, request.RedirectUri))
+        else if (!RedirectUriRules.IsRegistered(client, request.RedirectUri, policy.AnyLoopbackPort))
         {
-            // RFC 9700 §4.1.3: exact string match against the registered URIs.
+            // RFC 9700 §4.1.3: exact string match against the registered URIs (any port on a loopback one, §2.1).
             return Unredirectable(request, "redirect_uri", "The redirect_uri is not one this application registered.", client);
         }
         else

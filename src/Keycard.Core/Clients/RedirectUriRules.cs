@@ -38,8 +38,13 @@ public static class RedirectUriRules
         return null;
     }
 
-    /// <summary>RFC 9700 §4.1.3: exact string comparison, no pattern matching.</summary>
-    public static bool IsRegistered(Client client, string redirectUri)
+    /// <summary>
+    /// RFC 9700 §4.1.3: exact string comparison, no pattern matching. With <paramref name="anyLoopbackPort"/>, the one
+    /// exception RFC 9700 §2.1 and RFC 8252 §7.3 make: a registered <c>http</c> loopback redirect URI (127.0.0.1,
+    /// [::1] or localhost) matches the same URI with any port, since a native app listens on whatever port the
+    /// operating system gives it at the time of the request ("The authorization server MUST allow any port").
+    /// </summary>
+    public static bool IsRegistered(Client client, string redirectUri, bool anyLoopbackPort = false)
     {
         foreach (var registered in client.RedirectUris)
         {
@@ -49,7 +54,47 @@ public static class RedirectUriRules
             }
         }
 
+        if (anyLoopbackPort && WithoutLoopbackPort(redirectUri) is { } requested)
+        {
+            foreach (var registered in client.RedirectUris)
+            {
+                if (string.Equals(WithoutLoopbackPort(registered), requested, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
         return false;
+    }
+
+    /// <summary>
+    /// An <c>http</c> URI on a loopback host with its port (if any) taken out, the rest exactly as written; null for
+    /// any other URI, one with user information, or a port that is not 1-65535.
+    /// </summary>
+    private static string? WithoutLoopbackPort(string uri)
+    {
+        const string Scheme = "http://";
+        if (!uri.StartsWith(Scheme, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = uri.AsSpan(Scheme.Length).IndexOfAny('/', '?', '#');
+        var authority = end < 0 ? uri[Scheme.Length..] : uri.Substring(Scheme.Length, end);
+        var rest = end < 0 ? "" : uri[(Scheme.Length + end)..];
+        var colon = authority.LastIndexOf(':');
+        var host = colon > authority.LastIndexOf(']') ? authority[..colon] : authority;
+        if (host.Length != authority.Length)
+        {
+            var port = authority[(colon + 1)..];
+            if (port.Length is 0 or > 5 || !port.All(char.IsAsciiDigit) || int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) is 0 or > 65535)
+            {
+                return null;
+            }
+        }
+
+        return host is "127.0.0.1" or "[::1]" or "localhost" ? Scheme + host + rest : null;
     }
 
     /// <summary>Origins as a browser sends them: scheme://host[:port], no path.</summary>

@@ -95,10 +95,10 @@ public sealed class RedirectUriRulesTests
     }
 
     [Fact]
-    public void IsRegistered_LoopbackOnAnotherPort_IsFalse()
+    public void IsRegistered_LoopbackOnAnotherPortWithoutTheException_IsFalse()
     {
-        // RFC 8252 §7.3 lets native apps use any loopback port; Keycard does not implement that exception yet,
-        // so the port is part of the exact match (RFC 9700 §4.1.3).
+        // RFC 8252 §7.3's any-port exception is the standard dialect's (LoopbackRedirectUriTests); without it the
+        // port is part of the exact match (RFC 9700 §4.1.3), as on the iOFFICE login page.
         Assert.False(RedirectUriRules.IsRegistered(ClientWith("http://127.0.0.1:5000/callback"), "http://127.0.0.1:5001/callback"));
     }
 

@@ -36,8 +36,10 @@ internal static class OAuthEndpoints
         routes.MapGet(AuthorizePath, (HttpContext context, AuthorizationService authorization, IAntiforgery antiforgery, CancellationToken ct) =>
             LoginFlow.ShowAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), authorization, antiforgery, ct))
             .WithMetadata(HtmlErrorDialect.Instance);
-        routes.MapPost(AuthorizePath, (HttpContext context, AuthorizationService authorization, IAntiforgery antiforgery, CancellationToken ct) =>
-            LoginFlow.SubmitAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), authorization, antiforgery, ct))
+        routes.MapPost(AuthorizePath, async (HttpContext context, AuthorizationService authorization, IAntiforgery antiforgery, CancellationToken ct) =>
+            await PostedAuthorizationRequest.TryReadIntoQueryAsync(context.Request, ct)
+                ? await LoginFlow.ShowAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), authorization, antiforgery, ct)
+                : await LoginFlow.SubmitAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), authorization, antiforgery, ct))
             .RequireRateLimiting(PasswordRateLimit.PolicyName)
             .WithMetadata(HtmlErrorDialect.Instance);
 
