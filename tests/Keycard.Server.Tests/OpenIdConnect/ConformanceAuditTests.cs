@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using Keycard.Server.Tests.Infrastructure;
 using Keycard.Server.Tests.OAuth;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -103,5 +104,52 @@ public sealed class ConformanceAuditTests : OAuthTestBase
         // RFC 6749 §4.1.2.1: never redirected.
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
+    public async Task UserInfo_UnsupportedAuthenticationScheme_Is401WithTheBareBearerChallenge()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/oauth2/userinfo");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", "c3BhOnNlY3JldA==");
+
+        using var response = await Http.SendAsync(request);
+
+        // RFC 6750 §3.1: a client that "attempted using an unsupported authentication method" lacks authentication
+        // information: 401 with a challenge that carries no error code.
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var challenge = Assert.Single(response.Headers.WwwAuthenticate);
+        Assert.Equal("Bearer", challenge.Scheme);
+        Assert.DoesNotContain("error", challenge.Parameter ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UserInfo_BearerSchemeWithoutToken_Is400InvalidRequest()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/oauth2/userinfo");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer");
+
+        using var response = await Http.SendAsync(request);
+
+        // RFC 6750 §3.1: a malformed request is invalid_request (400).
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("error=\"invalid_request\"", Assert.Single(response.Headers.WwwAuthenticate).Parameter, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UserInfo_TokenInTheBodyBesideAnotherSchemesHeader_AnswersTheClaims()
+    {
+        using var exchanged = await ExchangeAsync(await GetCodeAsync(OAuthForms.AuthorizeUrl(scope: "openid")));
+        var tokens = await JsonAsync(exchanged);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/userinfo")
+        {
+            Content = new FormUrlEncodedContent([KeyValuePair.Create("access_token", tokens.GetProperty("access_token").GetString()!)]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", "c3BhOnNlY3JldA==");
+
+        using var response = await Http.SendAsync(request);
+
+        // The Basic header is not a Bearer token, so the token was sent one way only (RFC 6750 §2).
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await JsonAsync(response)).TryGetProperty("sub", out _));
     }
 }

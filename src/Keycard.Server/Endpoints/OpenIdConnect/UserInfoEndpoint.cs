@@ -45,12 +45,22 @@ internal static class UserInfoEndpoint
         string? fromHeader = null;
         if (request.Headers.Authorization is { Count: > 0 } authorization)
         {
-            if (authorization.Count > 1 || authorization[0] is not { } value || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            if (authorization.Count > 1 || authorization[0] is not { } value)
             {
                 return (null, ProtocolError.InvalidRequest("Send the access token once, as Authorization: Bearer (RFC 6750 section 2.1)."));
             }
 
-            fromHeader = value[7..].Trim();
+            if (value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                fromHeader = value[7..].Trim();
+            }
+            else if (value.Trim().Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+            {
+                return (null, ProtocolError.InvalidRequest("The Authorization header names the Bearer scheme but carries no token (RFC 6750 section 2.1)."));
+            }
+
+            // RFC 6750 §3.1: a request that "attempted using an unsupported authentication method" lacks authentication
+            // information, and is answered with the bare challenge (no error code), unless the body carries the token.
         }
 
         string? fromBody = null;
