@@ -27,7 +27,8 @@ internal static class AspNetCoreOpenIdConnectHandlerApp
     /// The app runs on plain http on loopback: the correlation and nonce cookies are Secure by default, which a
     /// browser would not send back over http.
     /// </param>
-    public static WebApplication Build(Action<IWebHostBuilder> host, Func<string> authority, HttpMessageHandler backchannel, bool plainHttp = false)
+    /// <param name="configure">Any further handler options a test sets (e.g. how the authorization request is sent).</param>
+    public static WebApplication Build(Action<IWebHostBuilder> host, Func<string> authority, HttpMessageHandler backchannel, bool plainHttp = false, Action<OpenIdConnectOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         host(builder.WebHost);
@@ -56,6 +57,8 @@ internal static class AspNetCoreOpenIdConnectHandlerApp
                     o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                     o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 }
+
+                configure?.Invoke(o);
             });
         builder.Services.AddAuthorization();
 
