@@ -18,10 +18,13 @@ public static class OpenIdScopes
 
     public static readonly IReadOnlyList<string> EmailClaims = ["email", "email_verified"];
 
-    /// <summary>Every claim Keycard can put into an ID token or a UserInfo response (Discovery §3 <c>claims_supported</c>).</summary>
+    /// <summary>
+    /// Every claim Keycard can put into an ID token or a UserInfo response (Discovery §3 <c>claims_supported</c>: the
+    /// claims the OP "MAY be able to supply values for"). Not <c>azp</c>: an ID token's only audience is its client.
+    /// </summary>
     public static readonly IReadOnlyList<string> Claims =
     [
-        "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "amr", "sid", "azp",
+        "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "amr", "sid",
         .. ProfileClaims, .. EmailClaims,
     ];
 }

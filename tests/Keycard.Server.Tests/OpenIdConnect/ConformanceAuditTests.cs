@@ -152,4 +152,16 @@ public sealed class ConformanceAuditTests : OAuthTestBase
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True((await JsonAsync(response)).TryGetProperty("sub", out _));
     }
+
+    [Fact]
+    public async Task Discovery_ClaimsSupported_NamesNoClaimKeycardNeverIssues()
+    {
+        using var response = await Http.GetAsync("/.well-known/openid-configuration");
+
+        // Discovery §3: claims_supported lists the claims the OP "MAY be able to supply values for"; an ID token has
+        // its client as sole audience, so it never carries azp (Core §2).
+        var claims = (await JsonAsync(response)).GetProperty("claims_supported").EnumerateArray().Select(c => c.GetString()).ToList();
+        Assert.Contains("sub", claims);
+        Assert.DoesNotContain("azp", claims);
+    }
 }
