@@ -49,9 +49,10 @@ public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory fact
 
             scope = request.Scope ?? "";
         }
-        else if (request.Scope is not null && !string.Equals(request.Scope, code.Scope, StringComparison.Ordinal))
+        else if (request.Scope is not null && !(ScopeRules.IsSubset(request.Scope, code.Scope) && ScopeRules.IsSubset(code.Scope, request.Scope)))
         {
-            // The guide: x-scope is "the same scope used to get the auth-code"; the code is bound to it.
+            // The guide: x-scope is "the same scope used to get the auth-code"; the code is bound to it. The same as a
+            // set: RFC 6749 §3.3, the order of the space-delimited strings "does not matter".
             return ProtocolError.InvalidGrant("The scope differs from the one the authorization code was issued with.") with { Reason = FailureReason.ScopeMismatch };
         }
 
