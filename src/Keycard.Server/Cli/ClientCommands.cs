@@ -26,7 +26,7 @@ internal static class ClientCommands
     {
         var id = new Argument<string>("client-id") { Description = "The client id (letters, digits, . _ ~ : -)." };
         var name = new Option<string?>("--name") { Description = "Display name shown on the login page (default: the client id)." };
-        var redirect = new Option<string[]>("--redirect-uri") { Description = "Registered redirect URI, matched exactly (repeatable)." };
+        var redirect = new Option<string[]>("--redirect-uri") { Description = "Registered redirect URI, matched exactly; an http loopback one also on any port at /oauth2/authorize (RFC 8252) (repeatable)." };
         var confidential = new Option<bool>("--confidential") { Description = "A web server application with a client secret." };
         var origin = new Option<string[]>("--origin") { Description = "Browser origin allowed to call the API with CORS (repeatable)." };
         var scope = new Option<string[]>("--scope") { Description = "Scope the client may request (repeatable; default: any string)." };
