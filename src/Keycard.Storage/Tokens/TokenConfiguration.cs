@@ -5,6 +5,12 @@ namespace Keycard.Storage.Tokens;
 
 internal sealed class TokenConfiguration : IEntityTypeConfiguration<TokenEntity>
 {
+    /// <summary>The filter of IX_tokens_RevokedAt: the same SQL on both providers.</summary>
+    internal const string RevokedFilter = "\"RevokedAt\" IS NOT NULL";
+
+    /// <summary>The filter of IX_tokens_UserId.</summary>
+    internal const string UserFilter = "\"UserId\" IS NOT NULL";
+
     public void Configure(EntityTypeBuilder<TokenEntity> builder)
     {
         builder.ToTable("tokens");
@@ -25,7 +31,15 @@ internal sealed class TokenConfiguration : IEntityTypeConfiguration<TokenEntity>
         // expired or were revoked before the cutoff, one index for each side of the OR.
         builder.HasIndex(t => t.FamilyId);
         builder.HasIndex(t => t.ExpiresAt);
-        builder.HasIndex(t => t.RevokedAt);
-        builder.HasIndex(t => t.UserId);
+
+        // Partial: only rows that were revoked, or that belong to a user, have an entry. A client_credentials token has
+        // neither, so its insert writes no page of these two indexes; a token is revoked once, at most. Every query
+        // that reads them still can (SQLite and PostgreSQL use a partial index when the query's WHERE implies its
+        // filter, and "x = @p" or "x < @p" implies "x IS NOT NULL"): revoking or removing a user's tokens
+        // ("UserId" = @p), pruning revoked rows ("RevokedAt" < @cutoff), finding the families just revoked
+        // ("RevokedAt" = @now). "RevokedAt" IS NULL can no longer pick the RevokedAt index (whose IS NULL range was
+        // every live token). The plan tests (TokenPlanContract) hold each query to its index.
+        builder.HasIndex(t => t.RevokedAt).HasFilter(RevokedFilter);
+        builder.HasIndex(t => t.UserId).HasFilter(UserFilter);
     }
 }

@@ -1,6 +1,12 @@
 using Keycard.Core.Storage;
+using Keycard.Core.Tokens;
+using Keycard.Storage.Stores;
 using Keycard.Storage.Tests.Infrastructure;
+using Keycard.Storage.Tokens;
+using Keycard.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keycard.Storage.Tests.Contracts;
@@ -9,6 +15,8 @@ namespace Keycard.Storage.Tests.Contracts;
 public abstract class MigrationContract<TDatabase>(TDatabase database) : StoreContract<TDatabase>(database)
     where TDatabase : TestDatabase
 {
+    private static readonly DateTimeOffset Start = TestDatabase.Start;
+
     [SkippableFact]
     public async Task Migrate_TwoNodesAtOnceOnAnEmptyDatabase_BothSucceedAndEachMigrationIsAppliedOnce()
     {
@@ -37,6 +45,63 @@ public abstract class MigrationContract<TDatabase>(TDatabase database) : StoreCo
         Assert.Equal(applied.Count, applied.Distinct().Count());
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Empty(await check.ServiceProvider.GetRequiredService<IClientStore>().ListAsync(CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task Migrate_DatabaseFromBeforePartialTokenIndexes_KeepsEveryTokenAndMakesTheIndexesPartial()
+    {
+        // A database in service at the migration before PartialTokenIndexes, with tokens of every shape in it.
+        var location = await Database.CreateEmptyAsync();
+        StoredToken[] tokens =
+        [
+            TestTokens.New(Start, clientId: "service"),
+            TestTokens.New(Start, TokenKind.RefreshToken, TimeSpan.FromDays(30), clientId: "web", userId: 7),
+            TestTokens.New(Start, TokenKind.AccessToken, clientId: "web", userId: 7),
+            TestTokens.New(Start, clientId: "web", userId: 8) with { RevokedAt = Start.AddMinutes(1) },
+            TestTokens.New(Start, clientId: "service") with { RevokedAt = Start.AddMinutes(2) },
+        ];
+        await using (var before = TestDatabase.BuildServices(location, Database.Time))
+        {
+            await using var scope = before.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KeycardDbContext>();
+            var all = db.Database.GetMigrations().ToList();
+            var partial = all.FindIndex(m => m.EndsWith("_PartialTokenIndexes", StringComparison.Ordinal));
+            Assert.True(partial > 0);
+            await db.GetService<IMigrator>().MigrateAsync(all[partial - 1]);
+            Assert.DoesNotContain("IS NOT NULL", await Database.IndexDefinitionAsync(location, "IX_tokens_UserId"), StringComparison.Ordinal);
+            await scope.ServiceProvider.GetRequiredService<ITokenStore>().AddAsync(tokens, CancellationToken.None);
+        }
+
+        await using var after = TestDatabase.BuildServices(location, Database.Time);
+        await using (var scope = after.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<KeycardDatabase>().MigrateAsync(CancellationToken.None);
+        }
+
+        Assert.Contains("\"UserId\" IS NOT NULL", await Database.IndexDefinitionAsync(location, "IX_tokens_UserId"), StringComparison.Ordinal);
+        Assert.Contains("\"RevokedAt\" IS NOT NULL", await Database.IndexDefinitionAsync(location, "IX_tokens_RevokedAt"), StringComparison.Ordinal);
+        await using (var scope = after.CreateAsyncScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<ITokenStore>();
+            foreach (var token in tokens)
+            {
+                var found = await store.FindAsync(token.Hash, CancellationToken.None);
+                Assert.NotNull(found);
+                Assert.Equal((token.UserId, token.RevokedAt, token.FamilyId), (found.UserId, found.RevokedAt, found.FamilyId));
+            }
+        }
+
+        // The rows are in the new indexes too: the revoked rows are pruned through IX_tokens_RevokedAt (nothing has
+        // expired yet at the cutoff), and the user's live tokens are revoked through IX_tokens_UserId.
+        await using (var scope = after.CreateAsyncScope())
+        {
+            Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<EfTokenStore>().PruneAsync(Start.AddMinutes(30), 500, CancellationToken.None));
+        }
+
+        await using (var scope = after.CreateAsyncScope())
+        {
+            Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<TokenAdministration>().RevokeUserTokensAsync(7, CancellationToken.None));
+        }
     }
 
     [SkippableFact]

@@ -18,6 +18,26 @@ public sealed class PostgresTestDatabase : TestDatabase
         return DatabaseLocation.Parse(builder.ConnectionString);
     }
 
+    public override string ExplainPrefix => "EXPLAIN ";
+
+    public override async Task<string?> IndexDefinitionAsync(DatabaseLocation location, string index)
+    {
+        await using var connection = new NpgsqlConnection(location.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT indexdef FROM pg_indexes WHERE indexname = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = index });
+        return await command.ExecuteScalarAsync() as string;
+    }
+
+    /// <summary>Autovacuum analyses a table in service once enough of it changed; the test does it at once.</summary>
+    public override async Task AnalyzeAsync(DatabaseLocation location, string table)
+    {
+        await using var connection = new NpgsqlConnection(location.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"ANALYZE \"{table}\"", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     protected override async Task DropAsync()
     {
         // Pooled connections would otherwise keep the databases open; FORCE ends any a test left behind.

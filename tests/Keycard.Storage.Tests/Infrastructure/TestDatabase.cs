@@ -3,6 +3,8 @@ using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
 using Keycard.Storage;
 using Keycard.Storage.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -46,8 +48,20 @@ public abstract class TestDatabase : IAsyncLifetime
     /// <summary>A new database with no tables, dropped with the fixture.</summary>
     public abstract Task<DatabaseLocation> CreateEmptyAsync();
 
-    /// <summary>Keycard's stores on <paramref name="location"/>, as the server composes them.</summary>
-    public static ServiceProvider BuildServices(DatabaseLocation location, TimeProvider time)
+    /// <summary>What this database puts before a statement to show its plan instead of running it.</summary>
+    public abstract string ExplainPrefix { get; }
+
+    /// <summary>The index's definition as the database itself holds it (its CREATE INDEX); null when there is none.</summary>
+    public abstract Task<string?> IndexDefinitionAsync(DatabaseLocation location, string index);
+
+    /// <summary>Gathers the planner's statistics of <paramref name="table"/> as the database would by itself in service.</summary>
+    public abstract Task AnalyzeAsync(DatabaseLocation location, string table);
+
+    /// <summary>
+    /// Keycard's stores on <paramref name="location"/>, as the server composes them; <paramref name="interceptor"/>, when
+    /// given, is added to every context (e.g. a <see cref="PlanRecorder"/>).
+    /// </summary>
+    public static ServiceProvider BuildServices(DatabaseLocation location, TimeProvider time, IInterceptor? interceptor = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -55,6 +69,12 @@ public abstract class TestDatabase : IAsyncLifetime
         services.AddKeycardCore();
         services.AddKeycardStorage(location);
         services.AddSingleton(TestKeyEncryptionKey);
+        if (interceptor is not null)
+        {
+            services.ConfigureDbContext<SqliteKeycardDbContext>(o => o.AddInterceptors(interceptor));
+            services.ConfigureDbContext<PostgresKeycardDbContext>(o => o.AddInterceptors(interceptor));
+        }
+
         return services.BuildServiceProvider();
     }
 

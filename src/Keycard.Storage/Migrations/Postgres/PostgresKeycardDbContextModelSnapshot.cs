@@ -285,9 +285,11 @@ namespace Keycard.Storage.Migrations.Postgres
 
                     b.HasIndex("FamilyId");
 
-                    b.HasIndex("RevokedAt");
+                    b.HasIndex("RevokedAt")
+                        .HasFilter("\"RevokedAt\" IS NOT NULL");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId")
+                        .HasFilter("\"UserId\" IS NOT NULL");
 
                     b.ToTable("tokens", (string)null);
 

@@ -279,9 +279,11 @@ namespace Keycard.Storage.Migrations.Sqlite
 
                     b.HasIndex("FamilyId");
 
-                    b.HasIndex("RevokedAt");
+                    b.HasIndex("RevokedAt")
+                        .HasFilter("\"RevokedAt\" IS NOT NULL");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId")
+                        .HasFilter("\"UserId\" IS NOT NULL");
 
                     b.ToTable("tokens", (string)null);
                 });
