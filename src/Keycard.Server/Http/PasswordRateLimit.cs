@@ -19,6 +19,9 @@ internal static class PasswordRateLimit
 {
     public const string PolicyName = "password";
 
+    /// <summary>The partition of the requests an endpoint's <see cref="SpendsNoAttemptWhen"/> says carry no password.</summary>
+    private const string NoAttempt = "no-password";
+
     public static IServiceCollection AddPasswordRateLimit(this IServiceCollection services)
     {
         services.AddOptions<PasswordRateLimitOptions>().BindConfiguration("Keycard:RateLimit");
@@ -28,6 +31,11 @@ internal static class PasswordRateLimit
             o.OnRejected = RejectAsync;
             o.AddPolicy(PolicyName, context =>
             {
+                if (context.GetEndpoint()?.Metadata.GetMetadata<SpendsNoAttemptWhen>() is { } exempt && exempt.Applies(context.Request))
+                {
+                    return RateLimitPartition.GetNoLimiter(NoAttempt);
+                }
+
                 var options = context.RequestServices.GetRequiredService<IOptions<PasswordRateLimitOptions>>().Value;
                 return RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context.Connection.RemoteIpAddress), _ => new FixedWindowRateLimiterOptions
                 {
@@ -40,6 +48,12 @@ internal static class PasswordRateLimit
         });
         return services;
     }
+
+    /// <summary>
+    /// Endpoint metadata beside <c>.RequireRateLimiting(PolicyName)</c>: the requests of that endpoint for which
+    /// <see cref="Applies"/> is true carry no password, so they spend no attempt of the address.
+    /// </summary>
+    public sealed record SpendsNoAttemptWhen(Func<HttpRequest, bool> Applies);
 
     /// <summary>
     /// The client's address (after forwarded headers from a trusted proxy). IPv6 clients usually hold a whole /64,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Keycard.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -229,13 +230,47 @@ public sealed class AccountProtectionTests
             await factory.Server.SendAsync(c => Prepare(c, "192.0.2.7"));
         }
 
+        // The sign-in form's post: the authorization request in its action's query, the password in its body.
         var limited = await factory.Server.SendAsync(c =>
         {
             Prepare(c, "192.0.2.7");
             c.Request.Path = "/oauth2/authorize";
+            c.Request.QueryString = new QueryString("?response_type=code&client_id=" + KeycardFactory.PublicClientId);
         });
 
         Assert.Equal(StatusCodes.Status429TooManyRequests, limited.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task RateLimit_PostedAuthorizationRequests_SpendNoPasswordAttempt()
+    {
+        using var factory = new KeycardFactory();
+        factory.Settings["Keycard:RateLimit:PasswordPermitsPerMinute"] = "2";
+        await factory.SeedAsync();
+
+        // OpenID Connect Core §3.1.2.1: a relying party may post its authorization request. It carries no password
+        // (no client in the URL: not the sign-in form's post), so requests beyond the address's password permits are
+        // still answered; the sign-in form they show is what spends an attempt.
+        var statuses = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            var context = await factory.Server.SendAsync(c =>
+            {
+                c.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.8");
+                c.Request.Method = HttpMethods.Post;
+                c.Request.Path = "/oauth2/authorize";
+                c.Request.ContentType = "application/x-www-form-urlencoded";
+                c.Request.Body = new MemoryStream(Encoding.ASCII.GetBytes(
+                    "response_type=code&scope=openid&code_challenge_method=S256&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&client_id=" +
+                    KeycardFactory.PublicClientId + "&redirect_uri=" + Uri.EscapeDataString(KeycardFactory.RedirectUri)));
+            });
+            statuses.Add(context.Response.StatusCode);
+        }
+
+        // Each shows the sign-in form (200), none is refused for the address's spent attempts (429).
+        Assert.All(statuses, s => Assert.Equal(StatusCodes.Status200OK, s));
+        var password = await factory.Server.SendAsync(c => Prepare(c, "192.0.2.8"));
+        Assert.Equal(StatusCodes.Status400BadRequest, password.Response.StatusCode);
     }
 
     private static void Prepare(HttpContext context, string address)

@@ -41,6 +41,7 @@ internal static class OAuthEndpoints
                 ? await LoginFlow.ShowAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), authorization, antiforgery, ct)
                 : await LoginFlow.SubmitAsync(context, OAuthLogin.For(OAuthIssuer.For(context)), authorization, antiforgery, ct))
             .RequireRateLimiting(PasswordRateLimit.PolicyName)
+            .WithMetadata(new PasswordRateLimit.SpendsNoAttemptWhen(PostedAuthorizationRequest.IsOne))
             .WithMetadata(HtmlErrorDialect.Instance);
 
         var backChannel = routes.MapGroup("/oauth2")

@@ -11,9 +11,16 @@ namespace Keycard.Server.Endpoints.OAuth;
 /// </summary>
 internal static class PostedAuthorizationRequest
 {
+    /// <summary>
+    /// Whether a POST to the endpoint is an authorization request rather than the sign-in or consent form's post: its
+    /// URL names no client. It carries no password, so it spends no attempt of the address's password limit
+    /// (<see cref="PasswordRateLimit"/>); a form's post, with the request in its query, does.
+    /// </summary>
+    public static bool IsOne(HttpRequest request) => !request.Query.ContainsKey("client_id");
+
     public static async Task<bool> TryReadIntoQueryAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.Query.ContainsKey("client_id") || !FormContent.IsUrlEncoded(request))
+        if (!IsOne(request) || !FormContent.IsUrlEncoded(request))
         {
             return false;
         }
