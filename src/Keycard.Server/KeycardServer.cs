@@ -149,6 +149,11 @@ internal static partial class KeycardServer
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
+        // A missing, stale or forged anti-forgery cookie or field is the client's doing and is answered (a 400 page or a
+        // fresh form); the framework logs each one as a warning or an error with a stack trace, which anyone could
+        // repeat to flood the log and trip alerts. The request line still records the answer.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Antiforgery", LogLevel.None);
+
         // Start-up failures are reported by `keycard serve` in one line; the host's own report is a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
