@@ -312,21 +312,23 @@ internal static partial class KeycardServer
         app.UseMiddleware<CorsWithoutScopeMiddleware>();
         app.UseRateLimiter();
 
-        app.MapHome(serve.Demo);
+        // Keycard's own endpoints, in one group whose GET endpoints answer HEAD too (RFC 9110 §9.1, Http/HeadRequests).
+        var own = app.MapGroup("").AnswerHeadLikeGet();
+        own.MapHome(serve.Demo);
         app.MapKeycardHealth();
         app.MapKeycardMetrics();
         app.MapKeycardOpenApi(serve.Demo || app.Services.GetRequiredService<IOptions<KeycardServerOptions>>().Value.ApiReference);
-        app.MapLoginPage();
-        app.MapConsentPages();
-        app.MapIOfficeDialect();
-        app.MapStandardOAuth();
-        app.MapJwks();
-        app.MapOpenIdConnect();
-        app.MapRestApi();
+        own.MapLoginPage();
+        own.MapConsentPages();
+        own.MapIOfficeDialect();
+        own.MapStandardOAuth();
+        own.MapJwks();
+        own.MapOpenIdConnect();
+        own.MapRestApi();
         app.MapKeycardGateway();
         if (serve.Demo)
         {
-            app.MapDemoApp();
+            own.MapDemoApp();
         }
     }
 
