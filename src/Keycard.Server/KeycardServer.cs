@@ -149,6 +149,11 @@ internal static partial class KeycardServer
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
+        // A missing, stale or forged anti-forgery cookie or field is the client's doing and is answered (a 400 page or a
+        // fresh form); the framework logs each one as a warning or an error with a stack trace, which anyone could
+        // repeat to flood the log and trip alerts. The request line still records the answer.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Antiforgery", LogLevel.None);
+
         // Start-up failures are reported by `keycard serve` in one line; the host's own report is a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
@@ -307,21 +312,23 @@ internal static partial class KeycardServer
         app.UseMiddleware<CorsWithoutScopeMiddleware>();
         app.UseRateLimiter();
 
-        app.MapHome(serve.Demo);
+        // Keycard's own endpoints, in one group whose GET endpoints answer HEAD too (RFC 9110 §9.1, Http/HeadRequests).
+        var own = app.MapGroup("").AnswerHeadLikeGet();
+        own.MapHome(serve.Demo);
         app.MapKeycardHealth();
         app.MapKeycardMetrics();
         app.MapKeycardOpenApi(serve.Demo || app.Services.GetRequiredService<IOptions<KeycardServerOptions>>().Value.ApiReference);
-        app.MapLoginPage();
-        app.MapConsentPages();
-        app.MapIOfficeDialect();
-        app.MapStandardOAuth();
-        app.MapJwks();
-        app.MapOpenIdConnect();
-        app.MapRestApi();
+        own.MapLoginPage();
+        own.MapConsentPages();
+        own.MapIOfficeDialect();
+        own.MapStandardOAuth();
+        own.MapJwks();
+        own.MapOpenIdConnect();
+        own.MapRestApi();
         app.MapKeycardGateway();
         if (serve.Demo)
         {
-            app.MapDemoApp();
+            own.MapDemoApp();
         }
     }
 

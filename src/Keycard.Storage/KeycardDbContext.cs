@@ -37,8 +37,8 @@ public abstract class KeycardDbContext(DbContextOptions options)
     {
         base.OnModelCreating(builder);
         builder.Entity<KeycardUser>().ToTable("users");
-        builder.Entity<KeycardUser>().Property(u => u.FirstName).HasMaxLength(200);
-        builder.Entity<KeycardUser>().Property(u => u.LastName).HasMaxLength(200);
+        builder.Entity<KeycardUser>().Property(u => u.FirstName).HasMaxLength(Keycard.Storage.Users.UserAdministration.MaxNameLength);
+        builder.Entity<KeycardUser>().Property(u => u.LastName).HasMaxLength(Keycard.Storage.Users.UserAdministration.MaxNameLength);
         builder.ApplyConfiguration(new ClientConfiguration());
         builder.ApplyConfiguration(new TokenConfiguration());
         builder.ApplyConfiguration(new AttemptCounterConfiguration());

@@ -11,12 +11,26 @@ namespace Keycard.Core.Clients;
 /// </summary>
 public sealed class ClientRegistration(IClientStore clients, TimeProvider time)
 {
+    /// <summary>The longest display name and appCode the stores keep (and the longest client id).</summary>
+    public const int MaxNameLength = 200;
+
     /// <summary>The rules that need neither the secret nor the store: checked before an imported secret is read.</summary>
     public static ClientRegistrationProblem? Validate(ClientRegistrationRequest request)
     {
         if (!IsSafeClientId(request.ClientId))
         {
             return new(ClientRegistrationField.ClientId, "must be 1-200 characters of letters, digits and . _ ~ : -");
+        }
+
+        // Longer values do not fit the stores' columns: PostgreSQL refused the row (session 9 audit).
+        if (request.Name is { } name && name.Length is 0 or > MaxNameLength)
+        {
+            return new(ClientRegistrationField.Name, $"must be 1-{MaxNameLength} characters");
+        }
+
+        if (request.AppCode is { } appCode && appCode.Length is 0 or > MaxNameLength)
+        {
+            return new(ClientRegistrationField.AppCode, $"must be 1-{MaxNameLength} characters");
         }
 
         if (request.RedirectUris.Count == 0 && !request.AllowClientCredentials)
@@ -151,5 +165,5 @@ public sealed class ClientRegistration(IClientStore clients, TimeProvider time)
 
     /// <summary>RFC 3986 unreserved characters plus ':', so a client id needs no escaping in a URL or a header.</summary>
     private static bool IsSafeClientId(string clientId) =>
-        clientId.Length is >= 1 and <= 200 && clientId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '~' or ':' or '-');
+        clientId.Length is >= 1 and <= MaxNameLength && clientId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '~' or ':' or '-');
 }

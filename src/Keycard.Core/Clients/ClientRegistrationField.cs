@@ -13,4 +13,6 @@ public enum ClientRegistrationField
     SigningAlgorithm,
     ThirdParty,
     PostLogoutRedirectUri,
+    Name,
+    AppCode,
 }

@@ -2,7 +2,8 @@ namespace Keycard.Core.Storage;
 
 /// <summary>
 /// Failed-attempt counters kept in the database so every node sees them (RFC 6749 §10.10, OWASP brute-force guidance).
-/// Keys name what is counted: "user:{name}", "user:{name}@{address}", "client:{id}@{address}".
+/// Keys name what is counted: "user:{name}", "user:{name}@{address}", "client:{id}@{address}", at most
+/// <see cref="AttemptKeys.MaxLength"/> characters (<see cref="AttemptKeys.Bound"/>).
 /// </summary>
 public interface IAttemptThrottle
 {

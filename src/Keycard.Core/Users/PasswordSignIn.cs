@@ -47,10 +47,14 @@ public sealed class PasswordSignIn(IUserAuthenticator users, IAttemptThrottle th
 
         // The keys are the name as typed, normalised, so unknown names lock exactly like real ones.
         var lockout = options.Value;
-        var accountKey = "user:" + userName.Trim().ToUpperInvariant();
-        var addressKey = accountKey + "@" + (string.IsNullOrEmpty(sourceAddress) ? "unknown" : sourceAddress);
+        // Bounded to what the stores keep: a long name from a full IPv6 address is longer (AttemptKeys.Bound).
+        var account = "user:" + userName.Trim().ToUpperInvariant();
+        var address = account + "@" + (string.IsNullOrEmpty(sourceAddress) ? "unknown" : sourceAddress);
+        var accountKey = AttemptKeys.Bound(account);
+        var addressKey = AttemptKeys.Bound(address);
+        var knownKey = AttemptKeys.Bound("known:" + address);
         var knownAddress = !string.IsNullOrEmpty(sourceAddress)
-            && await throttle.IsRememberedAsync("known:" + addressKey, lockout.KnownAddressLifetime, cancellationToken);
+            && await throttle.IsRememberedAsync(knownKey, lockout.KnownAddressLifetime, cancellationToken);
 
         if (await throttle.TryReserveAsync(addressKey, lockout.MaxFailedAttempts, cancellationToken) is { } addressWait)
         {
@@ -77,7 +81,7 @@ public sealed class PasswordSignIn(IUserAuthenticator users, IAttemptThrottle th
 
             if (!string.IsNullOrEmpty(sourceAddress))
             {
-                await throttle.RememberAsync("known:" + addressKey, cancellationToken);
+                await throttle.RememberAsync(knownKey, cancellationToken);
             }
 
             return userId;

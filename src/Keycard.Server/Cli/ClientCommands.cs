@@ -225,6 +225,8 @@ internal static class ClientCommands
             ClientRegistrationField.SigningAlgorithm => "--signing-algorithm",
             ClientRegistrationField.ThirdParty => "--third-party",
             ClientRegistrationField.PostLogoutRedirectUri => "--post-logout-redirect-uri",
+            ClientRegistrationField.Name => "--name",
+            ClientRegistrationField.AppCode => "--app-code",
             _ => "the secret from --secret-stdin",
         };
         return problem.Value is null ? $"{subject} {problem.Problem}" : $"{subject} '{problem.Value}' {problem.Problem}";

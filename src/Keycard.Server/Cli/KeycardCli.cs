@@ -61,6 +61,13 @@ internal static class KeycardCli
             await Console.Error.WriteLineAsync("keycard: the database failed: " + ex.Message);
             return 1;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file the command must read or write (a backup's folder, a key file) is missing or not allowed: one
+            // line naming it, not the runtime's stack trace.
+            await Console.Error.WriteLineAsync("keycard: " + ex.Message);
+            return 1;
+        }
         catch (Storage.DataProtection.KeyEncryptionKeyException ex)
         {
             // `keys rotate` on PostgreSQL without the cluster's key-encryption key: a setting mistake, one line.

@@ -25,6 +25,9 @@ internal static class KeycardOpenApi
 
     public static IServiceCollection AddKeycardOpenApi(this IServiceCollection services) => services.AddOpenApi(o =>
     {
+        // Every GET endpoint also answers HEAD (Http/HeadRequests); the document lists the GET operation only.
+        var include = o.ShouldInclude;
+        o.ShouldInclude = description => !HttpMethods.IsHead(description.HttpMethod ?? "") && include(description);
         o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Keycard";

@@ -10,6 +10,6 @@ internal sealed class AttemptCounterConfiguration : IEntityTypeConfiguration<Att
     {
         builder.ToTable("attempt_counters");
         builder.HasKey(c => c.Key);
-        builder.Property(c => c.Key).HasMaxLength(300);
+        builder.Property(c => c.Key).HasMaxLength(Keycard.Core.Storage.AttemptKeys.MaxLength);
     }
 }

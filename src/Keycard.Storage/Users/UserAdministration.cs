@@ -9,9 +9,26 @@ namespace Keycard.Storage.Users;
 /// <summary>The operator's user commands, through Identity's <see cref="UserManager{TUser}"/>.</summary>
 public sealed class UserAdministration(UserManager<KeycardUser> users, KeycardDbContext db, TokenAdministration tokens, TimeProvider time)
 {
+    /// <summary>The longest user name and e-mail address the users table keeps (ASP.NET Core Identity's columns).</summary>
+    public const int MaxUserNameLength = 256;
+
+    /// <summary>The longest first and last name the users table keeps.</summary>
+    public const int MaxNameLength = 200;
+
     public async Task<(UserProfile? User, IReadOnlyList<string> Errors)> AddAsync(
         string userName, string email, string firstName, string lastName, string password)
     {
+        // Longer values do not fit the columns: PostgreSQL refused the row with an exception, SQLite kept it anyway.
+        var tooLong = new List<string>();
+        AddIfLonger(tooLong, "The user name", userName, MaxUserNameLength);
+        AddIfLonger(tooLong, "The e-mail address", email, MaxUserNameLength);
+        AddIfLonger(tooLong, "The first name", firstName, MaxNameLength);
+        AddIfLonger(tooLong, "The last name", lastName, MaxNameLength);
+        if (tooLong.Count > 0)
+        {
+            return (null, tooLong);
+        }
+
         var now = TimeMapping.ToMs(time.GetUtcNow());
         var user = new KeycardUser
         {
@@ -108,5 +125,13 @@ public sealed class UserAdministration(UserManager<KeycardUser> users, KeycardDb
         var result = await users.DeleteAsync(user);
         await RevocationBroadcast.NotifyAsync(db.Database, families.ConvertAll(RevocationBroadcast.FamilyPayload), cancellationToken);
         return result.Succeeded;
+    }
+
+    private static void AddIfLonger(List<string> errors, string what, string value, int maxLength)
+    {
+        if (value.Length > maxLength)
+        {
+            errors.Add($"{what} is longer than {maxLength} characters.");
+        }
     }
 }

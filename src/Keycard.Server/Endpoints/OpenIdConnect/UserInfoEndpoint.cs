@@ -66,7 +66,13 @@ internal static class UserInfoEndpoint
         string? fromBody = null;
         if (HttpMethods.IsPost(request.Method) && FormContent.IsUrlEncoded(request))
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            // A form the parser refuses (a NUL, too many fields, a value over the limits) is the client's error (400).
+            var (form, formError) = await OAuthForm.ReadAsync(request, cancellationToken);
+            if (formError is not null)
+            {
+                return (null, formError);
+            }
+
             if (form.TryGetValue("access_token", out var values))
             {
                 if (values.Count != 1)
