@@ -38,7 +38,7 @@ internal sealed class TokenConfiguration : IEntityTypeConfiguration<TokenEntity>
         // filter, and "x = @p" or "x < @p" implies "x IS NOT NULL"): revoking or removing a user's tokens
         // ("UserId" = @p), pruning revoked rows ("RevokedAt" < @cutoff), finding the families just revoked
         // ("RevokedAt" = @now). "RevokedAt" IS NULL can no longer pick the RevokedAt index (whose IS NULL range was
-        // every live token). The plan tests (TokenPlanContract) hold each query to its index.
+        // every live token). The plan tests (TokenIndexPlanContract, storage tests) hold each query to its index.
         builder.HasIndex(t => t.RevokedAt).HasFilter(RevokedFilter);
         builder.HasIndex(t => t.UserId).HasFilter(UserFilter);
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Keycard.Server.Tests.Infrastructure;
+using Keycard.Server.Tests.OAuth;
 
 namespace Keycard.Server.Tests.Robustness;
 
@@ -8,23 +8,8 @@ namespace Keycard.Server.Tests.Robustness;
 /// RFC 9110 §9.1: "All general-purpose servers MUST support the methods GET and HEAD"; §9.3.2: HEAD is GET without
 /// content. Every GET endpoint answers HEAD as it answers GET; other methods stay 405 with Allow (§15.5.6).
 /// </summary>
-public sealed class HttpMethodAuditTests : IAsyncLifetime
+public sealed class HttpMethodAuditTests : OAuthTestBase
 {
-    private readonly KeycardFactory _factory = new();
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _factory.SeedAsync();
-        _http = _factory.CreateClient();
-    }
-
-    public Task DisposeAsync()
-    {
-        _factory.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Theory]
     [InlineData("/.well-known/openid-configuration", HttpStatusCode.OK)]
     [InlineData("/.well-known/oauth-authorization-server", HttpStatusCode.OK)]
@@ -36,8 +21,8 @@ public sealed class HttpMethodAuditTests : IAsyncLifetime
     [InlineData("/login.html", HttpStatusCode.BadRequest)]
     public async Task Head_GetEndpoint_AnswersAsGetDoes(string path, HttpStatusCode status)
     {
-        using var get = await _http.GetAsync(path);
-        using var head = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        using var get = await Http.GetAsync(path);
+        using var head = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
 
         Assert.Equal(status, get.StatusCode);
         Assert.Equal(get.StatusCode, head.StatusCode);
@@ -51,7 +36,7 @@ public sealed class HttpMethodAuditTests : IAsyncLifetime
     [InlineData("/oauth2/introspect", "POST")]
     public async Task Head_PostOnlyEndpoint_Is405WithAllow(string path, string allow)
     {
-        using var head = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        using var head = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, head.StatusCode);
         Assert.Equal([allow], head.Content.Headers.Allow);
@@ -60,7 +45,7 @@ public sealed class HttpMethodAuditTests : IAsyncLifetime
     [Fact]
     public async Task OpenApiDocument_ListsNoHeadOperations()
     {
-        using var response = await _http.GetAsync("/openapi/v1.json");
+        using var response = await Http.GetAsync("/openapi/v1.json");
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         var methods = document.RootElement.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => o.Name)).ToList();

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Keycard.Server.Tests.Infrastructure;
+using Keycard.Server.Tests.OAuth;
 
 namespace Keycard.Server.Tests.Robustness;
 
@@ -10,23 +10,8 @@ namespace Keycard.Server.Tests.Robustness;
 /// Findings of the black-box malformed-input audit (session 9): each request here once answered a 500 or broke a
 /// rule of the RFCs; bad input must get a clear 4xx with an error code, never a 500 or a stack trace.
 /// </summary>
-public sealed class MalformedInputAuditTests : IAsyncLifetime
+public sealed class MalformedInputAuditTests : OAuthTestBase
 {
-    private readonly KeycardFactory _factory = new();
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _factory.SeedAsync();
-        _http = _factory.CreateClient();
-    }
-
-    public Task DisposeAsync()
-    {
-        _factory.Dispose();
-        return Task.CompletedTask;
-    }
-
     /// <summary>
     /// OpenID Connect Core §5.3.1 / RFC 6750 §2.2: the UserInfo endpoint reads a posted form for its access_token; a
     /// form the parser refuses (a NUL, too many fields, a key or value over the limits) is the client's error, 400
@@ -48,7 +33,7 @@ public sealed class MalformedInputAuditTests : IAsyncLifetime
             _ => body,
         };
         using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
-        using var response = await _http.PostAsync("/oauth2/userinfo", content);
+        using var response = await Http.PostAsync("/oauth2/userinfo", content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
