@@ -31,6 +31,14 @@ ROUNDS=${BENCH_ROUNDS:-3}
 SECONDS_PER_RUN=${BENCH_DURATION:-5}
 RATE=${BENCH_CONTROL_RATE:-}
 [[ -z "$RATE" || "$RATE" =~ ^[1-9][0-9]*$ ]] || die "BENCH_CONTROL_RATE must be a whole number of requests per second, got '$RATE'"
+read -r -a SCENARIOS <<<"${BENCH_CONTROL_SCENARIOS:-op srs crs rs ses ces es}"
+for s in "${SCENARIOS[@]}"; do
+  [[ " op srs crs rs ses ces es " == *" $s "* ]] || die "BENCH_CONTROL_SCENARIOS: unknown scenario '$s' (op srs crs rs ses ces es)"
+done
+((${#SCENARIOS[@]} > 0)) || die "BENCH_CONTROL_SCENARIOS names no scenario"
+# Tiered compilation needs 30-45 s of load before the JIT's code is final (docs/benchmarks.md).
+WARMUP=${BENCH_WARMUP:-$SECONDS_PER_RUN}
+[[ "$WARMUP" =~ ^[1-9][0-9]*$ ]] || die "BENCH_WARMUP must be a whole number of seconds, got '$WARMUP'"
 CONNS=${BENCH_CONNECTIONS:-32}
 RESULTS="$BENCH_DIR/results/control-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$RESULTS"
@@ -58,7 +66,6 @@ DB="$RESULTS/keycard.db"
 printf 'pw-%s\n' "$RANDOM$RANDOM" | keycard_cli "$DB" user add bench --email bench@keycard.local --first-name B --last-name U --password-stdin >/dev/null
 # Every client has the same registration but its format, algorithm and name (the resource too: aud of the JWTs).
 add_client() { keycard_cli "$DB" client add "$1" --confidential --allow-client-credentials --resource https://api.bench.local/ --json "${@:2}" | json_field client_secret; }
-read -r -a SCENARIOS <<<"${BENCH_CONTROL_SCENARIOS:-op srs crs rs ses ces es}"
 declare -A ID=([op]=bench-cc [srs]=bench-sig-rs [ses]=bench-sig-es [crs]=bench-ctl-rs [ces]=bench-ctl-es [rs]=bench-cc-jwt [es]=bench-cc-es256) SECRET
 SECRET[op]=$(add_client bench-cc)
 SECRET[srs]=$(add_client bench-sig-rs)
@@ -96,8 +103,6 @@ modules() {
     END {printf "libcrypto=%d jit=%d runtime=%d libc=%d sqlite=%d kernel=%d other=%d", s["libcrypto"], s["jit"], s["runtime"], s["libc"], s["sqlite"], s["kernel"], s["other"]}'
 }
 
-# Tiered compilation needs 30-45 s of load before the JIT's code is final (docs/benchmarks.md).
-WARMUP=${BENCH_WARMUP:-$SECONDS_PER_RUN}
 log "warm-up: ${WARMUP}s opaque, then 2 s of each scenario"
 use op; run_wrk "$RESULTS/wrk-warmup.txt" "$URL" "$WARMUP" "$CONNS" 10 >/dev/null
 for s in "${SCENARIOS[@]}"; do use "$s"; run_wrk "$RESULTS/wrk-warmup-$s.txt" "$URL" 2 "$CONNS" 10 >/dev/null; done
