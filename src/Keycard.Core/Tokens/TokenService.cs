@@ -15,18 +15,8 @@ public sealed class TokenService
 {
     private readonly ClientAuthenticator _clients;
     private readonly FrozenSet<string> _grantTypes;
-    private readonly Dictionary<string, IGrantHandler>? _grants;
-    private readonly IServiceProvider? _services;
+    private readonly IServiceProvider _services;
     private readonly KeycardTelemetry? _telemetry;
-
-    /// <summary>A token endpoint with these handlers, already built.</summary>
-    public TokenService(ClientAuthenticator clients, IEnumerable<IGrantHandler> grants, KeycardTelemetry? telemetry = null)
-    {
-        _clients = clients;
-        _telemetry = telemetry;
-        _grants = grants.ToDictionary(g => g.GrantType, StringComparer.Ordinal);
-        _grantTypes = _grants.Keys.ToFrozenSet(StringComparer.Ordinal);
-    }
 
     /// <summary>
     /// A token endpoint whose handlers are the keyed <see cref="IGrantHandler"/> services of <paramref name="services"/>
@@ -54,7 +44,7 @@ public sealed class TokenService
             return null;
         }
 
-        return _grants is not null ? _grants[grantType] : _services!.GetRequiredKeyedService<IGrantHandler>(grantType);
+        return _services.GetRequiredKeyedService<IGrantHandler>(grantType);
     }
 
     public async Task<Result<IssuedTokens>> HandleAsync(TokenRequest request, CancellationToken cancellationToken)

@@ -4,15 +4,20 @@ using Keycard.Core.Consent;
 using Keycard.Core.OpenIdConnect;
 using Keycard.Core.Security;
 using Keycard.Core.Signing;
+using Keycard.Core.Storage;
 using Keycard.Core.Tokens;
-using Keycard.Core.Tokens.Grants;
 using Keycard.Core.Users;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Keycard.Core.Tests.Fakes;
 
-/// <summary>The protocol core wired to in-memory stores and a fake clock: no HTTP, no database.</summary>
+/// <summary>
+/// The protocol core wired to in-memory stores and a fake clock: no HTTP, no database. The token endpoint and its client
+/// authentication are built as production builds them, by <see cref="KeycardCoreServiceCollectionExtensions.AddKeycardCore"/>
+/// in a request scope of a real container, over the harness's stores, clock and options.
+/// </summary>
 public sealed class CoreHarness
 {
     public const string RedirectUri = "https://app.example.com/callback";
@@ -36,12 +41,23 @@ public sealed class CoreHarness
         Clients = new InMemoryClientStore(PublicClient, ConfidentialClient);
         Throttle = new InMemoryAttemptThrottle(Time, Lockout);
         var options = Options.Create(Protocol);
-        ClientAuthenticator = new ClientAuthenticator(Clients, Throttle);
         Codes = new CodeIssuer(Tokens, Time, options);
         SigningKeys = new FixedSigningKeyRing(Time.GetUtcNow());
-        var factory = new TokenFactory(Time, options, new JwtSigner(SigningKeys));
         IdTokens = new IdTokenFactory(new JwtSigner(SigningKeys), options);
-        TokenService = new TokenService(ClientAuthenticator, [new AuthorizationCodeGrant(Tokens, factory, IdTokens), new RefreshTokenGrant(Tokens, factory, IdTokens)]);
+        var scope = new ServiceCollection()
+            .AddSingleton<TimeProvider>(Time)
+            .AddSingleton(options)
+            .AddSingleton(Options.Create(Lockout))
+            .AddSingleton<IClientStore>(Clients)
+            .AddSingleton<IAttemptThrottle>(Throttle)
+            .AddSingleton<ITokenStore>(Tokens)
+            .AddSingleton<ISigningKeyRing>(SigningKeys)
+            .AddSingleton<IUserAuthenticator>(Users)
+            .AddKeycardCore()
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true })
+            .CreateScope();
+        ClientAuthenticator = scope.ServiceProvider.GetRequiredService<ClientAuthenticator>();
+        TokenService = scope.ServiceProvider.GetRequiredService<TokenService>();
         SignIn = new PasswordSignIn(Users, Throttle, Options.Create(Lockout));
         Consents = new InMemoryConsentStore(Tokens);
         Consent = new ConsentService(Consents, Tokens, Time);

@@ -100,9 +100,7 @@ public sealed class ClientCredentialsGrantTests
     public async Task Grant_ThroughTheTokenService_NeedsTheClientSecret()
     {
         // RFC 6749 §4.4.2: the client MUST authenticate with the authorization server.
-        var service = new TokenService(_core.ClientAuthenticator, [_grant]);
-
-        var result = await service.HandleAsync(new TokenRequest { GrantType = "client_credentials", ClientId = CoreHarness.ConfidentialClientId }, CancellationToken.None);
+        var result = await _core.TokenService.HandleAsync(new TokenRequest { GrantType = "client_credentials", ClientId = CoreHarness.ConfidentialClientId }, CancellationToken.None);
 
         Assert.Equal(OAuthErrorCodes.InvalidClient, result.Error?.Code);
     }
