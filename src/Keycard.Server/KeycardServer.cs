@@ -277,6 +277,10 @@ internal static partial class KeycardServer
             ExceptionHandler = WriteUnhandledErrorAsync,
             SuppressDiagnosticsCallback = c => DatabaseFaults.SuppressDiagnostics(c.Exception),
         });
+
+        // Routing's own empty 404 and 405 get a problem details body (RFC 9457); every other answer is left as it is.
+        app.UseStatusCodePages(RoutingProblems.WriteAsync);
+
         if (serve.BehindProxy)
         {
             app.UseForwardedHeaders();
