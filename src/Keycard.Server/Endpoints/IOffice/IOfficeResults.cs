@@ -22,7 +22,7 @@ internal static class IOfficeResults
 
         ErrorStatus.AddRetryAfter(context.Response, error);
         ResponseHeaders.NoStore(context.Response);
-        return TypedResults.Json(new IOfficeError(status, error.Code, error.Description), Json.KeycardJsonContext.Default.IOfficeError, statusCode: status);
+        return TypedResults.Json(new IOfficeError(status, error.Code, IOfficeParameterNames.Describe(error)), Json.KeycardJsonContext.Default.IOfficeError, statusCode: status);
     }
 
     /// <summary>RFC 6749 §5.1: token responses carry Cache-Control: no-store.</summary>
