@@ -13,10 +13,11 @@ internal static class IOfficeResults
         var status = statusOverride ?? ErrorStatus.For(error);
         if (status == StatusCodes.Status401Unauthorized && !context.Response.Headers.ContainsKey(HeaderNames.WWWAuthenticate))
         {
-            // RFC 9110 §15.5.2: a 401 MUST carry a challenge (and clients such as Android's HttpURLConnection fail on
-            // one without). Always Bearer (RFC 6750 §3), never Basic, which would pop the browser's password dialog
-            // over the guide's XHR clients. A token refused carries its error (§3.1); an invalid_client carries none:
-            // the client authenticated with x- headers, which no HTTP scheme names, and the body says what failed.
+            // RFC 9110 §15.5.2: a 401 MUST carry a challenge (older Android HttpURLConnection versions throw "No
+            // authentication challenges found" on one without). Always Bearer (RFC 6750 §3), never Basic, which would
+            // pop the browser's password dialog over the guide's XHR clients. A token refused carries its error (§3.1);
+            // an invalid_client carries none: the client authenticated with x- headers, which no HTTP scheme names, and
+            // the body says what failed.
             context.Response.Headers.WWWAuthenticate = error.Code == OAuthErrorCodes.InvalidToken ? BearerChallenge.For(error) : BearerChallenge.Bare;
         }
 
