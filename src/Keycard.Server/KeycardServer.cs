@@ -127,6 +127,13 @@ internal static partial class KeycardServer
             kestrel.AddServerHeader = false;
             ApplyTransportLimits(kestrel.Limits);
 
+            // UTF-8 when valid, else Latin-1 (Http/HeaderValueEncoding): a browser sends "é" in a password header as the
+            // byte 0xE9, which Kestrel's UTF-8-only default answers with a bare 400. Every header, not only the x-auth-*
+            // ones: Keycard reads each header it uses through its own input rules (Http/ParameterReader), which answer
+            // in the route's dialect, and a byte outside ASCII in a header it does not read is opaque data (RFC 9110
+            // §5.5), no reason to refuse the request.
+            kestrel.RequestHeaderEncodingSelector = _ => HeaderValueEncoding.Instance;
+
             // Kestrel:Limits:* from any configuration source (appsettings, KEYCARD_ environment, command line) wins
             // over the defaults above: the host binds the Kestrel section before this callback runs, so bind it again.
             context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
@@ -270,6 +277,10 @@ internal static partial class KeycardServer
             ExceptionHandler = WriteUnhandledErrorAsync,
             SuppressDiagnosticsCallback = c => DatabaseFaults.SuppressDiagnostics(c.Exception),
         });
+
+        // Routing's own empty 404 and 405 get a problem details body (RFC 9457); every other answer is left as it is.
+        app.UseStatusCodePages(RoutingProblems.WriteAsync);
+
         if (serve.BehindProxy)
         {
             app.UseForwardedHeaders();

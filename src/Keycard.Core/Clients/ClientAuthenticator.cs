@@ -19,7 +19,7 @@ public sealed class ClientAuthenticator(IClientStore clients, IAttemptThrottle t
     {
         if (string.IsNullOrEmpty(clientId))
         {
-            return ProtocolError.InvalidRequest("The client_id is missing.");
+            return ProtocolError.InvalidRequest("The client_id is missing.") with { Parameter = "client_id" };
         }
 
         if (clientId.Length > MaxClientIdLength || (secret?.Length ?? 0) > MaxSecretLength)

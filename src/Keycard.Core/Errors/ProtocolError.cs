@@ -9,6 +9,13 @@ public sealed record ProtocolError(string Code, string Description)
     /// <summary>Set when the caller must wait before trying again (lockout, throttling).</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>
+    /// The request parameter the error is about, by its RFC name (<c>grant_type</c>, <c>code_verifier</c>), when the
+    /// description names one: a dialect that carries parameters under other names (the iOFFICE <c>x-</c> headers)
+    /// names the one its client sent instead.
+    /// </summary>
+    public string? Parameter { get; init; }
+
     /// <summary>For the event log and metrics only (Diagnostics/KeycardTelemetry): the rule that refused the request.</summary>
     public FailureReason Reason { get; init; }
 

@@ -51,7 +51,7 @@ public sealed class TokenService
     {
         if (string.IsNullOrEmpty(request.GrantType))
         {
-            return ProtocolError.InvalidRequest("The grant_type is missing.");
+            return ProtocolError.InvalidRequest("The grant_type is missing.") with { Parameter = "grant_type" };
         }
 
         var client = await _clients.AuthenticateAsync(request.ClientId, request.ClientSecret, request.SourceAddress, cancellationToken);

@@ -191,6 +191,46 @@ public sealed partial class ConsentPageTests : OAuthTestBase
         Assert.Empty(await ConsentsAsync());
     }
 
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("twice")]
+    [InlineData("alice")]
+    [InlineData("")]
+    public async Task Consent_UserFieldMissingTwiceOrNotAUserId_Is400AndGrantsNothing(string field)
+    {
+        using var page = await AuthorizeAndSignInAsync(PartnerUrl());
+        var shownTo = ConsentUser().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
+        string[] users = field switch
+        {
+            "missing" => [],
+            "twice" => [shownTo, shownTo],
+            _ => [field],
+        };
+
+        using var refused = await AnswerAsync(page, PartnerUrl(), "allow", users: users);
+
+        // A malformed form is the request's fault (400), not a conflict with another sign-in (409).
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("does not name the user it was shown to", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Someone else signed in", html, StringComparison.Ordinal);
+        Assert.Null(refused.Headers.Location);
+        Assert.Empty(await ConsentsAsync());
+    }
+
+    [Fact]
+    public async Task Consent_UserFieldNamingAnotherUser_Is409AndGrantsNothing()
+    {
+        using var page = await AuthorizeAndSignInAsync(PartnerUrl());
+        var shownTo = int.Parse(ConsentUser().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        using var refused = await AnswerAsync(page, PartnerUrl(), "allow", users: [(shownTo + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("Someone else signed in", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await ConsentsAsync());
+    }
+
     [Fact]
     public async Task AccountPage_Revoke_NextAuthorizeAsksAgainAndTheOldRefreshTokenIsInvalid()
     {
@@ -277,17 +317,19 @@ public sealed partial class ConsentPageTests : OAuthTestBase
     }
 
     /// <summary>Posts the consent page's form as a browser would (its action, token and user), with the decision.</summary>
-    private async Task<HttpResponseMessage> AnswerAsync(HttpResponseMessage page, string pageUrl, string decision, string? origin = null, string? token = null)
+    /// <param name="users">The consent_user values to send instead of the page's (none leaves the field out).</param>
+    private async Task<HttpResponseMessage> AnswerAsync(
+        HttpResponseMessage page, string pageUrl, string decision, string? origin = null, string? token = null, string[]? users = null)
     {
         var html = await page.Content.ReadAsStringAsync();
         var form = SignInForm.Read(html);
         Assert.True(form is not null, "The page has no consent form.");
-        var fields = new Dictionary<string, string>
+        var fields = new List<KeyValuePair<string, string>>
         {
-            [SignInForm.AntiforgeryField] = token ?? form.Value.Token,
-            ["consent_user"] = ConsentUser().Match(html).Groups[1].Value,
-            ["decision"] = decision,
+            new(SignInForm.AntiforgeryField, token ?? form.Value.Token),
+            new("decision", decision),
         };
+        fields.AddRange((users ?? [ConsentUser().Match(html).Groups[1].Value]).Select(user => new KeyValuePair<string, string>("consent_user", user)));
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(Http.BaseAddress!, pageUrl), WebUtility.HtmlDecode(form.Value.Action)))
         {
             Content = new FormUrlEncodedContent(fields),

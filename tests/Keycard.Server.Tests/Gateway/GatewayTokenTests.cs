@@ -29,6 +29,19 @@ public sealed class GatewayTokenTests : GatewayTestBase
     }
 
     [Fact]
+    public async Task ProxiedRoute_UpstreamsEmpty404_IsPassedOnWithoutABody()
+    {
+        // Keycard fills only its own empty 404 and 405 answers with problem details, never an API's.
+        var tokens = await SignInAsync();
+
+        using var response = await GetAsync(Prefix + "/orders/missing", tokens.AccessToken, "header");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Null(response.Content.Headers.ContentType);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task ProxiedRoute_QueryTokenInAnotherCase_IsStillRemoved()
     {
         var tokens = await SignInAsync();

@@ -57,6 +57,13 @@ public sealed class RecordingUpstream : IAsyncDisposable
             await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
         }
 
+        if (context.Request.Path.Value?.EndsWith("/missing", StringComparison.Ordinal) == true)
+        {
+            // An API's own empty 404, which the gateway must pass on as it is.
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync($"{{\"path\":\"{context.Request.Path.Value}\",\"length\":{length}}}");
     }

@@ -121,14 +121,14 @@ public sealed class AuthorizationCodeGrant(ITokenStore tokens, TokenFactory fact
         if (code.CodeChallenge is null)
         {
             // RFC 9700 §2.1.1: a verifier without a challenge is a PKCE downgrade attempt.
-            return verifier is null ? null : ProtocolError.InvalidGrant("A code_verifier was sent but the authorization request had no code_challenge.");
+            return verifier is null ? null : ProtocolError.InvalidGrant("A code_verifier was sent but the authorization request had no code_challenge.") with { Parameter = "code_verifier" };
         }
 
         if (string.IsNullOrEmpty(verifier))
         {
-            return ProtocolError.InvalidGrant("The code_verifier is missing (RFC 7636 section 4.5).");
+            return ProtocolError.InvalidGrant("The code_verifier is missing (RFC 7636 section 4.5).") with { Parameter = "code_verifier" };
         }
 
-        return Pkce.Verify(verifier, code.CodeChallenge) ? null : ProtocolError.InvalidGrant("The code_verifier does not match the code_challenge.");
+        return Pkce.Verify(verifier, code.CodeChallenge) ? null : ProtocolError.InvalidGrant("The code_verifier does not match the code_challenge.") with { Parameter = "code_verifier" };
     }
 }

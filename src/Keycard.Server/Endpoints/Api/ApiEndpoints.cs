@@ -84,7 +84,7 @@ internal static class ApiEndpoints
         if (presented.Transport == TokenTransport.None)
         {
             // RFC 6750 §3.1: a request with no authentication gets a challenge without an error code.
-            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"keycard\"";
+            context.Response.Headers.WWWAuthenticate = BearerChallenge.Bare;
             return IOfficeResults.Error(context, new ProtocolError(OAuthErrorCodes.InvalidToken, "An access token is required: send it as x-access-token, ?access_token= or Authorization: Bearer."));
         }
 
@@ -111,8 +111,7 @@ internal static class ApiEndpoints
     /// <summary>RFC 6750 §3: WWW-Authenticate with the error code; invalid_request is 400, invalid_token 401.</summary>
     private static JsonHttpResult<IOfficeError> Challenge(HttpContext context, ProtocolError error, string? scope = null)
     {
-        var scopeParameter = scope is null ? "" : $", scope=\"{scope}\"";
-        context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"keycard\", error=\"{error.Code}\", error_description=\"{error.Description.Replace('"', '\'')}\"{scopeParameter}";
+        context.Response.Headers.WWWAuthenticate = BearerChallenge.For(error, scope);
         return IOfficeResults.Error(context, error);
     }
 }

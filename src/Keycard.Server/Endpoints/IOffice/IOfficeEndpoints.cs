@@ -142,6 +142,12 @@ internal static class IOfficeEndpoints
         if (!validation.IsValid || validation.Token is not { } stored)
         {
             var description = token is null ? "The x-token header is missing." : "The token is invalid, expired or revoked.";
+            if (token is null)
+            {
+                // RFC 6750 §3.1: no token sent, so no error code in the challenge (IOfficeResults adds it otherwise).
+                context.Response.Headers.WWWAuthenticate = BearerChallenge.Bare;
+            }
+
             return IOfficeResults.Error(context, new ProtocolError(OAuthErrorCodes.InvalidToken, description));
         }
 

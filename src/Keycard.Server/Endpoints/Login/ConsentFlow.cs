@@ -73,13 +73,23 @@ internal static class ConsentFlow
                 return LoginFlow.Page(context, HtmlPages.Error("Bad request", "The consent form's answer must be Allow or Deny.", null), StatusCodes.Status400BadRequest);
         }
 
+        // The page always sends the user it was shown to, once, as a user id: a form without it is malformed (400), not
+        // a sign-in that changed since (409 below).
+        if (form[UserField].Count != 1 || !int.TryParse(form[UserField].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var shownTo))
+        {
+            return LoginFlow.Page(
+                context,
+                HtmlPages.Error("Bad request", $"The consent form does not name the user it was shown to (its {UserField} field is missing, repeated or not a user id). Go back to the application and start again.", null),
+                StatusCodes.Status400BadRequest);
+        }
+
         if (await SignInSession.ReadAsync(context) is not { } session)
         {
             return LoginFlow.Form(context, validation, antiforgery, null, "Your sign-in ended before you answered. Sign in again.", StatusCodes.Status200OK);
         }
 
         // The page names the user it was shown to; the decision is theirs only (never another session's on this browser).
-        if (form[UserField].Count != 1 || form[UserField].ToString() != session.UserId.ToString(CultureInfo.InvariantCulture))
+        if (shownTo != session.UserId)
         {
             return LoginFlow.Page(
                 context,

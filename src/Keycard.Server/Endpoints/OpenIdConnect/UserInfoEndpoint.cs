@@ -25,7 +25,7 @@ internal static class UserInfoEndpoint
         if (token is null)
         {
             // RFC 6750 §3.1: a request without authentication gets a challenge with no error code.
-            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"keycard\"";
+            context.Response.Headers.WWWAuthenticate = BearerChallenge.Bare;
             ResponseHeaders.NoStore(context.Response);
             return Results.StatusCode(StatusCodes.Status401Unauthorized);
         }
@@ -101,11 +101,11 @@ internal static class UserInfoEndpoint
     {
         var (status, scope) = error.Code switch
         {
-            OAuthErrorCodes.InvalidToken => (StatusCodes.Status401Unauthorized, ""),
-            OAuthErrorCodes.InsufficientScope => (StatusCodes.Status403Forbidden, $", scope=\"{OpenIdScopes.OpenId}\""),
-            _ => (StatusCodes.Status400BadRequest, ""),
+            OAuthErrorCodes.InvalidToken => (StatusCodes.Status401Unauthorized, null),
+            OAuthErrorCodes.InsufficientScope => (StatusCodes.Status403Forbidden, OpenIdScopes.OpenId),
+            _ => (StatusCodes.Status400BadRequest, (string?)null),
         };
-        context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"keycard\", error=\"{error.Code}\", error_description=\"{error.Description.Replace('"', '\'')}\"{scope}";
+        context.Response.Headers.WWWAuthenticate = BearerChallenge.For(error, scope);
         ResponseHeaders.NoStore(context.Response);
         return TypedResults.Json(new OAuthError(error.Code, error.Description), OAuthJsonContext.Default.OAuthError, statusCode: status);
     }
