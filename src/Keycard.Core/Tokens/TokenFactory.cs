@@ -105,6 +105,7 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
         var issuer = grant.Issuer ?? throw new InvalidOperationException("JWT access tokens need the issuer the request reached.");
         var issuedAt = now.ToUnixTimeSeconds();
         var expiresAt = now + options.Value.AccessTokenLifetime;
+        var jti = SecureToken.GenerateOrdered(now);
         var claims = new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["iss"] = issuer,
@@ -114,7 +115,7 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
             ["aud"] = grant.Resource ?? issuer,
             ["client_id"] = grant.Client.ClientId,
             // RFC 7519 §4.1.7: unique; its time prefix (not a secret) keys the stored row in issue order (SecureToken.StorageKey).
-            ["jti"] = SecureToken.GenerateOrdered(now),
+            ["jti"] = jti,
             ["iat"] = issuedAt,
             ["exp"] = expiresAt.ToUnixTimeSeconds(),
         };
@@ -128,10 +129,13 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
             claims["auth_time"] = authTime.ToUnixTimeSeconds();
         }
 
-        var jwt = await signer.SignAsync(JwtAccessTokenType, claims, grant.Client.SigningAlgorithm, cancellationToken);
+        // The stored key is SecureToken.StorageKey(jwt), made from what is known here instead of reading the JWT back: the
+        // signer hashes the JWT's bytes in its signing buffer, the time prefix is the jti's.
+        var key = new byte[SecureToken.StorageKeyLength];
+        var jwt = await signer.SignAsync(JwtAccessTokenType, new DictionaryJwtClaims(claims), grant.Client.SigningAlgorithm, key.AsMemory(SecureToken.TimePrefixBytes), cancellationToken);
         var stored = new StoredToken
         {
-            Hash = SecureToken.StorageKey(jwt),
+            Hash = SecureToken.SignedJwtStorageKey(jwt, jti, key),
             Kind = TokenKind.AccessToken,
             ClientId = grant.Client.ClientId,
             UserId = grant.UserId,
