@@ -94,6 +94,28 @@ public static class SecureToken
     }
 
     /// <summary>
+    /// The key of a JWT Keycard has just signed, from what its issuer already holds instead of reading the JWT back:
+    /// <paramref name="key"/> is <see cref="StorageKeyLength"/> bytes whose last 32 are the SHA-256 of the JWT's ASCII
+    /// bytes (written by the signer from its signing buffer), and <paramref name="jti"/> is the JWT's <c>jti</c>, a value
+    /// of <see cref="GenerateOrdered"/>. The key is then that jti's time prefix and the hash, exactly what
+    /// <see cref="StorageKey"/> makes of the JWT when the JWT is presented (it reads the same prefix from the jti); in any
+    /// case <see cref="StorageKey"/> would not key that way (a JWT longer than <see cref="MaxPresentedAccessTokenLength"/>,
+    /// a jti of another shape), the answer is <see cref="StorageKey"/>(<paramref name="jwt"/>) itself.
+    /// </summary>
+    internal static byte[] SignedJwtStorageKey(string jwt, string jti, byte[] key)
+    {
+        ArgumentNullException.ThrowIfNull(jwt);
+        ArgumentNullException.ThrowIfNull(jti);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(key.Length, StorageKeyLength);
+        var ordered = jwt.Length is > OrderedTokenLength and <= MaxPresentedAccessTokenLength &&
+                      jti.Length == OrderedTokenLength &&
+                      Base64Url.DecodeFromChars(jti.AsSpan(0, TimePrefixChars), key.AsSpan(0, TimePrefixBytes), out _, out var written) == OperationStatus.Done &&
+                      written == TimePrefixBytes;
+        return ordered ? key : StorageKey(jwt);
+    }
+
+    /// <summary>
     /// A hash code for a storage key (<see cref="StorageKey"/>): its last four bytes, SHA-256 output. Not its first,
     /// the issue time, the same for every token of about a minute, which would put them all in one bucket.
     /// </summary>
@@ -207,16 +229,22 @@ public static class SecureToken
 
     private static void HashUtf8(string value, Span<byte> destination)
     {
-        // Checked before anything is appended: a throw after that would leave the data in this thread's context.
-        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, SHA256.HashSizeInBytes);
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);
         byte[]? large = null;
         var utf8 = max <= 1024 ? stackalloc byte[max] : (large = Encoding.UTF8.GetBytes(value));
         var written = large?.Length ?? Encoding.UTF8.GetBytes(value, utf8);
+        Sha256(utf8[..written], destination);
+    }
+
+    /// <summary>SHA-256 of <paramref name="data"/> into <paramref name="destination"/>, with this thread's reused context.</summary>
+    internal static void Sha256(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        // Checked before anything is appended: a throw after that would leave the data in this thread's context.
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, SHA256.HashSizeInBytes);
         var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
-            sha256.AppendData(utf8[..written]);
+            sha256.AppendData(data);
             sha256.GetHashAndReset(destination);
         }
         catch

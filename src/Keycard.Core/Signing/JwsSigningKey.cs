@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Keycard.Core.Security;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Keycard.Core.Signing;
@@ -53,6 +54,18 @@ internal sealed class JwsSigningKey
     /// <summary>Signs <paramref name="claims"/> as a compact JWS with header alg, kid and typ <paramref name="type"/>.</summary>
     public string Sign(string type, IReadOnlyDictionary<string, object> claims)
     {
+        ArgumentNullException.ThrowIfNull(claims);
+        return Sign(type, new DictionaryJwtClaims(claims), sha256: default);
+    }
+
+    /// <summary>
+    /// As <see cref="Sign(string, IReadOnlyDictionary{string, object})"/>, generic over the claims' type (no boxing of a
+    /// struct). When <paramref name="sha256"/> is not empty, the SHA-256 of the compact JWS (its ASCII bytes, still in the
+    /// buffer they were signed in) is written there, so a caller that stores the token by its hash need not transcode it.
+    /// </summary>
+    public string Sign<TClaims>(string type, scoped in TClaims claims, Span<byte> sha256)
+        where TClaims : struct, IJwtClaims
+    {
         var header = _headers.GetOrAdd(type, EncodeHeader, Key);
         var payload = JwtPayloadWriter.Write(claims);
         var signatureLength = Base64Url.GetEncodedLength(_signatureSize);
@@ -68,6 +81,11 @@ internal sealed class JwsSigningKey
             var signed = SignInput(buffer.AsSpan(0, input), signature);
             buffer[input] = (byte)'.';
             var total = input + 1 + Base64Url.EncodeToUtf8(signature[..signed], buffer.AsSpan(input + 1));
+            if (!sha256.IsEmpty)
+            {
+                SecureToken.Sha256(buffer.AsSpan(0, total), sha256);
+            }
+
             return Encoding.ASCII.GetString(buffer, 0, total);
         }
         finally

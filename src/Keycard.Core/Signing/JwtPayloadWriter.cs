@@ -18,20 +18,16 @@ internal static class JwtPayloadWriter
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    public static ReadOnlySpan<byte> Write(IReadOnlyDictionary<string, object> claims)
+    /// <summary>Generic over the claims' type, so a struct's claims are written without boxing it.</summary>
+    public static ReadOnlySpan<byte> Write<TClaims>(scoped in TClaims claims)
+        where TClaims : struct, IJwtClaims
     {
-        ArgumentNullException.ThrowIfNull(claims);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer);
         writer.Reset(buffer);
         writer.WriteStartObject();
-        foreach (var (name, value) in claims)
-        {
-            writer.WritePropertyName(name);
-            WriteValue(writer, value);
-        }
-
+        claims.WriteTo(writer);
         writer.WriteEndObject();
         writer.Flush();
         if (buffer.Capacity > KeptCapacity)
@@ -41,40 +37,5 @@ internal static class JwtPayloadWriter
         }
 
         return buffer.WrittenSpan;
-    }
-
-    private static void WriteValue(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case string text:
-                writer.WriteStringValue(text);
-                break;
-            case long number:
-                writer.WriteNumberValue(number);
-                break;
-            case int number:
-                writer.WriteNumberValue(number);
-                break;
-            case bool flag:
-                writer.WriteBooleanValue(flag);
-                break;
-            case IEnumerable<string> texts:
-                writer.WriteStartArray();
-                foreach (var text in texts)
-                {
-                    writer.WriteStringValue(text);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                // Anything else (a nested object, a double, a date) as System.Text.Json writes it.
-                JsonSerializer.Serialize(writer, value, value.GetType());
-                break;
-        }
     }
 }

@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Keycard.Core.Security;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -40,11 +43,39 @@ public sealed class JwtSigner(ISigningKeyRing keys)
         return key.IsCompletedSuccessfully ? new ValueTask<string>(Sign(key.Result, type, claims)) : SignLaterAsync(key, type, claims);
     }
 
+    /// <summary>
+    /// As <see cref="SignAsync(string, IReadOnlyDictionary{string, object}, string?, CancellationToken)"/> for claims of
+    /// a struct type that writes itself (no dictionary, no boxing), and the SHA-256 of the JWT's ASCII bytes written into
+    /// <paramref name="sha256"/> (32 bytes) from the buffer just signed: what a token stored by its hash needs.
+    /// </summary>
+    internal ValueTask<string> SignAsync<TClaims>(string type, TClaims claims, string? algorithm, Memory<byte> sha256, CancellationToken cancellationToken)
+        where TClaims : struct, IJwtClaims
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sha256.Length, SHA256.HashSizeInBytes);
+        var key = algorithm is null ? keys.GetCurrentAsync(cancellationToken) : keys.GetCurrentAsync(algorithm, cancellationToken);
+        return key.IsCompletedSuccessfully ? new ValueTask<string>(Sign(key.Result, type, claims, sha256.Span)) : SignLaterAsync(key, type, claims, sha256);
+    }
+
     /// <summary>Signs with <paramref name="key"/> itself (the benchmarks, and tests of the JWS this signer writes).</summary>
     internal string Sign(SigningKey key, string type, IReadOnlyDictionary<string, object> claims)
     {
         var prepared = _prepared.GetValue(key, static k => new Prepared(JwsSigningKey.TryCreate(k))).Key;
         return prepared is not null ? prepared.Sign(type, claims) : SignWithHandler(key, type, claims);
+    }
+
+    private string Sign<TClaims>(SigningKey key, string type, in TClaims claims, Span<byte> sha256)
+        where TClaims : struct, IJwtClaims
+    {
+        var prepared = _prepared.GetValue(key, static k => new Prepared(JwsSigningKey.TryCreate(k))).Key;
+        if (prepared is not null)
+        {
+            return prepared.Sign(type, claims, sha256);
+        }
+
+        var jwt = SignWithHandler(key, type, claims.ToDictionary());
+        SecureToken.Sha256(Encoding.ASCII.GetBytes(jwt), sha256);
+        return jwt;
     }
 
     /// <summary>The general path, through Microsoft.IdentityModel, for a key the prepared path does not know.</summary>
@@ -62,6 +93,10 @@ public sealed class JwtSigner(ISigningKeyRing keys)
 
     private async ValueTask<string> SignLaterAsync(ValueTask<SigningKey> key, string type, IReadOnlyDictionary<string, object> claims) =>
         Sign(await key, type, claims);
+
+    private async ValueTask<string> SignLaterAsync<TClaims>(ValueTask<SigningKey> key, string type, TClaims claims, Memory<byte> sha256)
+        where TClaims : struct, IJwtClaims =>
+        Sign(await key, type, claims, sha256.Span);
 
     /// <summary>The table's value: a reference even when the key cannot be prepared, so that is decided once too.</summary>
     private sealed record Prepared(JwsSigningKey? Key);

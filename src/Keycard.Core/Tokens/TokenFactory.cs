@@ -105,33 +105,29 @@ public sealed class TokenFactory(TimeProvider time, IOptions<KeycardProtocolOpti
         var issuer = grant.Issuer ?? throw new InvalidOperationException("JWT access tokens need the issuer the request reached.");
         var issuedAt = now.ToUnixTimeSeconds();
         var expiresAt = now + options.Value.AccessTokenLifetime;
-        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
-        {
-            ["iss"] = issuer,
+        var jti = SecureToken.GenerateOrdered(now);
+        var claims = new JwtAccessTokenClaims(
+            Issuer: issuer,
             // RFC 9068 §2.2: sub is the resource owner, or the client itself when it acts on its own behalf.
-            ["sub"] = grant.UserId?.ToString(CultureInfo.InvariantCulture) ?? grant.Client.ClientId,
+            Subject: grant.UserId?.ToString(CultureInfo.InvariantCulture) ?? grant.Client.ClientId,
             // RFC 9068 §3: aud is the resource (RFC 8707); with none named, Keycard itself (docs/access-tokens.md).
-            ["aud"] = grant.Resource ?? issuer,
-            ["client_id"] = grant.Client.ClientId,
+            Audience: grant.Resource ?? issuer,
+            ClientId: grant.Client.ClientId,
             // RFC 7519 §4.1.7: unique; its time prefix (not a secret) keys the stored row in issue order (SecureToken.StorageKey).
-            ["jti"] = SecureToken.GenerateOrdered(now),
-            ["iat"] = issuedAt,
-            ["exp"] = expiresAt.ToUnixTimeSeconds(),
-        };
-        if (grant.Scope.Length > 0)
-        {
-            claims["scope"] = grant.Scope;
-        }
+            JwtId: jti,
+            IssuedAt: issuedAt,
+            ExpiresAt: expiresAt.ToUnixTimeSeconds(),
+            // RFC 9068 §2.2.3: scope when the token has one; §2.2.1: auth_time when the user's authentication time is known.
+            Scope: grant.Scope,
+            AuthTime: grant.AuthTime?.ToUnixTimeSeconds());
 
-        if (grant.AuthTime is { } authTime)
-        {
-            claims["auth_time"] = authTime.ToUnixTimeSeconds();
-        }
-
-        var jwt = await signer.SignAsync(JwtAccessTokenType, claims, grant.Client.SigningAlgorithm, cancellationToken);
+        // The stored key is SecureToken.StorageKey(jwt), made from what is known here instead of reading the JWT back: the
+        // signer hashes the JWT's bytes in its signing buffer, the time prefix is the jti's.
+        var key = new byte[SecureToken.StorageKeyLength];
+        var jwt = await signer.SignAsync(JwtAccessTokenType, claims, grant.Client.SigningAlgorithm, key.AsMemory(SecureToken.TimePrefixBytes), cancellationToken);
         var stored = new StoredToken
         {
-            Hash = SecureToken.StorageKey(jwt),
+            Hash = SecureToken.SignedJwtStorageKey(jwt, jti, key),
             Kind = TokenKind.AccessToken,
             ClientId = grant.Client.ClientId,
             UserId = grant.UserId,

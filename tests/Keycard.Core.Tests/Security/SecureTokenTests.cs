@@ -172,6 +172,30 @@ public sealed class SecureTokenTests
         Assert.Equal(SecureToken.Hash(value), SecureToken.StorageKey(value));
     }
 
+    [Fact]
+    public void SignedJwtStorageKey_OrderedJtiAndTheJwtsHash_IsWhatStorageKeyReadsFromTheJwt()
+    {
+        var issued = new DateTimeOffset(2026, 11, 30, 14, 0, 0, 123, TimeSpan.Zero);
+        var jti = SecureToken.GenerateOrdered(issued);
+        var jwt = Jwt($"{{\"iss\":\"https://keycard.example\",\"jti\":\"{jti}\",\"iat\":{issued.ToUnixTimeSeconds()}}}");
+        var key = new byte[SecureToken.StorageKeyLength];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(jwt), key.AsSpan(SecureToken.TimePrefixBytes));
+
+        Assert.Equal(SecureToken.StorageKey(jwt), SecureToken.SignedJwtStorageKey(jwt, jti, key));
+    }
+
+    [Fact]
+    public void SignedJwtStorageKey_JtiOfAnotherShape_IsStorageKeyOfTheJwt()
+    {
+        // A jti StorageKey would not key by (not GenerateOrdered's shape): the JWT's own key, the iat's second in front.
+        var jti = SecureToken.Generate();
+        var jwt = Jwt($"{{\"jti\":\"{jti}\",\"iat\":1764417600}}");
+
+        var key = SecureToken.SignedJwtStorageKey(jwt, jti, new byte[SecureToken.StorageKeyLength]);
+
+        Assert.Equal(SecureToken.StorageKey(jwt), key);
+    }
+
     private static string Jwt(string payload) =>
         "eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCJ9." + Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(payload)) + ".c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmUtc2lnbmF0dXJl";
 }

@@ -55,6 +55,56 @@ public sealed class JwtSignerTests
         Assert.Equal("7", token.Subject);
     }
 
+    [Theory]
+    [InlineData(SigningAlgorithms.RS256, false)]
+    [InlineData(SigningAlgorithms.ES256, false)]
+    [InlineData(SigningAlgorithms.ES256, true)]
+    public async Task SignAsync_TypedClaims_WritesTheSha256OfTheJwtsAsciiBytes(string algorithm, bool ringAnswersLater)
+    {
+        var ring = new FixedSigningKeyRing(Now);
+        var signer = new JwtSigner(ringAnswersLater ? new YieldingRing(ring) : ring);
+        var sha256 = new byte[40];
+
+        var jwt = await signer.SignAsync("at+jwt", new DictionaryJwtClaims(new Dictionary<string, object> { ["sub"] = "9" }), algorithm, sha256.AsMemory(8), CancellationToken.None);
+
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(jwt)), sha256[8..]);
+        Assert.Equal(new byte[8], sha256[..8]);
+        Assert.Equal(algorithm, new JsonWebToken(jwt).Alg);
+    }
+
+    [Fact]
+    public async Task SignAsync_TypedClaimsWithAKeyThePreparedPathDoesNotKnow_SignsThroughTheHandlerAndHashesTheJwt()
+    {
+        // A JsonWebKey (not an RsaSecurityKey) is not prepared: Microsoft.IdentityModel signs, and the hash is still the JWT's.
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa) { KeyId = "jwk" });
+        var key = new SigningKey("jwk", SigningAlgorithms.RS256, "{}", jwk, Now, Now, Now.AddDays(1), Now.AddDays(2));
+        Assert.Null(JwsSigningKey.TryCreate(key));
+        var sha256 = new byte[32];
+
+        var jwt = await new JwtSigner(new OneKeyRing(key)).SignAsync("at+jwt", new DictionaryJwtClaims(new Dictionary<string, object> { ["sub"] = "9" }), null, sha256, CancellationToken.None);
+
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(jwt)), sha256);
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(jwt, new TokenValidationParameters
+        {
+            IssuerSigningKey = new RsaSecurityKey(rsa.ExportParameters(false)),
+            ValidateIssuer = false,
+            ValidateAudience = false,
+            ValidateLifetime = false,
+        });
+        Assert.True(result.IsValid, result.Exception?.Message);
+        Assert.Equal("at+jwt", ((JsonWebToken)result.SecurityToken).Typ);
+    }
+
+    private sealed class OneKeyRing(SigningKey key) : ISigningKeyRing
+    {
+        public ValueTask<SigningKey> GetCurrentAsync(CancellationToken cancellationToken) => ValueTask.FromResult(key);
+
+        public ValueTask<SigningKey> GetCurrentAsync(string algorithm, CancellationToken cancellationToken) => ValueTask.FromResult(key);
+
+        public ValueTask<IReadOnlyList<SigningKey>> GetPublishedAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<SigningKey>>([key]);
+    }
+
     /// <summary>A ring that answers asynchronously, as the database ring does when it reloads.</summary>
     private sealed class YieldingRing(FixedSigningKeyRing inner) : ISigningKeyRing
     {
