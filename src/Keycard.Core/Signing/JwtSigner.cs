@@ -35,12 +35,8 @@ public sealed class JwtSigner(ISigningKeyRing keys)
     /// </summary>
     public ValueTask<string> SignAsync(string type, IReadOnlyDictionary<string, object> claims, string? algorithm, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(type);
         ArgumentNullException.ThrowIfNull(claims);
-        var key = algorithm is null ? keys.GetCurrentAsync(cancellationToken) : keys.GetCurrentAsync(algorithm, cancellationToken);
-
-        // The ring answers from memory nearly always: sign without an async state machine then.
-        return key.IsCompletedSuccessfully ? new ValueTask<string>(Sign(key.Result, type, claims)) : SignLaterAsync(key, type, claims);
+        return SignCoreAsync(type, new DictionaryJwtClaims(claims), algorithm, sha256: Memory<byte>.Empty, cancellationToken);
     }
 
     /// <summary>
@@ -51,17 +47,28 @@ public sealed class JwtSigner(ISigningKeyRing keys)
     internal ValueTask<string> SignAsync<TClaims>(string type, TClaims claims, string? algorithm, Memory<byte> sha256, CancellationToken cancellationToken)
         where TClaims : struct, IJwtClaims
     {
-        ArgumentException.ThrowIfNullOrEmpty(type);
         ArgumentOutOfRangeException.ThrowIfLessThan(sha256.Length, SHA256.HashSizeInBytes);
+        return SignCoreAsync(type, claims, algorithm, sha256, cancellationToken);
+    }
+
+    /// <summary>Both entry points: the current key of <paramref name="algorithm"/>, then the JWS, and its SHA-256 unless <paramref name="sha256"/> is empty.</summary>
+    private ValueTask<string> SignCoreAsync<TClaims>(string type, TClaims claims, string? algorithm, Memory<byte> sha256, CancellationToken cancellationToken)
+        where TClaims : struct, IJwtClaims
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type);
         var key = algorithm is null ? keys.GetCurrentAsync(cancellationToken) : keys.GetCurrentAsync(algorithm, cancellationToken);
-        return key.IsCompletedSuccessfully ? new ValueTask<string>(Sign(key.Result, type, claims, sha256.Span)) : SignLaterAsync(key, type, claims, sha256);
+
+        // The ring answers from memory nearly always: sign without an async state machine then.
+        return key.IsCompletedSuccessfully
+            ? new ValueTask<string>(Sign(key.Result, type, claims, sha256.Span))
+            : SignLaterAsync(key, type, claims, sha256);
     }
 
     /// <summary>Signs with <paramref name="key"/> itself (the benchmarks, and tests of the JWS this signer writes).</summary>
     internal string Sign(SigningKey key, string type, IReadOnlyDictionary<string, object> claims)
     {
-        var prepared = _prepared.GetValue(key, static k => new Prepared(JwsSigningKey.TryCreate(k))).Key;
-        return prepared is not null ? prepared.Sign(type, claims) : SignWithHandler(key, type, claims);
+        ArgumentNullException.ThrowIfNull(claims);
+        return Sign(key, type, new DictionaryJwtClaims(claims), sha256: default);
     }
 
     private string Sign<TClaims>(SigningKey key, string type, in TClaims claims, Span<byte> sha256)
@@ -74,7 +81,11 @@ public sealed class JwtSigner(ISigningKeyRing keys)
         }
 
         var jwt = SignWithHandler(key, type, claims.ToDictionary());
-        SecureToken.Sha256(Encoding.ASCII.GetBytes(jwt), sha256);
+        if (!sha256.IsEmpty)
+        {
+            SecureToken.Sha256(Encoding.ASCII.GetBytes(jwt), sha256);
+        }
+
         return jwt;
     }
 
@@ -90,9 +101,6 @@ public sealed class JwtSigner(ISigningKeyRing keys)
             TokenType = type,
         });
     }
-
-    private async ValueTask<string> SignLaterAsync(ValueTask<SigningKey> key, string type, IReadOnlyDictionary<string, object> claims) =>
-        Sign(await key, type, claims);
 
     private async ValueTask<string> SignLaterAsync<TClaims>(ValueTask<SigningKey> key, string type, TClaims claims, Memory<byte> sha256)
         where TClaims : struct, IJwtClaims =>
