@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text.RegularExpressions;
 using Keycard.Core.Errors;
 
 namespace Keycard.Server.Endpoints.IOffice;
@@ -27,25 +28,10 @@ internal static class IOfficeParameterNames
             ? ReplaceWord(error.Description, parameter, header)
             : error.Description;
 
-    /// <summary>Every whole-word occurrence: "code_challenge" is not replaced inside "code_challenge_method".</summary>
-    private static string ReplaceWord(string text, string word, string replacement)
-    {
-        var result = new System.Text.StringBuilder(text.Length + 16);
-        var start = 0;
-        for (var at = text.IndexOf(word, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, StringComparison.Ordinal))
-        {
-            var end = at + word.Length;
-            if ((at > 0 && IsWordCharacter(text[at - 1])) || (end < text.Length && IsWordCharacter(text[end])))
-            {
-                continue;
-            }
-
-            result.Append(text, start, at - start).Append(replacement);
-            start = end;
-        }
-
-        return result.Append(text, start, text.Length - start).ToString();
-    }
-
-    private static bool IsWordCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
+    /// <summary>
+    /// Every whole-word occurrence: "code_challenge" is not replaced inside "code_challenge_method". ECMAScript's <c>\w</c>
+    /// is ASCII letters, digits and '_', the characters of a parameter's name.
+    /// </summary>
+    private static string ReplaceWord(string text, string word, string replacement) =>
+        Regex.Replace(text, $@"\b{Regex.Escape(word)}\b", replacement, RegexOptions.ECMAScript);
 }
