@@ -209,7 +209,7 @@ public sealed class AuthorizationService(
         // PKCE gets no code without one (RFC 7636 §4.4.1).
         if (AuthorizationValidator.FindPkceError(client, request.CodeChallenge, request.CodeChallenge is null ? null : Security.Pkce.S256, requiredByPolicy: false) is { } pkce)
         {
-            return pkce.Error with { Parameter = pkce.Parameter };
+            return pkce;
         }
 
         var user = await signIn.SignInAsync(request.UserName, request.Password, request.SourceAddress, cancellationToken);

@@ -136,7 +136,7 @@ public sealed class AuthorizationValidator(IClientStore clients)
         var requirePkce = policy.RequirePkceForPublicClients && !client.IsConfidential;
         if (FindPkceError(client, request.CodeChallenge, request.CodeChallengeMethod, requirePkce) is { } pkce)
         {
-            return valid with { Error = pkce.Error, Parameter = pkce.Parameter };
+            return valid with { Error = pkce, Parameter = pkce.Parameter };
         }
 
         return policy.OpenIdConnect ? ValidateOpenIdConnect(valid) : valid;
@@ -185,32 +185,33 @@ public sealed class AuthorizationValidator(IClientStore clients)
     /// <summary>
     /// The PKCE rules every path that issues a code applies (RFC 7636 §4.4.1, RFC 9700 §2.1.1): a challenge is
     /// needed when the client is registered to require it or <paramref name="requiredByPolicy"/>; only S256 is
-    /// accepted, and the challenge must be its 43 base64url characters.
+    /// accepted, and the challenge must be its 43 base64url characters. The error's <see cref="ProtocolError.Parameter"/>
+    /// names the parameter at fault.
     /// </summary>
-    public static (ProtocolError Error, string Parameter)? FindPkceError(Client client, string? challenge, string? method, bool requiredByPolicy)
+    public static ProtocolError? FindPkceError(Client client, string? challenge, string? method, bool requiredByPolicy)
     {
         if (string.IsNullOrEmpty(challenge))
         {
             if (!string.IsNullOrEmpty(method))
             {
-                return (ProtocolError.InvalidRequest("code_challenge_method was sent without code_challenge."), "code_challenge");
+                return ProtocolError.InvalidRequest("code_challenge_method was sent without code_challenge.") with { Parameter = "code_challenge" };
             }
 
             // RFC 9700 §2.1.1 and OAuth 2.1: public clients must use PKCE; confidential ones when registered so.
             return client.RequirePkce || requiredByPolicy
-                ? (ProtocolError.InvalidRequest("PKCE is required: send code_challenge with code_challenge_method=S256."), "code_challenge")
+                ? ProtocolError.InvalidRequest("PKCE is required: send code_challenge with code_challenge_method=S256.") with { Parameter = "code_challenge" }
                 : null;
         }
 
         // RFC 7636 §4.3: the method defaults to "plain", which Keycard refuses (RFC 9700 §2.1.1).
         if (!string.Equals(method, Pkce.S256, StringComparison.Ordinal))
         {
-            return (ProtocolError.InvalidRequest("Only code_challenge_method=S256 is supported."), "code_challenge_method");
+            return ProtocolError.InvalidRequest("Only code_challenge_method=S256 is supported.") with { Parameter = "code_challenge_method" };
         }
 
         if (!Pkce.IsValidChallenge(challenge))
         {
-            return (ProtocolError.InvalidRequest("The code_challenge must be 43 base64url characters (RFC 7636 section 4.2)."), "code_challenge");
+            return ProtocolError.InvalidRequest("The code_challenge must be 43 base64url characters (RFC 7636 section 4.2).") with { Parameter = "code_challenge" };
         }
 
         return null;
